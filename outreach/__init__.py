@@ -1,0 +1,36 @@
+"""Outreach: a self-hosted planner for warming relationships and asking at the right time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from outreach.paths import MIGRATIONS_DIR, PROJECT_ROOT, TEMPLATES_DIR
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides the defaults (tests pass the database URI this way)."""
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES_DIR),
+        instance_path=os.environ.get("OUTREACH_INSTANCE", str(PROJECT_ROOT / "instance")),
+        instance_relative_config=True,
+    )
+    from outreach.config import load_config
+
+    load_config(app, config or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from outreach.setup import register_blueprints, register_commands, register_error_handlers, register_extensions
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_error_handlers(app)
+    return app
+
+
+__all__ = ["create_app", "MIGRATIONS_DIR"]

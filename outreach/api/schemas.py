@@ -1,0 +1,187 @@
+"""Pydantic models of what the API accepts; PATCH models omit defaults so only sent fields change."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from outreach.models.ask import NO_REASONS, OUTCOMES
+from outreach.models.contact import CONTACT_KINDS
+from outreach.models.types import utcnow
+from outreach.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
+from outreach.warmth import DIRECTIONS, TOUCH_KINDS
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
+Labels = Annotated[list[Label], Field(max_length=50)]
+Audience = Annotated[int, Field(ge=0, le=10_000_000_000)]
+
+ContactKind = Literal[CONTACT_KINDS]  # type: ignore[valid-type]
+TouchKind = Literal[TOUCH_KINDS]  # type: ignore[valid-type]
+Direction = Literal[DIRECTIONS]  # type: ignore[valid-type]
+CampaignKind = Literal[CAMPAIGN_KINDS]  # type: ignore[valid-type]
+PromotionMethod = Literal[PROMOTION_METHODS]  # type: ignore[valid-type]
+Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+NoReason = Literal[NO_REASONS]  # type: ignore[valid-type]
+
+
+def _naive_utc(value: datetime) -> datetime:
+    """Aware times are converted to UTC; naive ones are taken as UTC already."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _not_future(value: datetime) -> datetime:
+    if value > utcnow() + timedelta(days=1):
+        raise ValueError("cannot be in the future")
+    return value
+
+
+def _plausible(value: date) -> date:
+    if not date(1970, 1, 1) <= value <= date(2200, 12, 31):
+        raise ValueError("must be between 1970 and 2200")
+    return value
+
+
+When = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_not_future)]
+Day = Annotated[date, AfterValidator(_plausible)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ContactIn(Strict):
+    name: Name
+    email: EmailStr | None = None
+    kind: ContactKind = "peer"
+    topics: Labels = []
+    audience_size: Audience | None = None
+    promotes_others: bool | None = None
+    promotion_methods: Annotated[list[PromotionMethod], Field(max_length=10)] = []
+    fit_override: Annotated[int, Field(ge=1, le=5)] | None = None
+    links: Annotated[list[Url], Field(max_length=20)] = []
+    tags: Labels = []
+    notes: Text = ""
+
+
+class ContactPatch(Strict):
+    # Defaults of None are never validated: an omitted field stays as is, an explicit null is refused
+    # where the column cannot be empty.
+    name: Name = None  # type: ignore[assignment]
+    email: EmailStr | None = None
+    kind: ContactKind = None  # type: ignore[assignment]
+    topics: Labels = None  # type: ignore[assignment]
+    audience_size: Audience | None = None
+    promotes_others: bool | None = None
+    promotion_methods: Annotated[list[PromotionMethod], Field(max_length=10)] = None  # type: ignore[assignment]
+    fit_override: Annotated[int, Field(ge=1, le=5)] | None = None
+    links: Annotated[list[Url], Field(max_length=20)] = None  # type: ignore[assignment]
+    tags: Labels = None  # type: ignore[assignment]
+    notes: Text = None  # type: ignore[assignment]
+
+
+class ContactQuery(Strict):
+    kind: ContactKind | None = None
+    tag: Label | None = None
+    topic: Label | None = None
+    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    min_warmth: Annotated[float, Field(ge=0, le=100)] | None = None
+    max_warmth: Annotated[float, Field(ge=0, le=100)] | None = None
+    sort: Literal["warmth", "last_touch", "name"] = "warmth"
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class PageQuery(Strict):
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class TouchIn(Strict):
+    kind: TouchKind
+    direction: Direction = "outbound"
+    occurred_at: When | None = None
+    channel: Short | None = None
+    url: Url | None = None
+    note: Text = ""
+
+
+class CampaignIn(Strict):
+    name: Name
+    kind: CampaignKind = "other"
+    date: Day
+    topics: Labels = []
+    yes_target: Annotated[int, Field(ge=0, le=100_000)] = 1
+    window_start_weeks: Annotated[int, Field(ge=1, le=104)] = 12
+    window_end_weeks: Annotated[int, Field(ge=0, le=103)] = 3
+    description: Text = ""
+
+    @model_validator(mode="after")
+    def _window_opens_first(self) -> CampaignIn:
+        if self.window_start_weeks <= self.window_end_weeks:
+            raise ValueError("window_start_weeks must be greater than window_end_weeks")
+        return self
+
+
+class CampaignPatch(Strict):
+    name: Name = None  # type: ignore[assignment]
+    kind: CampaignKind = None  # type: ignore[assignment]
+    date: Day = None  # type: ignore[assignment]
+    topics: Labels = None  # type: ignore[assignment]
+    yes_target: Annotated[int, Field(ge=0, le=100_000)] = None  # type: ignore[assignment]
+    window_start_weeks: Annotated[int, Field(ge=1, le=104)] = None  # type: ignore[assignment]
+    window_end_weeks: Annotated[int, Field(ge=0, le=103)] = None  # type: ignore[assignment]
+    description: Text = None  # type: ignore[assignment]
+
+
+class ReadinessQuery(Strict):
+    campaign: Annotated[int, Field(ge=1)]
+
+
+class BusyPeriodIn(Strict):
+    start: Day
+    end: Day
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusyPeriodIn:
+        if self.end < self.start:
+            raise ValueError("end must be on or after start")
+        return self
+
+
+class AskIn(Strict):
+    contact_id: Annotated[int, Field(ge=1)] | None = None
+    campaign_id: Annotated[int, Field(ge=1)] | None = None
+    asked_at: When | None = None
+    channel: Short | None = None
+    request: Text = ""
+    recipients: Annotated[int, Field(ge=1, le=10_000_000)] = 1
+    outcome: Outcome = "pending"
+    reason: NoReason | None = None
+    reason_detail: Text = ""
+    lesson: Text = ""
+    follow_up_on: Day | None = None
+
+
+class AskPatch(Strict):
+    asked_at: When = None  # type: ignore[assignment]
+    channel: Short | None = None
+    request: Text = None  # type: ignore[assignment]
+    recipients: Annotated[int, Field(ge=1, le=10_000_000)] = None  # type: ignore[assignment]
+    outcome: Outcome = None  # type: ignore[assignment]
+    reason: NoReason | None = None
+    reason_detail: Text = None  # type: ignore[assignment]
+    lesson: Text = None  # type: ignore[assignment]
+    follow_up_on: Day | None = None
+
+
+class AskQuery(PageQuery):
+    outcome: Outcome | None = None
+    contact_id: Annotated[int, Field(ge=1)] | None = None
+    campaign_id: Annotated[int, Field(ge=1)] | None = None

@@ -1,0 +1,116 @@
+"""The ``outreach`` command: the Flask CLI with the app's own commands added."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from outreach.errors import InvalidInput
+from outreach.extensions import db
+from outreach.models import Contact, User
+from outreach.services import users as user_service
+from outreach.services.rescore import rescore_owner
+
+
+def _app_factory() -> Flask:
+    from outreach import create_app
+
+    return create_app()
+
+
+def _user(email: str) -> User:
+    user = user_service.find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email!r}: create one with `outreach user create`")
+    return user
+
+
+@click.group("user", help="Manage user accounts.")
+def user_group() -> None:
+    """Group for user commands."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True, help="The new user's email (their login).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted when omitted.")
+@click.option("--audience", type=click.IntRange(min=0), default=None, help="Your own audience size.")
+@with_appcontext
+def create_user(email: str, password: str, audience: int | None) -> None:
+    """Create a user who can log in and own contacts."""
+    try:
+        user = user_service.create_user(db.session, email, password, audience)
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created user {user.email} (id {user.id}).")
+
+
+@click.group("token", help="Manage API tokens.")
+def token_group() -> None:
+    """Group for token commands."""
+
+
+@token_group.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
+@with_appcontext
+def create_token(email: str, name: str) -> None:
+    """Create an API token; it is printed once and stored only as a hash."""
+    record, token = user_service.create_token(db.session, _user(email), name)
+    db.session.commit()
+    click.echo(token)
+    click.echo(f"Token {record.id} ({name}) for {email}. Keep it now: it cannot be shown again.", err=True)
+
+
+@click.command("rescore")
+@click.option("--email", default=None, help="Only this user (default: every user).")
+@with_appcontext
+def rescore(email: str | None) -> None:
+    """Recompute every warmth key from the touches (after changing weights or half-life)."""
+    users = [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
+    for user in users:
+        params = user_service.user_settings(user).warmth_params()
+        total = db.session.scalar(select(func.count(Contact.id)).where(Contact.owner_id == user.id)) or 0
+        with click.progressbar(length=total, label=f"Rescoring {user.email}") as bar:
+            scored = rescore_owner(db.session, user.id, params, progress=bar.update)
+        db.session.commit()
+        click.echo(f"{user.email}: {scored} contacts with touches rescored.")
+
+
+@click.command("demo")
+@click.option("--email", default="demo@example.com", show_default=True)
+@click.option("--password", default="demo-password", show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a user.")
+@with_appcontext
+def demo(email: str, password: str, if_empty: bool) -> None:
+    """Load a demo user with contacts, a year of touches, two campaigns and asks."""
+    from outreach.demo import load_demo
+
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database already has users: demo data not loaded.")
+        return
+    if user_service.find_user(db.session, email):
+        raise click.ClickException(f"{email} already exists; pass --email to load another demo user")
+    summary = load_demo(db.session, email, password)
+    db.session.commit()
+    click.echo(summary)
+    click.echo(f"Log in at http://127.0.0.1:5000/ as {email} with password {password}.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve the app (the development server; use gunicorn for a team)."""
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+commands = [user_group, token_group, rescore, demo, serve]
+
+
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)
+def main() -> None:
+    """Outreach: warm relationships, ask at the right time, count the nos."""

@@ -1,0 +1,57 @@
+"""Configuration: defaults, then instance/config.py, then OUTREACH_* / DATABASE_URL, then overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "outreach.sqlite3")
+    # psycopg 3 is the PostgreSQL driver; accept the plain URLs that hosting platforms hand out.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: str) -> str:
+    """A per-install secret kept in instance/, so sessions survive restarts without configuration."""
+    env = os.environ.get("SECRET_KEY")
+    if env:
+        return env
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SIGNUP_ENABLED=os.environ.get("OUTREACH_SIGNUP", "1") != "0",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("OUTREACH_SECURE_COOKIES", "0") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        API_PAGE_SIZE_MAX=200,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = (
+            "testing" if app.config.get("TESTING") else _secret_key(app.instance_path)
+        )

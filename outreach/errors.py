@@ -1,0 +1,15 @@
+"""Domain errors raised by services and mapped to HTTP answers at the edges."""
+
+from __future__ import annotations
+
+
+class NotFoundError(LookupError):
+    """The record does not exist or belongs to someone else: both look the same from outside."""
+
+
+class InvalidInput(ValueError):
+    """Input that passed type validation but breaks a rule; ``fields`` names each bad field."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields

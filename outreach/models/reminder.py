@@ -1,0 +1,36 @@
+"""Reminders: what the planner suggests doing on a date; what the calendar export carries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from outreach.extensions import db
+from outreach.models.types import utcnow
+
+REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
+REMINDER_STATES = ("open", "done", "snoozed", "dismissed")
+
+
+class Reminder(db.Model):
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "kind", "contact_id", "campaign_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    due_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    snoozed_until: Mapped[date | None]
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

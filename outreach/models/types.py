@@ -1,0 +1,36 @@
+"""Column types and helpers shared by the models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """Naive UTC: the one time representation stored in every database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TagList(TypeDecorator[list[str]]):
+    """A list of short labels stored as ``|a|b|``: filterable with LIKE on SQLite and PostgreSQL alike."""
+
+    impl = String(2000)
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[str] | None, dialect: Dialect) -> str:
+        labels = [label.replace("|", "/").strip() for label in (value or []) if label and label.strip()]
+        return "|" + "|".join(labels) + "|" if labels else ""
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str]:
+        return [label for label in (value or "").split("|") if label]
+
+
+def tag_pattern(label: str) -> str:
+    """The LIKE pattern that finds ``label`` in a TagList column."""
+    escaped = label.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%|{escaped}|%"

@@ -1,0 +1,345 @@
+"""Fit, trust and timing for a (contact, campaign) pair, and the forecast of when all three hold.
+
+Pure domain code (see PRODUCT.md, "The three criteria"): plain values in, plain values out.
+Each criterion says met or not, a 0–100 score, and one sentence that says what is missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from outreach import warmth as wm
+
+PROMOTION_METHODS = ("guest_post", "free_call", "interview", "recommendation", "affiliate")
+CAMPAIGN_KINDS = ("podcast_season", "launch", "event", "course", "other")
+# Which ways of promoting others suit which kind of campaign (seed 003: "how do they promote?").
+SUITED_METHODS: dict[str, frozenset[str]] = {
+    "podcast_season": frozenset({"interview", "guest_post"}),
+    "launch": frozenset({"affiliate", "recommendation", "guest_post", "free_call"}),
+    "event": frozenset({"interview", "recommendation", "free_call"}),
+    "course": frozenset({"affiliate", "recommendation", "free_call"}),
+    "other": frozenset(PROMOTION_METHODS),
+}
+OPEN_OUTCOMES = frozenset({"pending"})
+DECLINED_OUTCOMES = frozenset({"no"})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The user-configurable bars of the three criteria."""
+
+    fit: float = 60.0
+    trust_warmth: float = 60.0
+    moonshot_warmth: float = 75.0
+    moonshot_factor: float = 10.0
+    relationship_days: int = 60
+    decline_cooldown_days: int = 90
+
+
+@dataclass(frozen=True)
+class AskFacts:
+    campaign_id: int | None
+    asked_on: date
+    outcome: str
+    follow_up_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    """What the criteria need to know about a contact."""
+
+    name: str
+    topics: Sequence[str] = ()
+    audience_size: int | None = None
+    promotes_others: bool | None = None
+    promotion_methods: Sequence[str] = ()
+    fit_override: int | None = None
+    warmth_key: float | None = None
+    first_touch_at: datetime | None = None
+    has_inbound: bool = False
+    busy_periods: Sequence[tuple[date, date]] = ()
+    asks: Sequence[AskFacts] = ()
+
+
+@dataclass(frozen=True)
+class CampaignFacts:
+    id: int | None
+    name: str
+    kind: str
+    date: date
+    topics: Sequence[str] = ()
+    window_start_weeks: int = 12
+    window_end_weeks: int = 3
+
+    @property
+    def window(self) -> tuple[date, date]:
+        return (
+            self.date - timedelta(weeks=self.window_start_weeks),
+            self.date - timedelta(weeks=self.window_end_weeks),
+        )
+
+
+@dataclass(frozen=True)
+class Planner:
+    """The user's side: warmth parameters, thresholds, own audience and planned cadence."""
+
+    warmth: wm.WarmthParams = field(default_factory=wm.WarmthParams)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    own_audience: int | None = None
+    cadence_per_week: float = 1.0
+    cadence_touch_weight: float = 2.0
+
+
+@dataclass(frozen=True)
+class Criterion:
+    met: bool
+    score: int
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"met": self.met, "score": self.score, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    fit: Criterion
+    trust: Criterion
+    timing: Criterion
+    forecast_ready_on: date | None
+    forecast_reason: str
+
+    @property
+    def ask_ready(self) -> bool:
+        return self.fit.met and self.trust.met and self.timing.met
+
+
+def normalize_topics(topics: Sequence[str]) -> set[str]:
+    return {" ".join(t.lower().replace("-", " ").replace("_", " ").split()) for t in topics if t.strip()}
+
+
+def _listing(items: Sequence[str] | set[str]) -> str:
+    return ", ".join(sorted(items)) if items else "none"
+
+
+def fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) -> Criterion:
+    """Topic overlap plus research signals; a manual 1–5 rating overrides both."""
+    if contact.fit_override is not None:
+        score = (contact.fit_override - 1) * 25
+        met = score >= thresholds.fit
+        verdict = "a fit" if met else "not a fit"
+        return Criterion(met, score, f"Fit: you rated {contact.name} {contact.fit_override}/5 — {verdict}.")
+    theirs, ours = normalize_topics(contact.topics), normalize_topics(campaign.topics)
+    shared = theirs & ours
+    if not ours:
+        return Criterion(False, 0, "Fit: the campaign has no topics yet — add some to judge fit.")
+    if not shared:
+        return Criterion(
+            False,
+            0,
+            f"Fit: none of their topics ({_listing(theirs)}) match the campaign's ({_listing(ours)}) "
+            "— the offer would not make sense to their audience.",
+        )
+    overlap = len(shared) / min(len(theirs), len(ours))
+    suited = SUITED_METHODS.get(campaign.kind, frozenset()) & set(contact.promotion_methods)
+    if contact.promotes_others is False:
+        signal, how = 0.0, "they do not promote others"
+    elif suited:
+        signal, how = 30.0, f"they promote others by {_listing(suited).replace('_', ' ')}"
+    elif contact.promotes_others:
+        signal, how = 20.0, "they promote others, though not in a way this campaign uses yet"
+    else:
+        signal, how = 10.0, "unknown whether they promote others — research it"
+    score = round(70.0 * overlap + signal)
+    met = score >= thresholds.fit
+    head = f"Fit {score} of {thresholds.fit:.0f}: shared topics {_listing(shared)}; {how}"
+    return Criterion(met, score, head + ".")
+
+
+def trust_warmth_bar(contact: ContactFacts, planner: Planner) -> float:
+    """Moonshots (audience over 10× yours) need more warmth: start small."""
+    t = planner.thresholds
+    if (
+        planner.own_audience
+        and contact.audience_size
+        and contact.audience_size > t.moonshot_factor * planner.own_audience
+    ):
+        return t.moonshot_warmth
+    return t.trust_warmth
+
+
+def is_moonshot(contact: ContactFacts, planner: Planner) -> bool:
+    return trust_warmth_bar(contact, planner) > planner.thresholds.trust_warmth
+
+
+def _last_decline(contact: ContactFacts) -> date | None:
+    declines = [a.asked_on for a in contact.asks if a.outcome in DECLINED_OUTCOMES]
+    return max(declines) if declines else None
+
+
+def _weeks(days: float) -> int:
+    return max(0, math.ceil(days / 7)) if days > 0 else 0
+
+
+def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
+    """Warm enough, known long enough, reciprocated, and no recent decline."""
+    t = planner.thresholds
+    bar = trust_warmth_bar(contact, planner)
+    current = wm.warmth(contact.warmth_key, now, planner.warmth)
+    age_days = (now - contact.first_touch_at).total_seconds() / 86400 if contact.first_touch_at else 0.0
+    declined = _last_decline(contact)
+    cooling_until = declined + timedelta(days=t.decline_cooldown_days) if declined else None
+    recent_decline = cooling_until is not None and now.date() < cooling_until
+
+    problems: list[str] = []
+    if current < bar:
+        more = wm.touches_needed(current, bar, planner.cadence_touch_weight, planner.warmth)
+        moon = " (a moonshot: their audience is over 10× yours)" if bar > t.trust_warmth else ""
+        problems.append(f"warmth {current:.0f} of {bar:.0f}{moon} — about {more} more touches")
+    if age_days < t.relationship_days:
+        problems.append(
+            f"relationship {_weeks(age_days)} weeks old, needs {_weeks(t.relationship_days)}"
+            if contact.first_touch_at
+            else f"no touches yet — a relationship needs {_weeks(t.relationship_days)} weeks"
+        )
+    if not contact.has_inbound:
+        problems.append("they have never replied or engaged back — a follow is not a relationship")
+    if recent_decline:
+        problems.append(f"they declined on {declined:%d %b %Y}; wait until {cooling_until:%d %b %Y}")
+
+    parts = [
+        min(1.0, current / bar),
+        min(1.0, age_days / t.relationship_days) if t.relationship_days else 1.0,
+        1.0 if contact.has_inbound else 0.0,
+        0.0 if recent_decline else 1.0,
+    ]
+    score = round(100 * sum(parts) / len(parts))
+    if problems:
+        return Criterion(False, score, "Trust: " + "; ".join(problems) + ".")
+    return Criterion(
+        True,
+        score,
+        f"Trust: warmth {current:.0f} (needs {bar:.0f}), known {_weeks(age_days)} weeks, and they engage back.",
+    )
+
+
+def _busy_on(contact: ContactFacts, day: date) -> tuple[date, date] | None:
+    return next(((s, e) for s, e in contact.busy_periods if s <= day <= e), None)
+
+
+def _blocking_ask(contact: ContactFacts, day: date) -> tuple[str, date] | None:
+    """An open ask, or a "not now" whose follow-up date is still ahead."""
+    for ask in contact.asks:
+        if ask.outcome in OPEN_OUTCOMES:
+            return ("open", ask.asked_on)
+        if ask.outcome == "not_now" and ask.follow_up_on and day < ask.follow_up_on:
+            return ("not_now", ask.follow_up_on)
+    return None
+
+
+def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Criterion:
+    """Inside the campaign's ask window, outside their busy periods, no ask still open."""
+    opens, closes = campaign.window
+    problems: list[str] = []
+    checks = 3
+    if today < opens:
+        problems.append(f"the ask window opens on {opens:%d %b %Y} ({(opens - today).days} days)")
+    elif today > closes:
+        problems.append(f"the ask window closed on {closes:%d %b %Y}")
+    busy = _busy_on(contact, today)
+    if busy:
+        problems.append(f"they are busy {busy[0]:%d %b}–{busy[1]:%d %b %Y}")
+    blocking = _blocking_ask(contact, today)
+    if blocking and blocking[0] == "open":
+        problems.append(f"your ask of {blocking[1]:%d %b %Y} is still open")
+    elif blocking:
+        problems.append(f"they said not now; follow up on {blocking[1]:%d %b %Y}")
+    score = round(100 * (checks - len(problems)) / checks)
+    if problems:
+        return Criterion(False, score, "Timing: " + "; ".join(problems) + ".")
+    return Criterion(
+        True, 100, f"Timing: the ask window is open until {closes:%d %b %Y} and they are not busy."
+    )
+
+
+def assess(contact: ContactFacts, campaign: CampaignFacts, now: datetime, planner: Planner) -> Readiness:
+    """All three criteria and the forecast for one pair."""
+    fit_c = fit(contact, campaign, planner.thresholds)
+    trust_c = trust(contact, now, planner)
+    timing_c = timing(contact, campaign, now.date())
+    ready_on, why = forecast(contact, campaign, now, planner, fit_c, trust_c, timing_c)
+    return Readiness(fit_c, trust_c, timing_c, ready_on, why)
+
+
+def _cadence_touches_until_warm(
+    current_sum: float, target_sum: float, planner: Planner
+) -> tuple[int, float] | None:
+    """Touches at the planned cadence until the decayed sum reaches target, and their spacing in days.
+
+    After n touches of weight w every Δ days, S = S0·rⁿ + w(1 − rⁿ)/(1 − r) with r = 2^(−Δ/h);
+    solved for n in closed form so forecasting every pair stays cheap.
+    """
+    if current_sum >= target_sum:
+        return 0, 0.0
+    if planner.cadence_per_week <= 0 or planner.cadence_touch_weight <= 0:
+        return None
+    spacing = 7.0 / planner.cadence_per_week
+    r = 2.0 ** (-spacing / planner.warmth.half_life_days)
+    limit = planner.cadence_touch_weight / (1.0 - r)
+    if limit <= target_sum:
+        return None
+    n = math.log((limit - target_sum) / (limit - current_sum)) / math.log(r)
+    return max(1, math.ceil(n - 1e-9)), spacing
+
+
+def forecast(
+    contact: ContactFacts,
+    campaign: CampaignFacts,
+    now: datetime,
+    planner: Planner,
+    fit_c: Criterion,
+    trust_c: Criterion,
+    timing_c: Criterion,
+) -> tuple[date | None, str]:
+    """The first date all three criteria hold if the user keeps the planned cadence."""
+    today = now.date()
+    if fit_c.met and trust_c.met and timing_c.met:
+        return today, "Ask-ready today."
+    if not fit_c.met:
+        return None, "Not a fit for this campaign: touches cannot fix that."
+    opens, closes = campaign.window
+    if today > closes:
+        return None, f"The ask window closed on {closes:%d %b %Y}."
+
+    bar = trust_warmth_bar(contact, planner)
+    current = wm.decayed_sum(contact.warmth_key, now, planner.warmth)
+    needed = _cadence_touches_until_warm(current, wm.sum_for_warmth(bar, planner.warmth), planner)
+    if needed is None:
+        return None, (
+            f"At {planner.cadence_per_week:g} touches a week warmth never reaches {bar:.0f}: "
+            "touch more often or with weightier touches."
+        )
+    count, spacing = needed
+    candidates = [today, opens, today + timedelta(days=math.ceil(count * spacing))]
+    first = contact.first_touch_at.date() if contact.first_touch_at else today + timedelta(days=math.ceil(spacing))
+    candidates.append(first + timedelta(days=planner.thresholds.relationship_days))
+    declined = _last_decline(contact)
+    if declined:
+        candidates.append(declined + timedelta(days=planner.thresholds.decline_cooldown_days))
+    day = max(candidates)
+    blocking = _blocking_ask(contact, day)
+    if blocking and blocking[0] == "open":
+        return None, "An ask to them is still open: record its outcome first."
+    if blocking:
+        day = max(day, blocking[1])
+    while day <= closes:
+        busy = _busy_on(contact, day)
+        if busy is None:
+            break
+        day = busy[1] + timedelta(days=1)
+    if day > closes:
+        return None, f"At your cadence they will not be ready before the window closes on {closes:%d %b %Y}."
+    caveat = "" if contact.has_inbound else " — provided they engage back at least once"
+    return day, f"Ask-ready by {day:%d %b %Y} at {planner.cadence_per_week:g} touches a week{caveat}."

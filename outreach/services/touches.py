@@ -1,0 +1,80 @@
+"""Logging, editing and deleting touches, keeping each contact's warmth key exact."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from outreach import warmth
+from outreach.models import Contact, Touch
+from outreach.ownership import get_owned, owned
+
+TOUCH_FIELDS = ("kind", "direction", "occurred_at", "channel", "url", "note")
+
+
+def point(touch: Touch) -> warmth.TouchPoint:
+    return warmth.TouchPoint(touch.kind, touch.direction, touch.occurred_at, touch.id)
+
+
+def touches_of(session: Session, contact: Contact) -> list[Touch]:
+    query = owned(Touch, contact.owner_id).where(Touch.contact_id == contact.id)
+    return list(session.scalars(query.order_by(Touch.occurred_at.desc(), Touch.id.desc())))
+
+
+def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None:
+    """O(1): fold one new touch into the contact's key and its first/last/inbound times."""
+    contact.warmth_key = warmth.add_touch(contact.warmth_key, point(touch), params)
+    at = touch.occurred_at
+    contact.first_touch_at = min(contact.first_touch_at or at, at)
+    contact.last_touch_at = max(contact.last_touch_at or at, at)
+    if touch.direction == "inbound":
+        contact.last_inbound_at = max(contact.last_inbound_at or at, at)
+
+
+def log_touch(
+    session: Session, contact: Contact, data: Mapping[str, Any], params: warmth.WarmthParams
+) -> Touch:
+    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
+    session.add(touch)
+    _absorb(contact, touch, params)
+    session.flush()
+    return touch
+
+
+def recompute(session: Session, contact: Contact, params: warmth.WarmthParams) -> None:
+    """Rebuild one contact's key from its touches: after an edit or delete, where O(1) cannot."""
+    session.flush()
+    summarize(contact, touches_of(session, contact), params)
+
+
+def summarize(contact: Contact, touches: Iterable[Touch], params: warmth.WarmthParams) -> None:
+    contact.warmth_key = None
+    contact.first_touch_at = contact.last_touch_at = contact.last_inbound_at = None
+    for touch in touches:
+        _absorb(contact, touch, params)
+
+
+def update_touch(
+    session: Session, touch: Touch, data: Mapping[str, Any], params: warmth.WarmthParams
+) -> Touch:
+    for name, value in _fields(data).items():
+        setattr(touch, name, value)
+    recompute(session, session.get_one(Contact, touch.contact_id), params)
+    return touch
+
+
+def delete_touch(session: Session, owner_id: int, touch_id: int, params: warmth.WarmthParams) -> None:
+    touch = get_owned(session, Touch, touch_id, owner_id)
+    contact = session.get_one(Contact, touch.contact_id)
+    session.delete(touch)
+    recompute(session, contact, params)
+
+
+def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in TOUCH_FIELDS if name in data}
+
+
+def get_touch(session: Session, owner_id: int, touch_id: int) -> Touch:
+    return get_owned(session, Touch, touch_id, owner_id)

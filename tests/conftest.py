@@ -1,0 +1,171 @@
+"""Fixtures: every database test runs on SQLite, and again on PostgreSQL when OUTREACH_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from outreach import create_app
+from outreach.extensions import db
+from outreach.models import Campaign, Contact, User
+from outreach.models.types import utcnow
+from outreach.services import campaigns as campaign_service
+from outreach.services import contacts as contact_service
+from outreach.services import touches as touch_service
+from outreach.services import users as user_service
+
+PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _pg_schema_url(schema: str) -> str:
+    url = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database built by the migrations from empty, once per backend per run."""
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        admin = None
+    else:
+        # A schema of our own, so concurrent runs against the same database never meet.
+        schema = f"outreach_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"))
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = _pg_schema_url(schema)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield url
+    if admin is not None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, password: str = "correct horse", **settings: Any) -> User:
+        user = user_service.create_user(db.session, email or f"user{next(counter)}@example.com", password)
+        for name, value in settings.items():
+            if name == "audience_size":
+                user.audience_size = value
+            else:
+                user.settings = {**user.settings, name: value}
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_contact(app: Flask) -> Callable[..., Contact]:
+    def make(owner: User, name: str = "Jane Doe", **fields: Any) -> Contact:
+        contact = contact_service.create_contact(db.session, owner.id, {"name": name, **fields})
+        db.session.commit()
+        return contact
+
+    return make
+
+
+@pytest.fixture
+def log_touches(app: Flask) -> Callable[..., None]:
+    """Log touches as (kind, direction, days ago) against a contact, through the service."""
+
+    def log(contact: Contact, *touches: tuple[str, str, float], now: datetime | None = None) -> None:
+        now = now or utcnow()
+        owner = db.session.get_one(User, contact.owner_id)
+        params = user_service.user_settings(owner).warmth_params()
+        for kind, direction, days_ago in touches:
+            data = {"kind": kind, "direction": direction, "occurred_at": now - timedelta(days=days_ago)}
+            touch_service.log_touch(db.session, contact, data, params)
+        db.session.commit()
+
+    return log
+
+
+@pytest.fixture
+def make_campaign(app: Flask) -> Callable[..., Campaign]:
+    def make(owner: User, name: str = "Season 3", **fields: Any) -> Campaign:
+        values = {"kind": "podcast_season", "date": utcnow().date() + timedelta(weeks=8), "topics": ["podcasting"]}
+        campaign = campaign_service.create_campaign(db.session, owner.id, {"name": name, **values, **fields})
+        db.session.commit()
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def token_for(app: Flask) -> Callable[[User], str]:
+    def make(user: User) -> str:
+        _, token = user_service.create_token(db.session, user, "test")
+        db.session.commit()
+        return token
+
+    return make
+
+
+class Api:
+    """A test client that speaks JSON with a bearer token."""
+
+    def __init__(self, client: FlaskClient, token: str) -> None:
+        self.client, self.token = client, token
+
+    def __call__(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return self.client.open("/api/v1" + path, method=method, json=json, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def api(client: FlaskClient, make_user: Callable[..., User], token_for: Callable[[User], str]) -> Api:
+    """An API client acting as a fresh user (``api.user``)."""
+    user = make_user()
+    session_api = Api(client, token_for(user))
+    session_api.user = user  # type: ignore[attr-defined]
+    return session_api
