@@ -105,7 +105,11 @@ def demo(email: str, password: str, if_empty: bool) -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Serve the app (the development server; use gunicorn for a team)."""
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # Flask refuses app.run() under its own CLI, so serve through werkzeug directly.
+    click.echo(f"Outreach on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 commands = [user_group, token_group, rescore, demo, serve]

@@ -154,7 +154,7 @@ def fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) 
         signal, how = 10.0, "unknown whether they promote others — research it"
     score = round(70.0 * overlap + signal)
     met = score >= thresholds.fit
-    head = f"Fit {score} of {thresholds.fit:.0f}: shared topics {_listing(shared)}; {how}"
+    head = f"Fit {score} (needs {thresholds.fit:.0f}): shared topics {_listing(shared)}; {how}"
     return Criterion(met, score, head + ".")
 
 
@@ -179,6 +179,11 @@ def _last_decline(contact: ContactFacts) -> date | None:
     return max(declines) if declines else None
 
 
+def _count(number: float, noun: str) -> str:
+    plural = noun + ("es" if noun.endswith(("ch", "sh", "s")) else "s")
+    return f"{number:g} {noun if number == 1 else plural}"
+
+
 def _weeks(days: float) -> int:
     return max(0, math.ceil(days / 7)) if days > 0 else 0
 
@@ -197,7 +202,7 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
     if current < bar:
         more = wm.touches_needed(current, bar, planner.cadence_touch_weight, planner.warmth)
         moon = " (a moonshot: their audience is over 10× yours)" if bar > t.trust_warmth else ""
-        problems.append(f"warmth {current:.0f} of {bar:.0f}{moon} — about {more} more touches")
+        problems.append(f"warmth {current:.0f} of {bar:.0f}{moon} — about {_count(more, 'more touch')}")
     if age_days < t.relationship_days:
         problems.append(
             f"relationship {_weeks(age_days)} weeks old, needs {_weeks(t.relationship_days)}"
@@ -318,7 +323,7 @@ def forecast(
     needed = _cadence_touches_until_warm(current, wm.sum_for_warmth(bar, planner.warmth), planner)
     if needed is None:
         return None, (
-            f"At {planner.cadence_per_week:g} touches a week warmth never reaches {bar:.0f}: "
+            f"At {_count(planner.cadence_per_week, 'touch')} a week warmth never reaches {bar:.0f}: "
             "touch more often or with weightier touches."
         )
     count, spacing = needed
@@ -342,4 +347,4 @@ def forecast(
     if day > closes:
         return None, f"At your cadence they will not be ready before the window closes on {closes:%d %b %Y}."
     caveat = "" if contact.has_inbound else " — provided they engage back at least once"
-    return day, f"Ask-ready by {day:%d %b %Y} at {planner.cadence_per_week:g} touches a week{caveat}."
+    return day, f"Ask-ready by {day:%d %b %Y} at {_count(planner.cadence_per_week, 'touch')} a week{caveat}."
