@@ -261,6 +261,10 @@ def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Crite
         problems.append(f"your ask of {blocking[1]:%d %b %Y} is still open")
     elif blocking:
         problems.append(f"they said not now; follow up on {blocking[1]:%d %b %Y}")
+    agreed = next((a for a in contact.asks if a.campaign_id == campaign.id and a.outcome == "yes"), None)
+    if agreed is not None and campaign.id is not None:
+        problems.append(f"they already said yes to this campaign on {agreed.asked_on:%d %b %Y}")
+        checks += 1
     score = round(100 * (checks - len(problems)) / checks)
     if problems:
         return Criterion(False, score, "Timing: " + "; ".join(problems) + ".")
@@ -314,6 +318,8 @@ def forecast(
         return today, "Ask-ready today."
     if not fit_c.met:
         return None, "Not a fit for this campaign: touches cannot fix that."
+    if campaign.id is not None and any(a.campaign_id == campaign.id and a.outcome == "yes" for a in contact.asks):
+        return None, "They already said yes to this campaign."
     opens, closes = campaign.window
     if today > closes:
         return None, f"The ask window closed on {closes:%d %b %Y}."

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from outreach.database import tune_sqlite
@@ -19,6 +21,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
     with app.app_context():
         tune_sqlite(db.engine)
 
@@ -29,9 +33,23 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from outreach.api import bp as api_bp
+    from outreach.web import blueprints
+    from outreach.web.auth import PUBLIC_ENDPOINTS
 
     csrf.exempt(api_bp)  # bearer tokens, never cookies: nothing for a forged request to ride on
     app.register_blueprint(api_bp)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def require_login() -> Any:
+        """Every page needs a logged-in user unless it is deliberately public (or has its own auth)."""
+        endpoint = request.endpoint or ""
+        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
+            return None
+        if request.endpoint is None:
+            return None  # let the 404/405 handlers answer
+        return login_manager.unauthorized()
 
 
 def register_commands(app: Flask) -> None:
@@ -46,4 +64,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Any:
         if request.path.startswith("/api/"):
             return jsonify({"error": exc.description or exc.name}), exc.code
-        return exc
+        return render_template("error.html", error=exc), exc.code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        message = "The form expired or did not come from this site. Go back, reload the page and try again."
+        return render_template("error.html", error=exc, message=message), 400

@@ -213,3 +213,21 @@ def projection(
         (start + timedelta(days=d), warmth(key, start + timedelta(days=d), params))
         for d in range(days_ahead + 1)
     ]
+
+
+def history(
+    touches: Iterable[TouchPoint], start: datetime, end: datetime, step_days: float, params: WarmthParams
+) -> list[tuple[datetime, float]]:
+    """Warmth sampled every ``step_days`` from start to end, from the touches known at each moment."""
+    ordered = sorted(touches, key=lambda t: t.occurred_at)
+    samples: list[tuple[datetime, float]] = []
+    key: float | None = None
+    index = 0
+    moment = start
+    while moment <= end:
+        while index < len(ordered) and ordered[index].occurred_at <= moment:
+            key = add_touch(key, ordered[index], params)
+            index += 1
+        samples.append((moment, warmth(key, moment, params)))
+        moment += timedelta(days=step_days)
+    return samples

@@ -1,37 +1,10 @@
-"""The request's user and the planner built from their settings."""
+"""The API request's caller, built once per request from the token's user."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from flask import g
 
-from outreach import readiness, warmth
-from outreach.models import User
-from outreach.models.types import utcnow
-from outreach.settings import UserSettings, settings_of
-
-
-@dataclass(frozen=True)
-class Caller:
-    user: User
-    settings: UserSettings
-    planner: readiness.Planner
-    now: datetime
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    @property
-    def params(self) -> warmth.WarmthParams:
-        return self.planner.warmth
-
-
-def caller_for(user: User) -> Caller:
-    found = settings_of(user.settings)
-    return Caller(user, found, found.planner(user.audience_size), utcnow())
+from outreach.caller import Caller, caller_for
 
 
 def caller() -> Caller:

@@ -1,0 +1,92 @@
+"""Recording asks and their outcomes from the web."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from outreach.api.schemas import AskIn, AskPatch
+from outreach.errors import InvalidInput
+from outreach.extensions import db
+from outreach.models import Ask, Campaign, Contact
+from outreach.ownership import owned
+from outreach.services import asks as service
+from outreach.web.common import blank_to_none, invalid_to_form, me, owned_or_404, validate_into
+from outreach.web.forms import AskForm
+
+bp = Blueprint("asks", __name__, url_prefix="/asks")
+
+
+def _choices(form: AskForm) -> None:
+    caller = me()
+    contacts = db.session.scalars(owned(Contact, caller.id).order_by(Contact.name))
+    campaigns = db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date.desc()))
+    form.contact_id.choices = [("", "— a bulk send, no one contact —")] + [(str(c.id), c.name) for c in contacts]
+    form.campaign_id.choices = [("", "— none —")] + [(str(c.id), c.name) for c in campaigns]
+
+
+def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "asked_at": form.asked_at.data or me().now,
+        "channel": blank_to_none((form.channel.data or "").strip()),
+        "request": form.request.data or "",
+        "recipients": form.recipients.data or 1,
+        "outcome": form.outcome.data,
+        "reason": blank_to_none(form.reason.data),
+        "reason_detail": form.reason_detail.data or "",
+        "lesson": form.lesson.data or "",
+        "follow_up_on": form.follow_up_on.data,
+    }
+    if with_people:
+        data["contact_id"] = blank_to_none(form.contact_id.data)
+        data["campaign_id"] = blank_to_none(form.campaign_id.data)
+    return data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> Any:
+    caller = me()
+    form = AskForm()
+    _choices(form)
+    if request.method == "GET":
+        form.contact_id.data = request.args.get("contact", "")
+        form.campaign_id.data = request.args.get("campaign", "")
+        form.asked_at.data = caller.now.replace(second=0, microsecond=0)
+    elif form.validate_on_submit():
+        valid = validate_into(form, AskIn, _payload(form, with_people=True))
+        if valid is not None:
+            try:
+                ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
+            except InvalidInput as exc:
+                invalid_to_form(form, exc)
+            else:
+                db.session.commit()
+                flash("Ask recorded. Whatever the answer, it counts.", "success")
+                target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
+                return redirect(target)
+    return render_template("asks/form.html", form=form, ask=None)
+
+
+@bp.route("/<int:ask_id>/edit", methods=["GET", "POST"])
+def edit(ask_id: int) -> Any:
+    ask = owned_or_404(Ask, ask_id)
+    form = AskForm(obj=ask) if request.method == "GET" else AskForm()
+    _choices(form)
+    if request.method == "GET":
+        form.contact_id.data = str(ask.contact_id or "")
+        form.campaign_id.data = str(ask.campaign_id or "")
+        form.reason.data = ask.reason or ""
+    elif form.validate_on_submit():
+        valid = validate_into(form, AskPatch, _payload(form, with_people=False))
+        if valid is not None:
+            try:
+                service.update_ask(db.session, ask, valid.model_dump())
+            except InvalidInput as exc:
+                invalid_to_form(form, exc)
+            else:
+                db.session.commit()
+                flash("Ask updated.", "success")
+                target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
+                return redirect(target)
+    return render_template("asks/form.html", form=form, ask=ask)
