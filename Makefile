@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 run: $(VENV)/.installed
 	$(BIN)/outreach db upgrade
 	$(BIN)/outreach demo --if-empty
-	$(BIN)/outreach serve
+	$(BIN)/outreach serve --with-scheduler
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

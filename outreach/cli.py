@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -102,17 +104,54 @@ def demo(email: str, password: str, if_empty: bool) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--with-scheduler", is_flag=True,
+    help="Also run the reminder scheduler in this process (single-user installs; never with gunicorn).",
+)
+@click.option("--every", default=60, show_default=True, type=click.IntRange(1, 1440), help="Minutes between ticks.")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, with_scheduler: bool, every: int) -> None:
     """Serve the app (the development server; use gunicorn for a team)."""
     from werkzeug.serving import run_simple
+
+    if with_scheduler:
+        from outreach.scheduler import start_embedded
+
+        start_embedded(every)
+        click.echo(f"Reminder scheduler running in this process, every {every} minutes.")
 
     # Flask refuses app.run() under its own CLI, so serve through werkzeug directly.
     click.echo(f"Outreach on http://{host}:{port}/ (Ctrl+C to stop)")
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
-commands = [user_group, token_group, rescore, demo, serve]
+@click.command("tick")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Run as of this day (YYYY-MM-DD).")
+@with_appcontext
+def tick(on: datetime | None) -> None:
+    """Run the planner once: reminders to ask, targets, keep-warm, follow-ups and implicit nos."""
+    from outreach.jobs import moment
+    from outreach.jobs import tick as run_tick
+
+    now = moment(on.date() if on else None)
+    totals = run_tick(db.session, now)
+    click.echo(f"Tick for {now:%Y-%m-%d}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing to do"))
+
+
+@click.command("scheduler")
+@click.option("--every", default=60, show_default=True, type=click.IntRange(1, 1440), help="Minutes between ticks.")
+def scheduler(every: int) -> None:
+    """Run the reminder scheduler (one per installation, beside any number of web workers)."""
+    from outreach.scheduler import blocking
+
+    click.echo(f"Outreach scheduler: a tick now and every {every} minutes. Ctrl+C to stop.")
+    try:
+        blocking(every).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+commands = [user_group, token_group, rescore, demo, serve, tick, scheduler]
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

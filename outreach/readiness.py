@@ -244,6 +244,13 @@ def _blocking_ask(contact: ContactFacts, day: date) -> tuple[str, date] | None:
     return None
 
 
+def _agreed(contact: ContactFacts, campaign: CampaignFacts) -> AskFacts | None:
+    """Their yes to this very campaign: asking again would be noise."""
+    if campaign.id is None:
+        return None
+    return next((a for a in contact.asks if a.campaign_id == campaign.id and a.outcome == "yes"), None)
+
+
 def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Criterion:
     """Inside the campaign's ask window, outside their busy periods, no ask still open."""
     opens, closes = campaign.window
@@ -261,8 +268,8 @@ def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Crite
         problems.append(f"your ask of {blocking[1]:%d %b %Y} is still open")
     elif blocking:
         problems.append(f"they said not now; follow up on {blocking[1]:%d %b %Y}")
-    agreed = next((a for a in contact.asks if a.campaign_id == campaign.id and a.outcome == "yes"), None)
-    if agreed is not None and campaign.id is not None:
+    agreed = _agreed(contact, campaign)
+    if agreed is not None:
         problems.append(f"they already said yes to this campaign on {agreed.asked_on:%d %b %Y}")
         checks += 1
     score = round(100 * (checks - len(problems)) / checks)
@@ -318,7 +325,7 @@ def forecast(
         return today, "Ask-ready today."
     if not fit_c.met:
         return None, "Not a fit for this campaign: touches cannot fix that."
-    if campaign.id is not None and any(a.campaign_id == campaign.id and a.outcome == "yes" for a in contact.asks):
+    if _agreed(contact, campaign) is not None:
         return None, "They already said yes to this campaign."
     opens, closes = campaign.window
     if today > closes:

@@ -185,3 +185,25 @@ class AskQuery(PageQuery):
     outcome: Outcome | None = None
     contact_id: Annotated[int, Field(ge=1)] | None = None
     campaign_id: Annotated[int, Field(ge=1)] | None = None
+
+
+ReminderState = Literal["open", "snoozed", "done", "dismissed", "withdrawn"]
+
+
+class ReminderQuery(PageQuery):
+    state: ReminderState | None = None
+    kind: Literal["ask", "target", "keep_warm", "follow_up", "interview"] | None = None
+    due_before: Day | None = None
+    due_after: Day | None = None
+
+
+class ReminderPatch(Strict):
+    state: Literal["open", "done", "dismissed", "snoozed"] = None  # type: ignore[assignment]
+    snooze: Literal["1d", "1w"] | None = None
+    snoozed_until: Day | None = None
+
+    @model_validator(mode="after")
+    def _one_action(self) -> ReminderPatch:
+        if self.state is None and self.snooze is None and self.snoozed_until is None:
+            raise ValueError("send state, snooze (1d or 1w) or snoozed_until")
+        return self

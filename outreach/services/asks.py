@@ -13,6 +13,7 @@ from outreach.errors import InvalidInput
 from outreach.models import Ask, Campaign, Contact
 from outreach.models.types import utcnow
 from outreach.ownership import get_owned
+from outreach.services import reminders
 from outreach.services.readiness import assess_pair
 
 ASK_FIELDS = ("asked_at", "channel", "request", "recipients", "outcome", "reason", "reason_detail", "lesson", "follow_up_on")
@@ -39,6 +40,10 @@ def create_ask(
             ask.criteria_at_ask = {name: pair[name] for name in ("ask_ready", "fit", "trust", "timing")}
     _check_outcome(ask)
     session.add(ask)
+    if contact is not None:
+        # Asking answers the ask, target and follow-up reminders for this contact and campaign.
+        kinds = ("ask", "target", "follow_up")
+        reminders.close_for(session, owner_id, kinds, contact.id, campaign.id if campaign else None, now)
     session.flush()
     return ask
 

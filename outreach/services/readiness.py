@@ -97,18 +97,30 @@ def assess_campaign(
     session: Session, campaign: Campaign, planner: readiness.Planner, now: datetime
 ) -> list[PairReadiness]:
     """Every live contact of the owner against one campaign, ask-ready first, then the closest to ready."""
-    contacts = list(session.scalars(owned(Contact, campaign.owner_id).order_by(Contact.id)))
-    facts = facts_for(session, campaign.owner_id, contacts)
-    target = campaign_facts(campaign)
-    pairs = [PairReadiness(c, campaign, readiness.assess(facts[c.id], target, now, planner)) for c in contacts]
-    pairs.sort(
-        key=lambda p: (
-            not p.result.ask_ready,
-            -(p.result.fit.score + p.result.trust.score + p.result.timing.score),
-            p.contact.id,
+    return assess_campaigns(session, campaign.owner_id, [campaign], planner, now)[campaign.id]
+
+
+def assess_campaigns(
+    session: Session, owner_id: int, campaigns: list[Campaign], planner: readiness.Planner, now: datetime
+) -> dict[int, list[PairReadiness]]:
+    """Several campaigns at once: contacts, busy periods and asks are loaded once for all of them."""
+    if not campaigns:
+        return {}
+    contacts = list(session.scalars(owned(Contact, owner_id).order_by(Contact.id)))
+    facts = facts_for(session, owner_id, contacts)
+    boards: dict[int, list[PairReadiness]] = {}
+    for campaign in campaigns:
+        target = campaign_facts(campaign)
+        pairs = [PairReadiness(c, campaign, readiness.assess(facts[c.id], target, now, planner)) for c in contacts]
+        pairs.sort(
+            key=lambda p: (
+                not p.result.ask_ready,
+                -(p.result.fit.score + p.result.trust.score + p.result.timing.score),
+                p.contact.id,
+            )
         )
-    )
-    return pairs
+        boards[campaign.id] = pairs
+    return boards
 
 
 def active_campaigns(session: Session, owner_id: int, now: datetime) -> list[Campaign]:

@@ -13,7 +13,7 @@ from outreach import warmth
 from outreach.caller import Caller
 from outreach.models import Ask, Contact, Touch
 from outreach.ownership import owned
-from outreach.services.readiness import PairReadiness, active_campaigns, assess_campaign
+from outreach.services.readiness import PairReadiness, active_campaigns, assess_campaigns
 
 SUGGESTIONS = {
     "comment": "comment on their latest post",
@@ -61,10 +61,8 @@ def suggest_touch(session: Session, contact: Contact) -> str:
 
 def campaign_pairs(session: Session, me: Caller) -> list[PairReadiness]:
     """Every live contact against every upcoming campaign, assessed once for the whole page."""
-    pairs: list[PairReadiness] = []
-    for campaign in active_campaigns(session, me.id, me.now):
-        pairs += assess_campaign(session, campaign, me.planner, me.now)
-    return pairs
+    boards = assess_campaigns(session, me.id, active_campaigns(session, me.id, me.now), me.planner, me.now)
+    return [pair for board in boards.values() for pair in board]
 
 
 def ask_now(pairs: list[PairReadiness]) -> list[PairReadiness]:

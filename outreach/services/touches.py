@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from outreach import warmth
 from outreach.models import Contact, Touch
+from outreach.models.types import utcnow
 from outreach.ownership import get_owned, owned
+from outreach.services import reminders
 
 TOUCH_FIELDS = ("kind", "direction", "occurred_at", "channel", "url", "note")
 
@@ -39,6 +41,8 @@ def log_touch(
     touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
     session.add(touch)
     _absorb(contact, touch, params)
+    # Any new touch answers a keep-warm reminder.
+    reminders.close_for(session, contact.owner_id, ("keep_warm",), contact.id, None, utcnow())
     session.flush()
     return touch
 

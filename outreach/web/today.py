@@ -1,16 +1,20 @@
-"""Today: whom to ask now, whom to warm up, how this week's asking goes."""
+"""Today: whom to ask now, whom to warm up, how this week's asking goes, and the reminders due."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from outreach.errors import InvalidInput
 from outreach.extensions import db
+from outreach.models import Reminder
+from outreach.services import reminders
 from outreach.services import today as service
-from outreach.web.common import me
+from outreach.web.common import me, owned_or_404
 
 bp = Blueprint("today", __name__)
+ACTIONS = {"done": "done", "dismiss": "dismissed", "snooze_1d": "1d", "snooze_1w": "1w"}
 
 
 @bp.route("/")
@@ -19,9 +23,32 @@ def index() -> Any:
     pairs = service.campaign_pairs(db.session, caller)
     return render_template(
         "today.html",
+        reminders=reminders.due(db.session, caller.id, caller.now.date()),
         ask_now=service.ask_now(pairs),
         cooling=service.cooling(db.session, caller),
         closest=service.closest_to_ready(db.session, pairs),
         week=service.week_of_asking(db.session, caller),
         now=caller.now,
     )
+
+
+@bp.route("/reminders/<int:reminder_id>", methods=["POST"])
+def act_on_reminder(reminder_id: int) -> Any:
+    caller = me()
+    reminder = owned_or_404(Reminder, reminder_id)
+    action = ACTIONS.get(request.form.get("action", ""))
+    if action is None:
+        abort(400, "Choose done, dismiss, or snooze for a day or a week.")
+    try:
+        if action in ("1d", "1w"):
+            until = reminders.snooze_date(caller.now.date(), action)
+            reminders.act(db.session, reminder, "snoozed", caller.now, until)
+            flash(f"Snoozed until {until:%a %d %b}.", "info")
+        else:
+            reminders.act(db.session, reminder, action, caller.now)
+            flash(f"Marked {action}.", "success")
+    except InvalidInput as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("today.index"))
+    db.session.commit()
+    return redirect(url_for("today.index"))

@@ -1,0 +1,177 @@
+"""The planner's tick: turn readiness, forecasts, cooling warmth and pending asks into reminders.
+
+Idempotent by construction: every reminder has a natural key, each owner's pass runs in its own
+transaction under a per-owner lock, so a second tick — the same day, after a crash, or from a
+second scheduler started by mistake — finds the work done and changes nothing.
+
+Cost: one pass per owner reads contacts (their stored warmth keys), busy periods, asks and live
+reminders — never touches, except the last ten of each cooling contact to vary the suggestion —
+so it grows with contacts × active campaigns, not with touches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from outreach import warmth
+from outreach.caller import Caller, caller_for
+from outreach.models import Ask, Campaign, Contact, User
+from outreach.models.types import utcnow
+from outreach.ownership import owned
+from outreach.services import reminders
+from outreach.services.readiness import PairReadiness, active_campaigns, assess_campaigns, campaign_facts
+from outreach.services.today import COOLING_DAYS, cooling
+
+Hook = Callable[[str], None]
+
+
+def moment(on: date | None) -> datetime:
+    """The tick's clock: now, or noon of the given day (for `outreach tick --date`)."""
+    return datetime.combine(on, time(12)) if on else utcnow()
+
+
+def tick(session: Session, now: datetime, hook: Hook | None = None) -> Counter[str]:
+    """One pass over every owner, each committed on its own so a crash loses at most one owner's pass."""
+    totals: Counter[str] = Counter()
+    owner_ids = list(session.scalars(select(User.id).order_by(User.id)))
+    session.commit()
+    for owner_id in owner_ids:
+        totals += tick_owner(session, owner_id, now, hook)
+        session.commit()
+    return totals
+
+
+def _lock_owner(session: Session, owner_id: int) -> None:
+    # On PostgreSQL two ticks for one owner queue here; SQLite's BEGIN IMMEDIATE already serializes.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x0A5C_0000 + owner_id})
+
+
+def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None = None) -> Counter[str]:
+    _lock_owner(session, owner_id)
+    user = session.get_one(User, owner_id)
+    me = caller_for(user, now)
+    counts: Counter[str] = Counter()
+    counts["implicit_no"] = implicit_nos(session, me)
+    counts["woken"] = reminders.wake_snoozed(session, owner_id, now.date(), now)
+    live = reminders.live_by_subject(session, owner_id)
+    counts.update(follow_ups(session, me, live))
+    counts.update(campaign_reminders(session, me, live, hook))
+    counts.update(keep_warm(session, me, live))
+    session.flush()
+    return +counts
+
+
+def implicit_nos(session: Session, me: Caller) -> int:
+    """Pending asks older than the implicit-no days become no_response — once, by their WHERE clause."""
+    cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
+    result = session.execute(
+        update(Ask)
+        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff)
+        .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
+    )
+    return result.rowcount or 0
+
+
+def follow_ups(session: Session, me: Caller, live: dict[reminders.Subject, object]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
+    for ask in session.scalars(query):
+        contact = session.get(Contact, ask.contact_id)
+        if contact is None or contact.deleted_at is not None:
+            continue
+        campaign = session.get(Campaign, ask.campaign_id) if ask.campaign_id else None
+        about = campaign.name if campaign else (ask.request or "your earlier ask")
+        draft = reminders.Draft(
+            "follow_up", contact.id, ask.campaign_id, ask.follow_up_on,  # type: ignore[arg-type]
+            f"Follow up with {contact.name} about {about}",
+            f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
+        )
+        counts["follow_up " + reminders.upsert(session, me.id, live, draft, me.now, move=True)] += 1  # type: ignore[arg-type]
+    return counts
+
+
+def _explain(pair: PairReadiness) -> str:
+    r = pair.result
+    return "\n".join([r.fit.reason, r.trust.reason, r.timing.reason, r.forecast_reason])
+
+
+def campaign_reminders(session: Session, me: Caller, live: dict, hook: Hook | None) -> Counter[str]:
+    """Ask reminders for ready pairs in open windows; forecast targets for good fits still warming."""
+    counts: Counter[str] = Counter()
+    today = me.now.date()
+    campaigns = [c for c in active_campaigns(session, me.id, me.now) if campaign_facts(c).window[1] >= today]
+    for campaign_id, pairs in assess_campaigns(session, me.id, campaigns, me.planner, me.now).items():
+        for pair in pairs:
+            contact, result = pair.contact, pair.result
+            ask_subject = ("ask", contact.id, campaign_id)
+            target_subject = ("target", contact.id, campaign_id)
+            if result.ask_ready:
+                draft = reminders.Draft(
+                    "ask", contact.id, campaign_id, today,
+                    f"Ask {contact.name} for {pair.campaign.name}", _explain(pair),
+                )
+                counts["ask " + reminders.upsert(session, me.id, live, draft, me.now, move=False)] += 1
+                if target_subject in live:
+                    reminders.withdraw(live.pop(target_subject), "Ready now: see the ask reminder.", me.now)
+                    counts["target withdrawn"] += 1
+            else:
+                if ask_subject in live:
+                    reminders.withdraw(live.pop(ask_subject), "No longer ask-ready:\n" + _explain(pair), me.now)
+                    counts["ask withdrawn"] += 1
+                ready_on = result.forecast_ready_on
+                if result.fit.met and ready_on is not None and ready_on > today:
+                    draft = reminders.Draft(
+                        "target", contact.id, campaign_id, ready_on,
+                        f"{contact.name} should be ask-ready by {ready_on:%d %b %Y} at your cadence",
+                        _explain(pair),
+                    )
+                    counts["target " + reminders.upsert(session, me.id, live, draft, me.now, move=True)] += 1
+                elif target_subject in live:
+                    reminders.withdraw(live.pop(target_subject), "No forecast any more:\n" + _explain(pair), me.now)
+                    counts["target withdrawn"] += 1
+            if hook:
+                hook("pair")
+    return counts
+
+
+def keep_warm(session: Session, me: Caller, live: dict) -> Counter[str]:
+    """Contacts about to fall below the trust bar get one reminder; a new touch clears it (touches service)."""
+    counts: Counter[str] = Counter()
+    cooling_now = cooling(session, me, limit=500)
+    still_cooling = {w.contact.id for w in cooling_now}
+    for w in cooling_now:
+        draft = reminders.Draft(
+            "keep_warm", w.contact.id, None, me.now.date(),
+            f"Touch {w.contact.name}: suggested {w.suggestion}",
+            f"Warmth {w.warmth_now:.0f} {w.why} (to {w.warmth_later:.0f}).",
+        )
+        counts["keep_warm " + reminders.upsert(session, me.id, live, draft, me.now, move=False)] += 1
+    later = me.now + timedelta(days=COOLING_DAYS)
+    for subject, reminder in list(live.items()):
+        if subject[0] != "keep_warm" or subject[1] in still_cooling:
+            continue
+        contact = session.get(Contact, subject[1])
+        # Below the bar already is no reason to withdraw: the touch is needed more than ever.
+        if contact is None or warmth.warmth(contact.warmth_key, later, me.params) >= me.planner.thresholds.trust_warmth:
+            reminders.withdraw(reminder, "Warm again: no touch needed now.", me.now)
+            counts["keep_warm withdrawn"] += 1
+    return counts
+
+
+def scheduled_tick() -> None:
+    """The scheduler's job, referenced as text ("outreach.jobs:scheduled_tick")."""
+    from outreach import create_app
+    from outreach.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        totals = tick(db.session, utcnow())
+        app.logger.info("tick: %s", dict(totals) or "nothing to do")
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,178 @@
+"""Reminders: created and moved by the tick, acted on by the user; one live reminder per subject."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from outreach.errors import InvalidInput
+from outreach.models import Reminder
+from outreach.models.reminder import LIVE_STATES, natural_key
+from outreach.ownership import owned
+
+Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the planner wants a reminder to say and when."""
+
+    kind: str
+    contact_id: int | None
+    campaign_id: int | None
+    due_on: date
+    title: str
+    body: str
+
+    @property
+    def subject(self) -> Subject:
+        return (self.kind, self.contact_id, self.campaign_id)
+
+
+def live_by_subject(session: Session, owner_id: int) -> dict[Subject, Reminder]:
+    """The owner's open and snoozed reminders, one per subject: the latest if history left two."""
+    found: dict[Subject, Reminder] = {}
+    query = owned(Reminder, owner_id).where(Reminder.state.in_(LIVE_STATES)).order_by(Reminder.due_on)
+    for reminder in session.scalars(query):
+        found[(reminder.kind, reminder.contact_id, reminder.campaign_id)] = reminder
+    return found
+
+
+def _key_taken(session: Session, owner_id: int, draft: Draft, due_on: date) -> Reminder | None:
+    key = natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, due_on)
+    return session.scalars(owned(Reminder, owner_id).where(Reminder.natural_key == key)).first()
+
+
+def upsert(
+    session: Session, owner_id: int, live: dict[Subject, Reminder], draft: Draft, now: datetime, *, move: bool
+) -> str:
+    """Create the reminder, or update the live one in place (same UID, higher SEQUENCE).
+
+    ``move`` says whether a changed due date moves an existing reminder (forecast targets) or
+    the first due date stands (an ask reminder stays on the day the pair became ready).
+    Returns "created", "updated" or "unchanged".
+    """
+    current = live.get(draft.subject)
+    revived = False
+    if current is None:
+        same_day = _key_taken(session, owner_id, draft, draft.due_on)
+        if same_day is None:
+            live[draft.subject] = _create(session, owner_id, draft, now)
+            return "created"
+        if same_day.state != "withdrawn":
+            return "unchanged"  # the user already handled today's reminder
+        current, revived = same_day, True
+        current.state = "open"
+        live[draft.subject] = current
+    moved = False
+    snoozed = current.state == "snoozed" and current.snoozed_until is not None and current.snoozed_until > now.date()
+    if move and not snoozed and current.due_on != draft.due_on and _key_taken(session, owner_id, draft, draft.due_on) is None:
+        current.due_on = draft.due_on
+        current.natural_key = natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, draft.due_on)
+        moved = True
+    # The body quotes today's numbers; rewriting it daily would bump SEQUENCE every day and make
+    # every calendar re-sync. It is refreshed with the title, the date, or on reopening.
+    if revived or moved or current.title != draft.title[:300]:
+        current.title, current.body = draft.title[:300], draft.body
+        _touch(current, now)
+        return "updated"
+    return "unchanged"
+
+
+def _create(session: Session, owner_id: int, draft: Draft, now: datetime) -> Reminder:
+    reminder = Reminder(
+        owner_id=owner_id,
+        kind=draft.kind,
+        contact_id=draft.contact_id,
+        campaign_id=draft.campaign_id,
+        due_on=draft.due_on,
+        natural_key=natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, draft.due_on),
+        title=draft.title[:300],
+        body=draft.body,
+        uid=f"reminder-{uuid.uuid4().hex}@outreach",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(reminder)
+    return reminder
+
+
+def _touch(reminder: Reminder, now: datetime) -> None:
+    reminder.sequence += 1
+    reminder.updated_at = now
+
+
+def withdraw(reminder: Reminder, why: str, now: datetime) -> None:
+    """The planner takes a reminder back; the calendar sends it as cancelled."""
+    reminder.state = "withdrawn"
+    reminder.body = why
+    _touch(reminder, now)
+
+
+def close_for(
+    session: Session, owner_id: int, kinds: tuple[str, ...], contact_id: int, campaign_id: int | None, now: datetime
+) -> int:
+    """Mark live reminders done because the user did the thing (logged a touch, made the ask)."""
+    query = (
+        update(Reminder)
+        .where(
+            Reminder.owner_id == owner_id,
+            Reminder.kind.in_(kinds),
+            Reminder.contact_id == contact_id,
+            Reminder.state.in_(LIVE_STATES),
+        )
+        .values(state="done", updated_at=now, sequence=Reminder.sequence + 1)
+    )
+    if campaign_id is not None:
+        query = query.where(Reminder.campaign_id == campaign_id)
+    return session.execute(query).rowcount or 0
+
+
+def wake_snoozed(session: Session, owner_id: int, today: date, now: datetime) -> int:
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.owner_id == owner_id, Reminder.state == "snoozed", Reminder.snoozed_until <= today)
+        .values(state="open", updated_at=now, sequence=Reminder.sequence + 1)
+    )
+    return result.rowcount or 0
+
+
+def act(
+    session: Session,
+    reminder: Reminder,
+    state: str,
+    now: datetime,
+    snoozed_until: date | None = None,
+) -> Reminder:
+    """The user's verbs: done, dismissed, snoozed (to a date), or open again."""
+    if state == "snoozed":
+        if snoozed_until is None or snoozed_until <= now.date():
+            raise InvalidInput({"snoozed_until": "snooze to a date after today"})
+        key = natural_key(reminder.owner_id, reminder.kind, reminder.contact_id, reminder.campaign_id, snoozed_until)
+        clash = session.scalars(owned(Reminder, reminder.owner_id).where(Reminder.natural_key == key)).first()
+        if clash is not None and clash.id != reminder.id:
+            raise InvalidInput({"snoozed_until": "there is already the same reminder on that day"})
+        reminder.snoozed_until = snoozed_until
+        reminder.due_on = snoozed_until
+        reminder.natural_key = key
+    elif state not in ("open", "done", "dismissed"):
+        raise InvalidInput({"state": "choose open, done, dismissed or snoozed"})
+    else:
+        reminder.snoozed_until = None
+    reminder.state = state
+    _touch(reminder, now)
+    return reminder
+
+
+def snooze_date(today: date, choice: str) -> date:
+    return today + (timedelta(days=1) if choice == "1d" else timedelta(weeks=1))
+
+
+def due(session: Session, owner_id: int, today: date, limit: int = 50) -> list[Reminder]:
+    query = owned(Reminder, owner_id).where(Reminder.state == "open", Reminder.due_on <= today)
+    return list(session.scalars(query.order_by(Reminder.due_on, Reminder.id).limit(limit)))
+
