@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -44,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
     @app.before_request
     def require_login() -> Any:
         """Every page needs a logged-in user unless it is deliberately public (or has its own auth)."""
+        g.pop("web_caller", None)  # `g` can outlive a request when an app context was already pushed
         endpoint = request.endpoint or ""
         if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
             return None

@@ -20,6 +20,9 @@ def error(status: int, message: str, fields: dict[str, str] | None = None) -> tu
 
 @bp.before_request
 def authenticate() -> tuple[Response, int] | None:
+    # `g` outlives a request when an app context was already pushed (tests, CLI): start clean.
+    g.pop("user", None)
+    g.pop("caller", None)
     if request.endpoint == "api.openapi_document":
         return None  # deliberately public: it describes the API, not anyone's data
     header = request.headers.get("Authorization", "")
