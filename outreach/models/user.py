@@ -24,6 +24,9 @@ class User(UserMixin, db.Model):
     # Validated through outreach.settings.UserSettings; JSON so new settings need no migration.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The calendar feed's secret, hashed like API tokens; NULL when no feed is published.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    calendar_token_created_at: Mapped[datetime | None]
 
 
 class ApiToken(db.Model):

@@ -60,7 +60,7 @@ def user_settings(user: User) -> UserSettings:
     return settings_of(user.settings)
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     # Tokens carry 256 random bits, so a fast hash is enough: nothing to brute-force.
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -68,7 +68,7 @@ def _digest(token: str) -> str:
 def create_token(session: Session, user: User, name: str = "default") -> tuple[ApiToken, str]:
     """A new API token; the clear text is returned once and never stored."""
     token = "otr_" + secrets.token_urlsafe(32)
-    record = ApiToken(owner_id=user.id, name=name[:100] or "default", token_hash=_digest(token), prefix=token[:12])
+    record = ApiToken(owner_id=user.id, name=name[:100] or "default", token_hash=digest(token), prefix=token[:12])
     session.add(record)
     session.flush()
     return record, token
@@ -76,7 +76,7 @@ def create_token(session: Session, user: User, name: str = "default") -> tuple[A
 
 def user_for_token(session: Session, token: str) -> User | None:
     record = session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
     ).first()
     if record is None:
         return None

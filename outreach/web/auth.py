@@ -17,7 +17,7 @@ from outreach.web.forms import LoginForm, PasswordForm, SignupForm
 bp = Blueprint("auth", __name__)
 
 # Pages that must work for a visitor who is not logged in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.signup", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.signup", "static", "calendar.feed"})
 
 
 def _safe_next(target: str | None) -> str:

@@ -1,0 +1,102 @@
+"""iCalendar (RFC 5545) output for reminders: byte-stable, folded, CRLF — written directly for speed.
+
+Pure domain code. Building 10,000 events through icalendar's object model is several times slower
+(see bench/), so the feed is serialized here and every test validates it with icalendar and
+vobject, two independent parsers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+PRODID = "-//Outreach//Reminders 1.0//EN"
+COLOR_NAME, COLOR_HEX = "darkorange", "#D9480F"
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    day: date
+    summary: str
+    description: str
+    stamp: datetime  # naive UTC: the reminder's last change, never "now"
+    sequence: int
+    category: str
+    url: str | None = None
+    cancelled: bool = False
+
+
+def escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545 §3.3.11)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character (§3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts: list[str] = []
+    start, limit = 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:
+            end -= 1  # back off to a character boundary
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # continuation lines start with one space
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _event(event: Event) -> str:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{escape(event.uid)}",
+        f"DTSTAMP:{_stamp(event.stamp)}",
+        f"LAST-MODIFIED:{_stamp(event.stamp)}",
+        f"SEQUENCE:{event.sequence}",
+        f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{escape(event.summary)}",
+        f"DESCRIPTION:{escape(event.description)}",
+        f"CATEGORIES:{escape(event.category)}",
+        "TRANSP:TRANSPARENT",
+        f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
+    ]
+    if event.url:
+        lines.append(f"URL;VALUE=URI:{event.url}")
+    lines.append("END:VEVENT")
+    return "".join(fold(line) for line in lines)
+
+
+def calendar(name: str, events: Iterable[Event], refresh_minutes: int = 60) -> bytes:
+    """A whole VCALENDAR; the same events give the same bytes."""
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape(name)}",
+        f"X-WR-CALNAME:{escape(name)}",
+        f"COLOR:{COLOR_NAME}",
+        f"X-APPLE-CALENDAR-COLOR:{COLOR_HEX}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_minutes}M",
+        f"X-PUBLISHED-TTL:PT{refresh_minutes}M",
+    ]
+    body = "".join(fold(line) for line in head)
+    body += "".join(_event(event) for event in events)
+    body += "END:VCALENDAR\r\n"
+    return body.encode("utf-8")

@@ -1,0 +1,117 @@
+"""Calendar: the public feed (by secret token), downloads, the feed token, and partners' .ics imports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+
+from outreach import calendar
+from outreach.errors import InvalidInput
+from outreach.extensions import db
+from outreach.models import Contact, Reminder
+from outreach.models.reminder import REMINDER_KINDS
+from outreach.models.types import utcnow
+from outreach.services import calendar_feed as service
+from outreach.web.common import me, owned_or_404
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+FEED_NAME = "Outreach reminders"
+
+
+def _contact_url(contact_id: int) -> str:
+    return url_for("contacts.detail", contact_id=contact_id, _external=True)
+
+
+def ics_response(body: bytes, filename: str | None = None) -> Response:
+    response = make_response(body)
+    response.mimetype = "text/calendar"
+    response.charset = "utf-8"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.add_etag()
+    response.cache_control.private = True
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)
+
+
+@bp.route("/<token>.ics")
+def feed(token: str) -> Any:
+    """Deliberately public: the secret in the URL is the credential. Wrong and revoked look alike."""
+    user = service.user_for_token(db.session, token)
+    if user is None:
+        return Response("Not found\n", status=404, mimetype="text/plain")
+    events = service.reminder_events(db.session, user.id, utcnow(), _contact_url)
+    return ics_response(calendar.calendar(FEED_NAME, events))
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400, f"{name} must be a date like 2026-12-31")
+
+
+@bp.route("/export.ics")
+def export() -> Any:
+    caller = me()
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in REMINDER_KINDS:
+        abort(400, f"kind must be one of {', '.join(REMINDER_KINDS)}")
+    campaign = request.args.get("campaign") or None
+    if campaign is not None and not campaign.isdigit():
+        abort(400, "campaign must be a campaign id")
+    events = service.reminder_events(
+        db.session, caller.id, caller.now, _contact_url,
+        campaign_id=int(campaign) if campaign else None, kind=kind,
+        start=_day(request.args.get("from"), "from"), end=_day(request.args.get("to"), "to"),
+    )
+    return ics_response(calendar.calendar(FEED_NAME, events), "outreach-reminders.ics")
+
+
+@bp.route("/reminders/<int:reminder_id>.ics")
+def one_reminder(reminder_id: int) -> Any:
+    reminder = owned_or_404(Reminder, reminder_id)
+    events = [
+        e for e in service.reminder_events(db.session, me().id, me().now, _contact_url, start=reminder.due_on, end=reminder.due_on)
+        if e.uid == reminder.uid
+    ]
+    return ics_response(calendar.calendar(FEED_NAME, events), f"reminder-{reminder.id}.ics")
+
+
+@bp.route("/token", methods=["POST"])
+def create_token() -> Any:
+    caller = me()
+    token = service.create_token(caller.user)
+    db.session.commit()
+    url = url_for("calendar.feed", token=token, _external=True)
+    return render_template("calendar_token.html", url=url)
+
+
+@bp.route("/token/revoke", methods=["POST"])
+def revoke_token() -> Any:
+    service.revoke_token(me().user)
+    db.session.commit()
+    flash("Calendar feed revoked: subscribed calendars stop updating.", "info")
+    return redirect(url_for("settings.index") + "#calendar")
+
+
+@bp.route("/import/<int:contact_id>", methods=["POST"])
+def import_busy(contact_id: int) -> Any:
+    contact = owned_or_404(Contact, contact_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Choose an .ics file to import.", "error")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    try:
+        count = service.import_busy_periods(db.session, contact, upload.read(service.MAX_IMPORT_BYTES + 1), me().now.date())
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(f"Nothing imported: {exc.fields.get('file', exc)}.", "error")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    db.session.commit()
+    flash(f"Imported {count} busy periods for the next 12 months from {upload.filename}.", "success")
+    return redirect(url_for("contacts.detail", contact_id=contact.id))
