@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 
 from outreach import create_app
 from outreach.extensions import db
-from outreach.models import Campaign, Contact, User
+from outreach.models import Campaign, Contact, Reminder, User
+from outreach.ownership import owned
 from outreach.models.types import utcnow
 from outreach.services import campaigns as campaign_service
 from outreach.services import contacts as contact_service
@@ -169,3 +170,35 @@ def api(client: FlaskClient, make_user: Callable[..., User], token_for: Callable
     session_api = Api(client, token_for(user))
     session_api.user = user  # type: ignore[attr-defined]
     return session_api
+
+
+READY_TOUCHES = (("collaboration", "inbound", 100), ("call", "outbound", 70), ("meeting", "outbound", 10))
+
+
+@pytest.fixture
+def now() -> datetime:
+    return utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def ready_pair(make_user, make_contact, make_campaign, log_touches, now) -> Callable[..., tuple[User, Contact, Campaign]]:
+    """A user, a warm reciprocated matching contact and a podcast campaign whose window is open."""
+
+    def build(user: User | None = None, name: str = "Maya Chen", **campaign: Any) -> tuple[User, Contact, Campaign]:
+        user = user or make_user()
+        contact = make_contact(user, name, topics=["podcasting"])
+        log_touches(contact, *READY_TOUCHES, now=now)
+        values = {"date": now.date() + timedelta(weeks=8), **campaign}
+        return user, contact, make_campaign(user, **values)
+
+    return build
+
+
+@pytest.fixture
+def reminders_of() -> Callable[[User], list[tuple[str, int | None, int | None, Any, str]]]:
+    def read(user: User) -> list[tuple[str, int | None, int | None, Any, str]]:
+        db.session.expire_all()
+        rows = db.session.scalars(owned(Reminder, user.id).order_by(Reminder.kind, Reminder.contact_id, Reminder.due_on))
+        return [(r.kind, r.contact_id, r.campaign_id, r.due_on, r.state) for r in rows]
+
+    return read

@@ -13,7 +13,7 @@ from outreach.models import Ask, Campaign, Contact
 from outreach.ownership import owned
 from outreach.services import asks as service
 from outreach.web.common import blank_to_none, invalid_to_form, me, owned_or_404, validate_into
-from outreach.web.forms import AskForm
+from outreach.web.forms import AskForm, pairs
 
 bp = Blueprint("asks", __name__, url_prefix="/asks")
 
@@ -22,8 +22,8 @@ def _choices(form: AskForm) -> None:
     caller = me()
     contacts = db.session.scalars(owned(Contact, caller.id).order_by(Contact.name))
     campaigns = db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date.desc()))
-    form.contact_id.choices = [("", "— a bulk send, no one contact —")] + [(str(c.id), c.name) for c in contacts]
-    form.campaign_id.choices = [("", "— none —")] + [(str(c.id), c.name) for c in campaigns]
+    form.contact_id.choices = pairs(("", "— a bulk send, no one contact —"), *[(str(c.id), c.name) for c in contacts])
+    form.campaign_id.choices = pairs(("", "— none —"), *[(str(c.id), c.name) for c in campaigns])
 
 
 def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,8 +26,12 @@ from outreach.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
 from outreach.warmth import TOUCH_KINDS
 
 
-def choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, v.replace("_", " ")) for v in values]
+def choices(values: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice(v, v.replace("_", " ")) for v in values]
+
+
+def pairs(*options: tuple[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -60,11 +65,11 @@ class ContactForm(FlaskForm):
     topics = StringField("Topics", description="Comma-separated: podcasting, marketing")
     audience_size = StringField("Audience size")
     promotes_others = SelectField(
-        "Promotes others?", choices=[("", "unknown"), ("yes", "yes"), ("no", "no")], default=""
+        "Promotes others?", choices=pairs(("", "unknown"), ("yes", "yes"), ("no", "no")), default=""
     )
     promotion_methods = CheckboxesField("How they promote others", choices=choices(PROMOTION_METHODS))
     fit_override = SelectField(
-        "Your fit rating", choices=[("", "computed")] + [(str(i), f"{i}/5") for i in range(1, 6)], default=""
+        "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
     )
     links = TextAreaField("Links", description="One URL per line")
     tags = StringField("Tags", description="Comma-separated")
@@ -74,7 +79,7 @@ class ContactForm(FlaskForm):
 class TouchForm(FlaskForm):
     kind = SelectField("Kind", choices=choices(TOUCH_KINDS), default="comment")
     direction = SelectField(
-        "Direction", choices=[("outbound", "you → them"), ("inbound", "them → you")], default="outbound"
+        "Direction", choices=pairs(("outbound", "you → them"), ("inbound", "them → you")), default="outbound"
     )
     occurred_at = DateTimeLocalField("When", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     channel = StringField("Channel")
@@ -107,7 +112,7 @@ class AskForm(FlaskForm):
     request = TextAreaField("What you asked")
     recipients = IntegerField("Recipients", default=1, validators=[Optional()])
     outcome = SelectField("Outcome", choices=choices(OUTCOMES), default="pending")
-    reason = SelectField("Reason for a no", choices=[("", "—")] + choices(NO_REASONS), default="")
+    reason = SelectField("Reason for a no", choices=pairs(("", "—")) + choices(NO_REASONS), default="")
     reason_detail = TextAreaField("Reason, in their words")
     lesson = TextAreaField("One lesson")
     follow_up_on = DateField("Follow up on", validators=[Optional()])
