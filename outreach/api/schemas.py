@@ -156,6 +156,7 @@ class BusyPeriodIn(Strict):
 
 
 class AskIn(Strict):
+    parent_id: Annotated[int, Field(ge=1)] | None = None
     contact_id: Annotated[int, Field(ge=1)] | None = None
     campaign_id: Annotated[int, Field(ge=1)] | None = None
     asked_at: When | None = None

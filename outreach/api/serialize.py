@@ -112,6 +112,7 @@ def ask_json(ask: Ask) -> dict[str, Any]:
         "channel": ask.channel,
         "request": ask.request,
         "recipients": ask.recipients,
+        "parent_id": ask.parent_id,
         "outcome": ask.outcome,
         "reason": ask.reason,
         "reason_detail": ask.reason_detail,

@@ -43,6 +43,8 @@ class Ask(db.Model):
     reason_detail: Mapped[str] = mapped_column(Text, default="")
     lesson: Mapped[str] = mapped_column(Text, default="")
     recipients: Mapped[int] = mapped_column(Integer, default=1)
+    # A reply to a bulk send: the bulk ask counts its recipients, its replies count themselves.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
     follow_up_on: Mapped[date | None]
     decided_at: Mapped[datetime | None]
     # Recorded when the ask is made, so yes rates can be compared by warmth band later.
@@ -50,3 +52,15 @@ class Ask(db.Model):
     criteria_at_ask: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AskChange(db.Model):
+    """One edit of an ask: what changed, from what to what (the ledger never forgets)."""
+
+    __tablename__ = "ask_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -24,6 +24,11 @@ def _choices(form: AskForm) -> None:
     campaigns = db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date.desc()))
     form.contact_id.choices = pairs(("", "— a bulk send, no one contact —"), *[(str(c.id), c.name) for c in contacts])
     form.campaign_id.choices = pairs(("", "— none —"), *[(str(c.id), c.name) for c in campaigns])
+    bulk = db.session.scalars(owned(Ask, caller.id).where(Ask.recipients > 1).order_by(Ask.asked_at.desc()).limit(50))
+    form.parent_id.choices = pairs(
+        ("", "— not a reply —"),
+        *[(str(a.id), f"{a.asked_at:%d %b %Y}: {a.request[:60] or a.channel or 'bulk send'} ({a.recipients} people)") for a in bulk],
+    )
 
 
 def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
@@ -41,6 +46,7 @@ def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
     if with_people:
         data["contact_id"] = blank_to_none(form.contact_id.data)
         data["campaign_id"] = blank_to_none(form.campaign_id.data)
+        data["parent_id"] = blank_to_none(form.parent_id.data)
     return data
 
 
@@ -65,7 +71,7 @@ def new() -> Any:
                 flash("Ask recorded. Whatever the answer, it counts.", "success")
                 target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
                 return redirect(target)
-    return render_template("asks/form.html", form=form, ask=None)
+    return render_template("asks/form.html", form=form, ask=None, history=[])
 
 
 @bp.route("/<int:ask_id>/edit", methods=["GET", "POST"])
@@ -89,4 +95,4 @@ def edit(ask_id: int) -> Any:
                 flash("Ask updated.", "success")
                 target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
                 return redirect(target)
-    return render_template("asks/form.html", form=form, ask=ask)
+    return render_template("asks/form.html", form=form, ask=ask, history=service.history(db.session, ask))

@@ -5,7 +5,8 @@ from outreach.web.auth import bp as auth_bp
 from outreach.web.calendar import bp as calendar_bp
 from outreach.web.campaigns import bp as campaigns_bp
 from outreach.web.contacts import bp as contacts_bp
+from outreach.web.goforno import bp as goforno_bp
 from outreach.web.settings import bp as settings_bp
 from outreach.web.today import bp as today_bp
 
-blueprints = [auth_bp, today_bp, contacts_bp, campaigns_bp, asks_bp, settings_bp, calendar_bp]
+blueprints = [auth_bp, today_bp, contacts_bp, campaigns_bp, asks_bp, settings_bp, calendar_bp, goforno_bp]

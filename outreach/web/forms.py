@@ -107,6 +107,7 @@ class CampaignForm(FlaskForm):
 class AskForm(FlaskForm):
     contact_id = SelectField("Contact", coerce=str, validate_choice=False)
     campaign_id = SelectField("Campaign", coerce=str, validate_choice=False)
+    parent_id = SelectField("A reply to a bulk send", coerce=str, validate_choice=False)
     asked_at = DateTimeLocalField("Asked at", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     channel = StringField("Channel")
     request = TextAreaField("What you asked")

@@ -1,0 +1,31 @@
+"""The Go-for-no page: the numbers that keep a user asking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+
+from outreach.extensions import db
+from outreach.services.stats import stats_for, stats_json
+from outreach.web.common import me
+
+bp = Blueprint("goforno", __name__)
+REASON_LABELS = {
+    "full_plate": "full plate",
+    "track_record": "wants a track record first",
+    "audience_mismatch": "audience mismatch",
+    "audience_too_small": "audience too small",
+    "connection_too_shallow": "connection too shallow",
+    "timing": "timing",
+    "other": "other",
+}
+
+
+@bp.route("/go-for-no")
+def index() -> Any:
+    caller = me()
+    stats = stats_json(db.session, caller, stats_for(db.session, caller))
+    months = stats["by_month"][-12:]
+    peak = max([m["asks"] for m in months] + [1])
+    return render_template("goforno.html", stats=stats, months=months, peak=peak, labels=REASON_LABELS)
