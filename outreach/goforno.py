@@ -90,18 +90,7 @@ class Stats:
     by_warmth: dict[str, Tally] = field(default_factory=dict)
     lessons: list[tuple[datetime, str]] = field(default_factory=list)
 
-    @property
-    def trend(self) -> str:
-        """Is it taking fewer nos per yes lately? Compares the last three months with the three before."""
-        months = sorted(self.by_month)
-        recent, before = _merge(self.by_month[m] for m in months[-3:]), _merge(self.by_month[m] for m in months[-6:-3])
-        if recent.no_to_yes is None or before.no_to_yes is None:
-            return "not enough yeses yet to see a trend"
-        if recent.no_to_yes < before.no_to_yes:
-            return f"improving: {recent.no_to_yes:g} nos per yes lately, {before.no_to_yes:g} before"
-        if recent.no_to_yes > before.no_to_yes:
-            return f"more nos per yes lately ({recent.no_to_yes:g}, was {before.no_to_yes:g}): read your lessons"
-        return f"steady at {recent.no_to_yes:g} nos per yes"
+    trend: str = "not enough yeses yet to see a trend"
 
     def headline(self) -> str:
         if self.overall.asks == 0:
@@ -120,6 +109,24 @@ def _merge(tallies: Iterable[Tally]) -> Tally:
         total.implicit_nos += t.implicit_nos
         total.pending += t.pending
     return total
+
+
+def _months_back(today: date, count: int, skip: int = 0) -> list[str]:
+    index = today.year * 12 + today.month - 1 - skip
+    return [f"{(index - i) // 12}-{(index - i) % 12 + 1:02d}" for i in range(count)]
+
+
+def _trend(by_month: dict[str, Tally], today: date) -> str:
+    """Is it taking fewer nos per yes lately? The last three months against the three before."""
+    recent = _merge(by_month[m] for m in _months_back(today, 3) if m in by_month)
+    before = _merge(by_month[m] for m in _months_back(today, 3, skip=3) if m in by_month)
+    if recent.no_to_yes is None or before.no_to_yes is None:
+        return "not enough yeses yet to see a trend"
+    if recent.no_to_yes < before.no_to_yes:
+        return f"improving: {recent.no_to_yes:g} nos per yes lately, {before.no_to_yes:g} before"
+    if recent.no_to_yes > before.no_to_yes:
+        return f"more nos per yes lately ({recent.no_to_yes:g}, was {before.no_to_yes:g}): read your lessons"
+    return f"steady at {recent.no_to_yes:g} nos per yes"
 
 
 def week_start(moment: datetime, zone: ZoneInfo) -> date:
@@ -164,6 +171,7 @@ def compute(
                 stats.lessons.append((reply.asked_at, reply.lesson))
         if record.recipients == 1 and record.warmth_at_ask is not None:
             bands[_band(record.warmth_at_ask)].add(record.outcome)
+    stats.trend = _trend(stats.by_month, now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date())
     stats.reasons = reasons.most_common()
     stats.by_warmth = bands
     stats.lessons.sort(key=lambda item: item[0], reverse=True)
