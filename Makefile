@@ -27,3 +27,6 @@ test: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench --size $(or $(SIZE),small)

@@ -1,0 +1,142 @@
+"""The figures of issue "Scale and performance", each against its baseline on the same data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import icalendar
+from flask import Flask
+from sqlalchemy import insert, select, text
+
+from bench.__main__ import best_of
+from outreach import calendar, jobs, warmth
+from outreach.caller import caller_for
+from outreach.extensions import db
+from outreach.models import Contact, Reminder, Touch, User
+from outreach.models.reminder import natural_key
+from outreach.models.types import utcnow
+from outreach.services import touches as touch_service
+from outreach.services.calendar_feed import reminder_events
+from outreach.services.rescore import rescore_owner
+
+Row = tuple[str, float, float | None, str, bool]
+
+
+def run_all(app: Flask, owner_id: int) -> list[Row]:
+    user = db.session.get_one(User, owner_id)
+    me = caller_for(user)
+    params = me.params
+    rows: list[Row] = []
+
+    def rescore() -> None:
+        rescore_owner(db.session, owner_id, params)
+        db.session.commit()
+
+    rescore_time = best_of(2, rescore)
+
+    def trust_ready() -> list[Any]:
+        bound = warmth.min_key(60, utcnow(), params)
+        query = select(Contact.id, Contact.warmth_key).where(
+            Contact.owner_id == owner_id, Contact.deleted_at.is_(None), Contact.warmth_key >= bound
+        ).order_by(Contact.warmth_key.desc())
+        return db.session.execute(query).all()
+
+    ready_time = best_of(5, trust_ready)
+    rows.append(("1. trust-ready now (warmth ≥ 60, ordered) vs full rescore", ready_time, rescore_time, "≤ 0.01", ready_time <= 0.01 * rescore_time))
+    print(f"  1: {len(trust_ready()):,} trust-ready contacts", flush=True)
+
+    contact_ids = [cid for (cid,) in db.session.execute(select(Contact.id).where(Contact.owner_id == owner_id).limit(500))]
+
+    def log_through_service() -> None:
+        for cid in contact_ids:
+            contact = db.session.get_one(Contact, cid)
+            touch_service.log_touch(db.session, contact, {"kind": "comment", "direction": "outbound", "occurred_at": utcnow()}, params)
+            db.session.commit()
+
+    def bare_insert() -> None:
+        for cid in contact_ids:
+            db.session.execute(insert(Touch), {"owner_id": owner_id, "contact_id": cid, "kind": "comment", "direction": "outbound", "occurred_at": utcnow(), "note": "", "created_at": utcnow()})
+            db.session.commit()
+
+    service_time, bare_time = best_of(2, log_through_service), best_of(2, bare_insert)
+    rows.append(("2. log a touch via the service vs bare INSERT + commit", service_time / len(contact_ids), bare_time / len(contact_ids), "≤ 2", service_time <= 2 * bare_time))
+
+    def fetch_all() -> None:
+        db.session.execute(select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at).where(Touch.owner_id == owner_id).order_by(Touch.contact_id)).fetchall()
+        db.session.commit()
+
+    fetch_time = best_of(2, fetch_all)
+    rows.append(("3a. full rescore vs plain fetchall of the touch rows", rescore_time, fetch_time, "≤ 1.5", rescore_time <= 1.5 * fetch_time))
+
+    sample = contact_ids[:200]
+    contacts_total = db.session.scalar(select(db.func.count(Contact.id)).where(Contact.owner_id == owner_id)) or 1
+
+    def per_contact_orm() -> None:
+        for cid in sample:
+            contact = db.session.get_one(Contact, cid)
+            touch_service.recompute(db.session, contact, params)
+        db.session.commit()
+
+    orm_time = best_of(1, per_contact_orm) * contacts_total / len(sample)
+    rows.append(("3b. full rescore vs per-contact ORM recompute (extrapolated)", rescore_time, orm_time, "≤ 0.05", rescore_time * 20 <= orm_time))
+
+    now = utcnow()
+    tick_time = best_of(1, lambda: jobs.tick(db.session, now))
+    rows.append(("4. scheduler tick, all contacts × 3 campaigns, vs full rescore", tick_time, rescore_time, "≤ 1", tick_time <= rescore_time))
+
+    _make_reminders(owner_id, 10_000)
+    url = lambda cid: f"https://outreach.example/contacts/{cid}"  # noqa: E731
+    events = reminder_events(db.session, owner_id, utcnow(), url)
+    ours = best_of(3, lambda: calendar.calendar("Outreach reminders", events))
+    theirs = best_of(3, lambda: _object_model(events))
+    rows.append((f"5. calendar feed of {len(events):,} reminders vs icalendar objects", ours, theirs, "≤ 0.25", ours <= 0.25 * theirs))
+    with app.test_client() as client:
+        from outreach.services.calendar_feed import create_token
+
+        token = create_token(user)
+        db.session.commit()
+        first = client.get(f"/calendar/{token}.ics")
+        again = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
+        feed_time = best_of(3, lambda: client.get(f"/calendar/{token}.ics"))
+        print(f"  5: whole feed request {feed_time * 1000:.0f} ms for {len(first.data) / 1e6:.1f} MB; unchanged poll → {again.status_code}", flush=True)
+    return rows
+
+
+def _make_reminders(owner_id: int, count: int) -> None:
+    ids = [cid for (cid,) in db.session.execute(select(Contact.id).where(Contact.owner_id == owner_id).limit(count))]
+    now = utcnow()
+    day0 = now.date()
+    rows = []
+    for i, cid in enumerate(ids):
+        due = day0 + timedelta(days=i % 90)
+        rows.append({
+            "owner_id": owner_id, "kind": "keep_warm", "contact_id": cid, "campaign_id": None, "due_on": due,
+            "natural_key": natural_key(owner_id, "keep_warm", cid, None, due) + ":bench", "title": f"Touch Contact {cid}: suggested share their work",
+            "body": "Warmth 63 falls below 60 within 14 days (to 58).", "state": "open", "uid": f"reminder-bench-{cid}@outreach",
+            "sequence": 0, "created_at": now, "updated_at": now,
+        })
+    db.session.execute(text("DELETE FROM reminders"))
+    db.session.execute(insert(Reminder), rows)
+    db.session.commit()
+
+
+def _object_model(events: list[calendar.Event]) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", calendar.PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Outreach reminders")
+    for e in events:
+        event = icalendar.Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", e.stamp)
+        event.add("sequence", e.sequence)
+        event.add("dtstart", e.day)
+        event.add("dtend", e.day + timedelta(days=1))
+        event.add("summary", e.summary)
+        event.add("description", e.description)
+        event.add("categories", [e.category])
+        event.add("url", e.url)
+        cal.add_component(event)
+    return cal.to_ical()
+
