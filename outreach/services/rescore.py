@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
@@ -33,16 +34,35 @@ def rescore_owner(
         .order_by(Touch.contact_id)
         .execution_options(yield_per=BATCH)
     )
+    # Hot loop: per row only a dict lookup, a little arithmetic and comparisons; the log-sum-exp
+    # is done once per contact, shifted by its largest term so nothing overflows.
+    log_weight = {
+        (kind, direction): math.log2(params.weight(kind, direction))
+        for kind in warmth.TOUCH_KINDS
+        for direction in warmth.DIRECTIONS
+        if params.weight(kind, direction) > 0
+    }
+    per_second = 1.0 / (86400.0 * params.half_life_days)
+    epoch = warmth.EPOCH
     pending: list[dict[str, Any]] = []
     scored = 0
     for contact_id, group in groupby(rows, key=itemgetter(0)):
-        key = first = last = inbound = None
+        terms: list[float] = []
+        first = last = inbound = None
         for _, kind, direction, at in group:
-            key = warmth.combine(key, warmth.touch_key(warmth.TouchPoint(kind, direction, at), params))
-            first = at if first is None or at < first else first
-            last = at if last is None or at > last else last
-            if direction == "inbound":
-                inbound = at if inbound is None or at > inbound else inbound
+            base = log_weight.get((kind, direction))
+            if base is not None:
+                terms.append(base + (at - epoch).total_seconds() * per_second)
+            if first is None or at < first:
+                first = at
+            if last is None or at > last:
+                last = at
+            if direction == "inbound" and (inbound is None or at > inbound):
+                inbound = at
+        key = None
+        if terms:
+            top = max(terms)
+            key = top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
         pending.append(
             {"id": contact_id, "warmth_key": key, "first_touch_at": first, "last_touch_at": last, "last_inbound_at": inbound}
         )
