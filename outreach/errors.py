@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class NotFoundError(LookupError):
     """The record does not exist or belongs to someone else: both look the same from outside."""
@@ -13,3 +15,12 @@ class InvalidInput(ValueError):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
         self.fields = fields
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Pydantic's errors as {"field.path": "message"}, the first message per field."""
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        name = ".".join(str(part) for part in err["loc"]) or "body"
+        fields.setdefault(name, err["msg"])
+    return fields

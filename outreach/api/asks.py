@@ -9,7 +9,7 @@ from sqlalchemy import func
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.api.schemas import AskIn, AskPatch, AskQuery
+from outreach.schemas import AskIn, AskPatch, AskQuery
 from outreach.api.serialize import ask_json, page_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db

@@ -8,7 +8,7 @@ from flask import jsonify
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.api.schemas import CampaignIn, CampaignPatch, PageQuery
+from outreach.schemas import CampaignIn, CampaignPatch, PageQuery
 from outreach.api.serialize import campaign_json, page_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.api.schemas import BusyPeriodIn, ContactIn, ContactPatch, ContactQuery, ReadinessQuery, TouchIn
+from outreach.schemas import BusyPeriodIn, ContactIn, ContactPatch, ContactQuery, ReadinessQuery, TouchIn
 from outreach.api.serialize import busy_json, contact_json, page_json, touch_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db

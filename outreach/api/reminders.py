@@ -9,7 +9,7 @@ from sqlalchemy import func
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.api.schemas import ReminderPatch, ReminderQuery
+from outreach.schemas import ReminderPatch, ReminderQuery
 from outreach.api.serialize import iso, page_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db

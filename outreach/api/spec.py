@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
-from outreach.errors import InvalidInput
+from outreach.errors import InvalidInput, field_errors
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -35,14 +35,6 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
-
-
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(part) for part in err["loc"]) or "body"
-        fields.setdefault(name, err["msg"])
-    return fields
 
 
 def _parse_body(model: type[BaseModel]) -> BaseModel:

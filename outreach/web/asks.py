@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from outreach.api.schemas import AskIn, AskPatch
+from outreach.schemas import AskIn, AskPatch
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Ask, Campaign, Contact

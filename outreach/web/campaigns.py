@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from outreach.api.schemas import CampaignIn
+from outreach.schemas import CampaignIn
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Ask, Campaign

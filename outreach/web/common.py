@@ -9,9 +9,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from pydantic import BaseModel, ValidationError
 
-from outreach.api.spec import field_errors
 from outreach.caller import Caller, caller_for
-from outreach.errors import InvalidInput, NotFoundError
+from outreach.errors import InvalidInput, NotFoundError, field_errors
 from outreach.extensions import db
 from outreach.ownership import get_owned
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from outreach import warmth
-from outreach.api.schemas import BusyPeriodIn, ContactIn, TouchIn
+from outreach.schemas import BusyPeriodIn, ContactIn, TouchIn
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Ask, BusyPeriod, Campaign, Contact, Touch

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from outreach.api.spec import field_errors
+from outreach.errors import field_errors
 from outreach.extensions import db
 from outreach.models import ApiToken
 from outreach.ownership import owned

@@ -1,4 +1,4 @@
-"""Pydantic models of what the API accepts; PATCH models omit defaults so only sent fields change."""
+"""What the app accepts, as pydantic models shared by the API, the web forms and imports; PATCH models omit defaults."""
 
 from __future__ import annotations
 
