@@ -71,9 +71,16 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def read_csv(data: bytes, preset: str = "generic") -> ParsedFile:
+    """A contact file in one of the presets' formats."""
+    if preset not in PRESETS:
+        raise InvalidInput({"preset": f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}"})
+    return read_table(data, {c for columns in PRESETS[preset].values() for c in columns}, f"the {preset} format")
+
+
+def read_table(data: bytes, columns: set[str], described: str) -> ParsedFile:
     """Find the header (LinkedIn's export starts with a few "Notes:" lines) and read every row."""
     text, encoding = decode(data)
-    expected = {column.lower() for columns in PRESETS[preset].values() for column in columns}
+    expected = {column.lower() for column in columns}
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
@@ -93,8 +100,8 @@ def read_csv(data: bytes, preset: str = "generic") -> ParsedFile:
     except csv.Error as exc:
         raise InvalidInput({"file": f"line {reader.line_num}: {exc}"}) from None
     if header is None:
-        wanted = ", ".join(sorted({c[0] for c in PRESETS[preset].values()}))
-        raise InvalidInput({"file": f"no header row found for the {preset} format (expected columns like {wanted})"})
+        wanted = ", ".join(sorted(columns)[:8])
+        raise InvalidInput({"file": f"no header row found for {described} (expected columns like {wanted})"})
     return ParsedFile(header, rows, encoding, notes)
 
 

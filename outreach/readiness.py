@@ -185,7 +185,12 @@ def _count(number: float, noun: str) -> str:
 
 
 def _weeks(days: float) -> int:
-    return max(0, math.ceil(days / 7)) if days > 0 else 0
+    """Whole weeks elapsed: a relationship of five days is 0 weeks old, not 1."""
+    return max(0, int(days // 7))
+
+
+def _weeks_needed(days: float) -> int:
+    return max(0, math.ceil(days / 7))
 
 
 def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
@@ -205,9 +210,9 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
         problems.append(f"warmth {current:.0f} of {bar:.0f}{moon} — about {_count(more, 'more touch')}")
     if age_days < t.relationship_days:
         problems.append(
-            f"relationship {_weeks(age_days)} weeks old, needs {_weeks(t.relationship_days)}"
+            f"relationship {_count(_weeks(age_days), 'week')} old, needs {_weeks_needed(t.relationship_days)}"
             if contact.first_touch_at
-            else f"no touches yet — a relationship needs {_weeks(t.relationship_days)} weeks"
+            else f"no touches yet — a relationship needs {_count(_weeks_needed(t.relationship_days), 'week')}"
         )
     if not contact.has_inbound:
         problems.append("they have never replied or engaged back — a follow is not a relationship")
@@ -226,7 +231,7 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
     return Criterion(
         True,
         score,
-        f"Trust: warmth {current:.0f} (needs {bar:.0f}), known {_weeks(age_days)} weeks, and they engage back.",
+        f"Trust: warmth {current:.0f} (needs {bar:.0f}), known {_count(_weeks(age_days), 'week')}, and they engage back.",
     )
 
 

@@ -29,7 +29,9 @@
     const empty = timeline.querySelector(".empty");
     if (empty) empty.remove();
     timeline.insertAdjacentHTML("afterbegin", body.row);
-    status.textContent = "Logged a " + body.touch.kind + ". Warmth is now " + Math.round(body.warmth) + ".";
+    const sentence = document.getElementById("warmth-sentence");
+    if (sentence) sentence.textContent = body.sentence + " Reload for the updated chart and checklist.";
+    status.textContent = body.message;
     form.querySelector("[name=note]").value = "";
     form.querySelector("[name=url]").value = "";
   });

@@ -171,6 +171,10 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
+def _with_article(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -202,13 +206,17 @@ def log_touch(contact_id: int) -> Any:
     touch = touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
+    said = f"Logged {_with_article(touch.kind)}. Warmth is now {now_warmth:.0f}."
     if _wants_json():
+        points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
         return jsonify({
             "warmth": round(now_warmth, 1),
+            "message": said,
+            "sentence": warmth.explain(points, caller.now, caller.params).sentence(),
             "touch": {"id": touch.id, "kind": touch.kind, "direction": touch.direction, "occurred_at": touch.occurred_at.isoformat()},
             "row": render_template("contacts/_touch_row.html", touch=touch),
         })
-    flash(f"Logged a {touch.kind}. Warmth is now {now_warmth:.0f}.", "success")
+    flash(said, "success")
     return redirect(url_for("contacts.detail", contact_id=contact.id))
 
 

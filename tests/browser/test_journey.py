@@ -72,7 +72,7 @@ def test_journey(page: Any, live_server: str, tmp_path: Path) -> None:
         form.get_by_label("Kind").select_option(kind)
         form.get_by_label("Note").fill(f"{kind} number {count}")
         form.get_by_role("button", name="Log touch").click()
-        expect(page.locator("#touch-status")).to_have_text(re.compile(rf"^Logged a {kind}\. Warmth is now \d+\.$"))
+        expect(page.locator("#touch-status")).to_have_text(re.compile(rf"^Logged an? {kind}\. Warmth is now \d+\.$"))
         expect(page.locator("#timeline li.touch")).to_have_count(count)
         readings.append(warmth_now(page))
         status_number = int(re.findall(r"\d+", page.locator("#touch-status").inner_text())[-1])
