@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
+from outreach.cli_data import commands as data_commands
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Contact, User
@@ -151,7 +152,7 @@ def scheduler(every: int) -> None:
         click.echo("Scheduler stopped.")
 
 
-commands = [user_group, token_group, rescore, demo, serve, tick, scheduler]
+commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, *data_commands]
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

@@ -70,11 +70,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "windows-1252"
 
 
-def read_csv(data: bytes, preset: str = "generic") -> ParsedFile:
-    """A contact file in one of the presets' formats."""
+def read_csv(data: bytes, preset: str = "generic", mapping: Mapping[str, str] | None = None) -> ParsedFile:
+    """A contact file in one of the presets' formats, or with columns named by ``mapping``."""
     if preset not in PRESETS:
         raise InvalidInput({"preset": f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}"})
-    return read_table(data, {c for columns in PRESETS[preset].values() for c in columns}, f"the {preset} format")
+    columns = {c for names in PRESETS[preset].values() for c in names} | set(mapping or {})
+    return read_table(data, columns, f"the {preset} format")
 
 
 def read_table(data: bytes, columns: set[str], described: str) -> ParsedFile:

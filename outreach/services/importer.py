@@ -85,7 +85,7 @@ def import_contacts(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Good rows go in, bad rows are listed; read = imported + updated + rejected. Flushes, never commits."""
-    parsed = importing.read_csv(data, preset)
+    parsed = importing.read_csv(data, preset, mapping)
     summary = ImportSummary(notes=list(parsed.notes))
     index = ContactIndex(session, owner_id)
     now = utcnow()

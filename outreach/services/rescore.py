@@ -26,7 +26,8 @@ def rescore_owner(
     session.execute(
         update(Contact)
         .where(Contact.owner_id == owner_id)
-        .values(warmth_key=None, first_touch_at=None, last_touch_at=None, last_inbound_at=None)
+        # A rescore is not an edit: updated_at keeps its value (it would fire onupdate otherwise).
+        .values(warmth_key=None, first_touch_at=None, last_touch_at=None, last_inbound_at=None, updated_at=Contact.updated_at)
     )
     rows = session.execute(
         select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
@@ -83,6 +84,7 @@ def _write(session: Session, pending: list[dict[str, Any]], progress: Progress |
             first_touch_at=_bind("first_touch_at"),
             last_touch_at=_bind("last_touch_at"),
             last_inbound_at=_bind("last_inbound_at"),
+            updated_at=Contact.__table__.c.updated_at,
         ),
         [{f"b_{k}": v for k, v in row.items()} for row in pending],
     )
