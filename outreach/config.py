@@ -47,6 +47,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         SESSION_COOKIE_SECURE=os.environ.get("OUTREACH_SECURE_COOKIES", "0") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         API_PAGE_SIZE_MAX=200,
+        # Calendar imports by URL never reach private, loopback or link-local addresses unless this is on.
+        ALLOW_PRIVATE_CALENDAR_URLS=False,
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,  # uploads (calendar imports) and bodies beyond this get a 413
         JSON_SORT_KEYS=False,
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from outreach import calendar
 from outreach.errors import InvalidInput
 from outreach.extensions import db
+from outreach.fetch import fetch_calendar
 from outreach.models import Contact, Reminder
 from outreach.models.reminder import REMINDER_KINDS
 from outreach.models.types import utcnow
@@ -103,15 +104,21 @@ def revoke_token() -> Any:
 def import_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash("Choose an .ics file to import.", "error")
-        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    address = (request.form.get("url") or "").strip()
+    back = redirect(url_for("contacts.detail", contact_id=contact.id))
+    if (upload is None or not upload.filename) and not address:
+        flash("Choose an .ics file or give the address of their public calendar.", "error")
+        return back
     try:
-        count = service.import_busy_periods(db.session, contact, upload.read(service.MAX_IMPORT_BYTES + 1), me().now.date())
+        if upload is not None and upload.filename:
+            data, source = upload.read(service.MAX_IMPORT_BYTES + 1), upload.filename
+        else:
+            data, source = fetch_calendar(address, current_app.config["ALLOW_PRIVATE_CALENDAR_URLS"]), address
+        count = service.import_busy_periods(db.session, contact, data, me().now.date())
     except InvalidInput as exc:
         db.session.rollback()
-        flash(f"Nothing imported: {exc.fields.get('file', exc)}.", "error")
-        return redirect(url_for("contacts.detail", contact_id=contact.id))
+        flash(f"Nothing imported: {'; '.join(exc.fields.values())}.", "error")
+        return back
     db.session.commit()
-    flash(f"Imported {count} busy periods for the next 12 months from {upload.filename}.", "success")
-    return redirect(url_for("contacts.detail", contact_id=contact.id))
+    flash(f"Imported {count} busy periods for the next 12 months from {source}.", "success")
+    return back
