@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from outreach import warmth
 from outreach.caller import Caller, caller_for
-from outreach.models import Ask, Campaign, Contact, User
+from outreach.models import Ask, Campaign, Contact, Episode, User
 from outreach.models.types import utcnow
 from outreach.ownership import owned
 from outreach.services import reminders
@@ -63,6 +63,7 @@ def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None
     counts.update(follow_ups(session, me, live))
     counts.update(campaign_reminders(session, me, live, hook))
     counts.update(keep_warm(session, me, live))
+    counts.update(interviews(session, me, live))
     session.flush()
     return +counts
 
@@ -161,6 +162,24 @@ def keep_warm(session: Session, me: Caller, live: dict) -> Counter[str]:
         if contact is None or warmth.warmth(contact.warmth_key, later, me.params) >= me.planner.thresholds.trust_warmth:
             reminders.withdraw(reminder, "Warm again: no touch needed now.", me.now)
             counts["keep_warm withdrawn"] += 1
+    return counts
+
+
+def interviews(session: Session, me: Caller, live: dict) -> Counter[str]:
+    """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
+    counts: Counter[str] = Counter()
+    query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
+    for episode in session.scalars(query):
+        contact = session.get(Contact, episode.contact_id)
+        if contact is None or contact.deleted_at is not None:
+            continue
+        draft = reminders.Draft(
+            "interview", contact.id, episode.campaign_id, episode.recording_at.date(),  # type: ignore[union-attr]
+            f"Prepare for the interview with {contact.name} ({episode.recording_at:%H:%M} UTC)",
+            f"{episode.title or 'Episode'}: recording on {episode.recording_at:%A %d %B %Y at %H:%M} UTC. "
+            "Listen to their latest work, send the questions ahead, check your audio.",
+        )
+        counts["interview " + reminders.upsert(session, me.id, live, draft, me.now, move=True)] += 1
     return counts
 
 

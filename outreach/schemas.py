@@ -208,3 +208,36 @@ class ReminderPatch(Strict):
         if self.state is None and self.snooze is None and self.snoozed_until is None:
             raise ValueError("send state, snooze (1d or 1w) or snoozed_until")
         return self
+
+
+EpisodeStage = Literal["invited", "booked", "recorded", "published"]
+
+
+class EpisodeIn(Strict):
+    contact_id: Annotated[int, Field(ge=1)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    stage: EpisodeStage = "invited"
+    recording_at: Annotated[datetime, AfterValidator(_naive_utc)] | None = None
+    published_on: Day | None = None
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _booked_has_a_date(self) -> EpisodeIn:
+        if self.stage == "booked" and self.recording_at is None:
+            raise ValueError("a booked episode needs its recording_at")
+        return self
+
+
+class EpisodePatch(Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = None  # type: ignore[assignment]
+    stage: EpisodeStage = None  # type: ignore[assignment]
+    recording_at: Annotated[datetime, AfterValidator(_naive_utc)] | None = None
+    published_on: Day | None = None
+    notes: Text = None  # type: ignore[assignment]
+
+
+class OfferIn(Strict):
+    direction: Literal["gave", "received"] = "gave"
+    kind: Literal["free_call", "guest_post", "recommendation", "interview", "affiliate", "other"]
+    happened_on: Day
+    note: Text = ""

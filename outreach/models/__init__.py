@@ -3,7 +3,8 @@
 from outreach.models.ask import Ask, AskChange
 from outreach.models.campaign import Campaign
 from outreach.models.contact import BusyPeriod, Contact, Touch
+from outreach.models.episode import Episode, Offer
 from outreach.models.reminder import Reminder
 from outreach.models.user import ApiToken, User
 
-__all__ = ["ApiToken", "Ask", "AskChange", "BusyPeriod", "Campaign", "Contact", "Reminder", "Touch", "User"]
+__all__ = ["ApiToken", "Ask", "AskChange", "BusyPeriod", "Campaign", "Contact", "Episode", "Offer", "Reminder", "Touch", "User"]

@@ -6,13 +6,15 @@ from collections import Counter
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from pydantic import ValidationError
 
-from outreach.schemas import CampaignIn
-from outreach.errors import InvalidInput
+from outreach.schemas import CampaignIn, EpisodeIn, EpisodePatch
+from outreach.errors import InvalidInput, NotFoundError, field_errors
 from outreach.extensions import db
-from outreach.models import Ask, Campaign
+from outreach.models import Ask, Campaign, Contact, Episode
 from outreach.ownership import owned
 from outreach.services import campaigns as service
+from outreach.services import episodes as episode_service
 from outreach.services.readiness import assess_campaign, campaign_facts
 from outreach.web.common import invalid_to_form, me, owned_or_404, split_labels, validate_into
 from outreach.web.forms import CampaignForm
@@ -134,4 +136,51 @@ def detail(campaign_id: int) -> Any:
         today=today,
         today_pos=min(100, max(0, 100 * (today - opens).days / span)),
         closes_pos=100 * (closes - opens).days / span,
+        episodes=episode_service.episodes_of(db.session, campaign) if campaign.kind == "podcast_season" else [],
+        names={c.id: c.name for c in db.session.scalars(owned(Contact, caller.id))},
     )
+
+
+def _episode_payload(form: Any, with_contact: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "stage": form.get("stage", "invited"),
+        "recording_at": form.get("recording_at") or None,
+        "published_on": form.get("published_on") or None,
+    }
+    if with_contact:
+        data["contact_id"] = form.get("contact_id") or None
+    return data
+
+
+@bp.route("/<int:campaign_id>/episodes", methods=["POST"])
+def add_episode(campaign_id: int) -> Any:
+    campaign = owned_or_404(Campaign, campaign_id)
+    try:
+        valid = EpisodeIn.model_validate(_episode_payload(request.form, with_contact=True))
+        episode_service.add_episode(db.session, campaign, valid.model_dump())
+    except ValidationError as exc:
+        flash("Guest not added: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+    except (InvalidInput, NotFoundError) as exc:
+        flash(f"Guest not added: {exc}", "error")
+    else:
+        db.session.commit()
+        flash("Guest added to the season.", "success")
+    return redirect(url_for("campaigns.detail", campaign_id=campaign.id) + "#episodes")
+
+
+@bp.route("/episodes/<int:episode_id>", methods=["POST"])
+def update_episode(episode_id: int) -> Any:
+    episode = owned_or_404(Episode, episode_id)
+    try:
+        valid = EpisodePatch.model_validate({k: v for k, v in _episode_payload(request.form, False).items() if k in request.form})
+        episode_service.update_episode(db.session, episode, valid.model_dump(exclude_unset=True))
+    except ValidationError as exc:
+        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(f"Not saved: {exc}", "error")
+    else:
+        db.session.commit()
+        flash("Episode updated.", "success")
+    return redirect(url_for("campaigns.detail", campaign_id=episode.campaign_id) + "#episodes")

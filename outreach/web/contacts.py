@@ -6,16 +6,18 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from pydantic import ValidationError
 
 from outreach import warmth
-from outreach.schemas import BusyPeriodIn, ContactIn, TouchIn
-from outreach.errors import InvalidInput
+from outreach.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
+from outreach.errors import InvalidInput, field_errors
 from outreach.extensions import db
-from outreach.models import Ask, BusyPeriod, Campaign, Contact, Touch
+from outreach.models import Ask, BusyPeriod, Campaign, Contact, Offer, Touch
 from outreach.models.contact import CONTACT_KINDS
 from outreach.ownership import owned
 from outreach.services import campaigns as campaign_service
 from outreach.services import contacts as service
+from outreach.services import episodes as episode_service
 from outreach.services import touches as touch_service
 from outreach.services.readiness import active_campaigns, assess_campaign, assess_pair
 from outreach.web.chart import warmth_chart
@@ -164,6 +166,8 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
         timeline=timeline,
         touch_form=touch_form,
         busy_form=busy_form or BusyForm(formdata=None),
+        offers=episode_service.offers_of(db.session, contact),
+        today=caller.now.date(),
     )
 
 
@@ -256,3 +260,27 @@ def delete_busy(period_id: int) -> Any:
     flash("Busy period removed.", "info")
     return redirect(url_for("contacts.detail", contact_id=period.contact_id))
 
+
+
+@bp.route("/<int:contact_id>/offers", methods=["POST"])
+def add_offer(contact_id: int) -> Any:
+    contact = owned_or_404(Contact, contact_id)
+    fields = {name: request.form.get(name) or None for name in ("direction", "kind", "happened_on")}
+    fields["note"] = request.form.get("note", "")
+    try:
+        valid = OfferIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+    else:
+        episode_service.add_offer(db.session, contact, valid.model_dump())
+        db.session.commit()
+        flash("Recorded. The next ask can build on it.", "success")
+    return redirect(url_for("contacts.detail", contact_id=contact.id) + "#offers")
+
+
+@bp.route("/offers/<int:offer_id>/delete", methods=["POST"])
+def delete_offer(offer_id: int) -> Any:
+    offer = owned_or_404(Offer, offer_id)
+    db.session.delete(offer)
+    db.session.commit()
+    return redirect(url_for("contacts.detail", contact_id=offer.contact_id) + "#offers")
