@@ -21,6 +21,6 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     """Pydantic's errors as {"field.path": "message"}, the first message per field."""
     fields: dict[str, str] = {}
     for err in exc.errors():
-        name = ".".join(str(part) for part in err["loc"]) or "body"
+        name = ".".join(str(part) for part in err["loc"]) or "input"  # "input": a rule across fields
         fields.setdefault(name, err["msg"])
     return fields

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from outreach.models.ask import NO_REASONS, OUTCOMES
 from outreach.models.contact import CONTACT_KINDS
@@ -121,11 +131,13 @@ class CampaignIn(Strict):
     window_end_weeks: Annotated[int, Field(ge=0, le=103)] = 3
     description: Text = ""
 
-    @model_validator(mode="after")
-    def _window_opens_first(self) -> CampaignIn:
-        if self.window_start_weeks <= self.window_end_weeks:
-            raise ValueError("window_start_weeks must be greater than window_end_weeks")
-        return self
+    @field_validator("window_end_weeks")
+    @classmethod
+    def _window_opens_first(cls, value: int, info: ValidationInfo) -> int:
+        start = info.data.get("window_start_weeks")
+        if start is not None and start <= value:
+            raise ValueError("the ask window must close after it opens: fewer weeks before the date than window_start_weeks")
+        return value
 
 
 class CampaignPatch(Strict):
@@ -148,11 +160,13 @@ class BusyPeriodIn(Strict):
     end: Day
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> BusyPeriodIn:
-        if self.end < self.start:
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and value < start:
             raise ValueError("end must be on or after start")
-        return self
+        return value
 
 
 class AskIn(Strict):
