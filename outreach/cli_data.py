@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import datetime
@@ -13,13 +12,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from outreach import backup as backups
-from outreach import warmth
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.importing import PRESETS
-from outreach.models import Contact, User
+from outreach.models import User
 from outreach.models.types import utcnow
-from outreach.ownership import owned
 from outreach.services import archive, importer
 from outreach.services import users as user_service
 
@@ -142,16 +139,8 @@ def export_contacts(email: str, out: Path | None) -> None:
     """Contacts as CSV with their warmth now (re-importable with --preset generic)."""
     user = _user(email)
     params = user_service.user_settings(user).warmth_params()
-    now = utcnow()
     handle = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
-    writer = csv.writer(handle)
-    writer.writerow(["name", "email", "kind", "topics", "audience_size", "tags", "links", "notes", "warmth", "last_touch"])
-    for contact in db.session.scalars(owned(Contact, user.id).order_by(Contact.name)):
-        writer.writerow([
-            contact.name, contact.email or "", contact.kind, ", ".join(contact.topics), contact.audience_size or "",
-            ", ".join(contact.tags), ", ".join(contact.links), contact.notes,
-            f"{warmth.warmth(contact.warmth_key, now, params):.0f}", contact.last_touch_at.date().isoformat() if contact.last_touch_at else "",
-        ])
+    archive.write_contacts_csv(db.session, user.id, params, utcnow(), handle)
     if out:
         handle.close()
         click.echo(f"Wrote {out}.", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -202,3 +203,25 @@ def reminders_of() -> Callable[[User], list[tuple[str, int | None, int | None, A
         return [(r.kind, r.contact_id, r.campaign_id, r.due_on, r.state) for r in rows]
 
     return read
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(client: FlaskClient, path: str) -> str:
+    """The CSRF token a page carries, as a browser would submit it."""
+    match = CSRF_PATTERN.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def web_login(client: FlaskClient) -> Callable[[str, str], FlaskClient]:
+    """Log the test client in through the login form."""
+
+    def login(email: str, password: str = "correct horse") -> FlaskClient:
+        response = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_from(client, "/login")})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return login

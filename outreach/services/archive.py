@@ -8,13 +8,15 @@ included, comes back as it was.
 
 from __future__ import annotations
 
+import csv
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from outreach import warmth
 from outreach.errors import InvalidInput
 from outreach.models import Ask, AskChange, BusyPeriod, Campaign, Contact, Reminder, Touch, User
 from outreach.models.reminder import natural_key
@@ -117,3 +119,23 @@ def import_account(session: Session, user: User, document: dict[str, Any]) -> di
         counts[section] = len(rows)
     rescore_owner(session, user.id, settings_of(user.settings).warmth_params())
     return counts
+
+
+CSV_COLUMNS = ["name", "email", "kind", "topics", "audience_size", "tags", "links", "notes", "warmth", "last_touch"]
+
+
+def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthParams, now: datetime, handle: TextIO) -> int:
+    """Contacts with their warmth now, in columns the generic import preset reads back."""
+    writer = csv.writer(handle)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for contact in session.scalars(owned(Contact, owner_id).order_by(Contact.name, Contact.id)):
+        writer.writerow([
+            contact.name, contact.email or "", contact.kind, ", ".join(contact.topics),
+            contact.audience_size if contact.audience_size is not None else "",
+            ", ".join(contact.tags), ", ".join(contact.links), contact.notes,
+            f"{warmth.warmth(contact.warmth_key, now, params):.0f}",
+            contact.last_touch_at.date().isoformat() if contact.last_touch_at else "",
+        ])
+        count += 1
+    return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from outreach.services import calendar_feed
 from outreach.services import campaigns as campaign_service
 from outreach.services.readiness import assess_pair
 from outreach.services import users as user_service
+from tests.conftest import csrf_from
 
 TODAY = date(2027, 1, 4)  # a Monday
 
@@ -109,20 +109,6 @@ def test_a_huge_file_is_refused_before_parsing():
     assert "larger than" in raised.value.fields["file"]
 
 
-def _login(client, email, password="correct horse"):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
-    value = token.group(1) or token.group(2)
-    client.post("/login", data={"email": email, "password": password, "csrf_token": value})
-    return value
-
-
-def _csrf(client, path):
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    return match.group(1)
-
-
 def test_import_replaces_the_last_import_and_keeps_manual_entries(client, make_user, make_contact):
     user = make_user("imp@example.com")
     contact = make_contact(user)
@@ -135,10 +121,10 @@ def test_import_replaces_the_last_import_and_keeps_manual_entries(client, make_u
     assert sources.count("manual") == 1 and sources.count("imported") == 4
 
 
-def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch(client, make_user, make_contact, log_touches, make_campaign):
+def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch(client, web_login, make_user, make_contact, make_campaign):
     user = make_user("up@example.com")
     contact = make_contact(user, "Jane Doe", topics=["podcasting"])
-    _login(client, "up@example.com")
+    web_login("up@example.com")
     today = date.today()
     launch = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:l@x\r\nDTSTAMP:20260101T000000Z\r\n"
@@ -147,7 +133,7 @@ def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch
     )
     from io import BytesIO
 
-    token = _csrf(client, f"/contacts/{contact.id}")
+    token = csrf_from(client, f"/contacts/{contact.id}")
     response = client.post(
         f"/calendar/import/{contact.id}",
         data={"csrf_token": token, "file": (BytesIO(launch.encode()), "jane.ics")},
@@ -163,13 +149,13 @@ def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch
     assert not result.timing.met and "busy" in result.timing.reason
 
 
-def test_broken_upload_says_what_is_wrong_and_imports_nothing(client, make_user, make_contact):
+def test_broken_upload_says_what_is_wrong_and_imports_nothing(client, web_login, make_user, make_contact):
     from io import BytesIO
 
     user = make_user("bad@example.com")
     contact = make_contact(user)
-    _login(client, "bad@example.com")
-    token = _csrf(client, f"/contacts/{contact.id}")
+    web_login("bad@example.com")
+    token = csrf_from(client, f"/contacts/{contact.id}")
     response = client.post(
         f"/calendar/import/{contact.id}",
         data={"csrf_token": token, "file": (BytesIO(b"not a calendar"), "x.ics")},
@@ -181,11 +167,11 @@ def test_broken_upload_says_what_is_wrong_and_imports_nothing(client, make_user,
     assert db.session.scalar(db.select(db.func.count(BusyPeriod.id))) == 0
 
 
-def test_a_20_mb_upload_is_refused_with_413(client, make_user, make_contact):
+def test_a_20_mb_upload_is_refused_with_413(client, web_login, make_user, make_contact):
     user = make_user("big@example.com")
     contact = make_contact(user)
-    _login(client, "big@example.com")
-    token = _csrf(client, f"/contacts/{contact.id}")
+    web_login("big@example.com")
+    token = csrf_from(client, f"/contacts/{contact.id}")
     body = (
         b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode() + b"\r\n"
         b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.ics\"\r\n\r\n"

@@ -50,8 +50,7 @@ def test_offers_record_the_give_and_take(api, make_contact):
     assert api("DELETE", f"/offers/{gave.json['id']}").status_code == 204
 
 
-def test_another_users_episodes_and_offers_are_404(api, make_user, make_contact, make_campaign, token_for, client):
-    from tests.conftest import Api
+def test_another_users_episodes_and_offers_are_404(api, make_user, make_contact, make_campaign):
 
     other = make_user()
     campaign = make_campaign(other)

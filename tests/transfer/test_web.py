@@ -1,0 +1,72 @@
+"""Import and export from the web: preview with mapping, dry run, import; downloads."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+from pathlib import Path
+
+from outreach.extensions import db
+from outreach.models import Contact, Touch
+from tests.conftest import csrf_from
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def _upload(client, path, name, **fields):
+    data = {"csrf_token": csrf_from(client, "/data/"), **fields}
+    if name:
+        data["file"] = (BytesIO((DATA / name).read_bytes()), name)
+    return client.post(path, data=data, content_type="multipart/form-data")
+
+
+def test_preview_then_import_linkedin(client, web_login, make_user):
+    user = make_user("w@example.com")
+    web_login("w@example.com")
+    preview = _upload(client, "/data/import/contacts", "linkedin_connections.csv", preset="linkedin")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "would import 4" in page and "line 10" in page and "Maya" in page
+    assert db.session.scalar(db.select(db.func.count(Contact.id))) == 0
+    token = page.split('name="token" value="')[1].split('"')[0]
+    done = client.post("/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": token, "preset": "linkedin", "action": "import"})
+    assert "imported 4" in done.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Contact.id)).where(Contact.owner_id == user.id)) == 4
+
+
+def test_mapping_chosen_in_the_preview_is_applied(client, web_login, make_user):
+    make_user("m@example.com")
+    web_login("m@example.com")
+    data = {"csrf_token": csrf_from(client, "/data/"), "preset": "generic", "file": (BytesIO(b"Full Name,Mail\nAda Lovelace,ada@example.com\n"), "x.csv")}
+    refused = client.post("/data/import/contacts", data=data, content_type="multipart/form-data", follow_redirects=True)
+    assert "File refused" in refused.get_data(as_text=True)
+
+
+def test_touch_import_dry_run_then_import(client, web_login, make_user):
+    make_user("t@example.com")
+    web_login("t@example.com")
+    _upload(client, "/data/import/contacts", "linkedin_connections.csv", preset="linkedin")
+    page = _upload(client, "/data/import/contacts", "linkedin_connections.csv", preset="linkedin").get_data(as_text=True)
+    token = page.split('name="token" value="')[1].split('"')[0]
+    client.post("/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": token, "preset": "linkedin", "action": "import"})
+    dry = _upload(client, "/data/import/touches", "touches.csv", action="dry-run")
+    assert "would import 3" in dry.get_data(as_text=True) and db.session.scalar(db.select(db.func.count(Touch.id))) == 0
+    _upload(client, "/data/import/touches", "touches.csv", action="import")
+    assert db.session.scalar(db.select(db.func.count(Touch.id))) == 3
+
+
+def test_an_expired_upload_token_is_a_clear_400(client, web_login, make_user):
+    make_user("x@example.com")
+    web_login("x@example.com")
+    response = client.post("/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": "nope", "action": "import"})
+    assert response.status_code == 400 and "choose the file again" in response.get_data(as_text=True)
+
+
+def test_exports_download(client, web_login, make_user, make_contact):
+    user = make_user("e@example.com")
+    make_contact(user, "Maya Chen", email="maya@example.com")
+    web_login("e@example.com")
+    csv_text = client.get("/data/export/contacts.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("name,email") and "Maya Chen" in csv_text
+    document = json.loads(client.get("/data/export/outreach.json").get_data(as_text=True))
+    assert document["schema_version"] == 1 and document["contacts"][0]["name"] == "Maya Chen"
