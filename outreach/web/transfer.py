@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,11 @@ def _upload_dir() -> Path:
 def _stash(data: bytes) -> str:
     """Keep the uploaded file between preview and import, named by the user and a random token."""
     token = secrets.token_urlsafe(16)
-    (_upload_dir() / f"{me().id}-{token}.csv").write_bytes(data)
+    folder = _upload_dir()
+    for old in folder.glob("*.csv"):  # previews abandoned for a day are dropped
+        if time.time() - old.stat().st_mtime > 86400:
+            old.unlink(missing_ok=True)
+    (folder / f"{me().id}-{token}.csv").write_bytes(data)
     return token
 
 
