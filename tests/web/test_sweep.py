@@ -1,0 +1,108 @@
+"""Every page, swept from the URL map: login required, CSRF required, another user's ids are 404."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from outreach.extensions import db
+from outreach.models import Contact, Reminder
+from outreach.services import asks as ask_service
+from outreach.services import campaigns as campaign_service
+from outreach.services import episodes as episode_service
+from outreach.services import reminders
+from outreach.services import touches as touch_service
+from outreach.services import users as user_service
+from outreach.web.auth import PUBLIC_ENDPOINTS
+from tests.conftest import csrf_from
+
+
+def web_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def fill(rule, ids) -> str:
+    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), rule.rule)
+
+
+@pytest.fixture
+def victim(ready_pair, now):
+    user, contact, campaign = ready_pair()
+    planner = user_service.user_settings(user).planner(None)
+    touch = touch_service.touches_of(db.session, contact)[0]
+    period = campaign_service.add_busy_period(db.session, contact, now.date() + timedelta(days=40), now.date() + timedelta(days=41))
+    ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
+    episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
+    offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
+    token, _ = user_service.create_token(db.session, user)
+    reminder = Reminder(owner_id=user.id, kind="keep_warm", contact_id=contact.id, due_on=now.date(), title="t", body="",
+                        uid="reminder-victim@outreach", natural_key="victim")
+    db.session.add(reminder)
+    db.session.commit()
+    ids = {
+        "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
+        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "token_id": token.id, "reminder_id": reminder.id,
+    }
+    return user, ids
+
+
+def test_every_page_requires_login(app, client):
+    for rule, method in web_rules(app):
+        response = client.open(fill(rule, {}), method=method)
+        assert response.status_code in (302, 400), (method, rule.rule, response.status_code)
+        if response.status_code == 302:
+            assert "/login" in response.headers["Location"], rule.rule
+
+
+def test_every_post_requires_a_csrf_token(app, client, victim, web_login):
+    user, ids = victim
+    web_login(user.email)
+    for rule, method in web_rules(app):
+        if method != "POST" or rule.endpoint == "auth.logout":
+            continue
+        response = client.post(fill(rule, ids), data={"action": "done", "name": "x"})
+        assert response.status_code == 400, (rule.rule, response.status_code)
+    assert db.session.get(Contact, ids["contact_id"]).deleted_at is None
+    assert client.post("/logout").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/login", "/signup"])
+def test_login_and_signup_posts_need_csrf_too(client, path):
+    assert client.post(path, data={"email": "a@example.com", "password": "x"}).status_code == 400
+
+
+def test_another_users_ids_are_404_on_every_page(app, client, victim, make_user, web_login):
+    _, ids = victim
+    intruder = make_user("intruder@example.com")
+    web_login(intruder.email)
+    token = csrf_from(client, "/")
+    checked = 0
+    for rule, method in web_rules(app):
+        if not rule.arguments or rule.endpoint == "calendar.feed":
+            continue
+        response = client.open(fill(rule, ids), method=method, data={"csrf_token": token, "action": "done"} if method == "POST" else None)
+        assert response.status_code == 404, (method, rule.rule, response.status_code)
+        checked += 1
+    assert checked >= 20
+    db.session.expire_all()
+    assert db.session.get(Contact, ids["contact_id"]).deleted_at is None
+
+
+def test_no_page_answers_500_to_junk(app, client, make_user, make_contact, web_login):
+    user = make_user("junk@example.com")
+    contact = make_contact(user)
+    web_login(user.email)
+    token = csrf_from(client, "/")
+    junk = {"csrf_token": token, "name": "x" * 5000, "date": "2024-99-99", "audience_size": "-∞", "kind": "nope",
+            "start": "soon", "end": "later", "contact_id": "abc", "campaign_id": "-1", "outcome": "maybe", "occurred_at": "yesterday",
+            "window_start_weeks": "x", "half_life_days": "0", "action": "explode", "file": "not a file", "url": "ftp://x"}
+    for rule, method in web_rules(app):
+        path = fill(rule, {"contact_id": contact.id})
+        response = client.open(path, method=method, data=junk if method == "POST" else None, query_string={"page": "-3", "min_warmth": "hot", "ready_for": "x", "kind": "zzz"})
+        assert response.status_code < 500, (method, rule.rule, response.status_code)
