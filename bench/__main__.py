@@ -59,13 +59,14 @@ def main() -> None:
 def peak_rss_of_rescore(url: str, workdir: str) -> float:
     """Run a rescore in a fresh process and read its peak resident memory."""
     code = (
-        "import resource; from outreach import create_app; from outreach.extensions import db;"
+        "from outreach import create_app; from outreach.extensions import db;"
         "from outreach.models import User; from outreach.services.rescore import rescore_owner;"
         "from outreach.services.users import user_settings;"
         f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {url!r}}});"
         "ctx = app.app_context(); ctx.push(); user = db.session.scalars(db.select(User)).first();"
         "rescore_owner(db.session, user.id, user_settings(user).warmth_params()); db.session.commit();"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        # VmHWM, not ru_maxrss: the latter inherits the parent's peak across fork and exec.
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "OUTREACH_INSTANCE": workdir})
