@@ -158,20 +158,16 @@ def fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) 
     return Criterion(met, score, head + ".")
 
 
+def moonshot_audience(audience_size: int | None, planner: Planner) -> bool:
+    """An audience over 10× yours (by default): a moonshot."""
+    own = planner.own_audience
+    return bool(own and audience_size and audience_size > planner.thresholds.moonshot_factor * own)
+
+
 def trust_warmth_bar(contact: ContactFacts, planner: Planner) -> float:
-    """Moonshots (audience over 10× yours) need more warmth: start small."""
+    """Moonshots need more warmth: start small."""
     t = planner.thresholds
-    if (
-        planner.own_audience
-        and contact.audience_size
-        and contact.audience_size > t.moonshot_factor * planner.own_audience
-    ):
-        return t.moonshot_warmth
-    return t.trust_warmth
-
-
-def is_moonshot(contact: ContactFacts, planner: Planner) -> bool:
-    return trust_warmth_bar(contact, planner) > planner.thresholds.trust_warmth
+    return t.moonshot_warmth if moonshot_audience(contact.audience_size, planner) else t.trust_warmth
 
 
 def _last_decline(contact: ContactFacts) -> date | None:
@@ -294,7 +290,7 @@ def assess(contact: ContactFacts, campaign: CampaignFacts, now: datetime, planne
     return Readiness(fit_c, trust_c, timing_c, ready_on, why)
 
 
-def _cadence_touches_until_warm(
+def cadence_touches_until_warm(
     current_sum: float, target_sum: float, planner: Planner
 ) -> tuple[int, float] | None:
     """Touches at the planned cadence until the decayed sum reaches target, and their spacing in days.
@@ -338,7 +334,7 @@ def forecast(
 
     bar = trust_warmth_bar(contact, planner)
     current = wm.decayed_sum(contact.warmth_key, now, planner.warmth)
-    needed = _cadence_touches_until_warm(current, wm.sum_for_warmth(bar, planner.warmth), planner)
+    needed = cadence_touches_until_warm(current, wm.sum_for_warmth(bar, planner.warmth), planner)
     if needed is None:
         return None, (
             f"At {_count(planner.cadence_per_week, 'touch')} a week warmth never reaches {bar:.0f}: "

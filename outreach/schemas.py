@@ -77,6 +77,9 @@ class ContactIn(Strict):
     links: Annotated[list[Url], Field(max_length=20)] = []
     tags: Labels = []
     notes: Text = ""
+    preferred_contact: Short = ""
+    promotions_url: Url | None = None
+    upcoming_events: Text = ""
 
 
 class ContactPatch(Strict):
@@ -93,6 +96,9 @@ class ContactPatch(Strict):
     links: Annotated[list[Url], Field(max_length=20)] = None  # type: ignore[assignment]
     tags: Labels = None  # type: ignore[assignment]
     notes: Text = None  # type: ignore[assignment]
+    preferred_contact: Short = None  # type: ignore[assignment]
+    promotions_url: Url | None = None
+    upcoming_events: Text = None  # type: ignore[assignment]
 
 
 class ContactQuery(Strict):
@@ -170,6 +176,7 @@ class BusyPeriodIn(Strict):
 
 
 class AskIn(Strict):
+    message_id: Annotated[int, Field(ge=1)] | None = None
     parent_id: Annotated[int, Field(ge=1)] | None = None
     contact_id: Annotated[int, Field(ge=1)] | None = None
     campaign_id: Annotated[int, Field(ge=1)] | None = None
@@ -255,3 +262,20 @@ class OfferIn(Strict):
     kind: Literal["free_call", "guest_post", "recommendation", "interview", "affiliate", "other"]
     happened_on: Day
     note: Text = ""
+
+
+class MessageIn(Strict):
+    name: Name
+    body: Text = ""
+
+
+class MessagePatch(Strict):
+    name: Name = None  # type: ignore[assignment]
+    body: Text = None  # type: ignore[assignment]
+
+
+class WinIn(Strict):
+    kind: Literal["yes", "kind_reply", "testimonial", "result"] = "yes"
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+    contact_id: Annotated[int, Field(ge=1)] | None = None
+    ask_id: Annotated[int, Field(ge=1)] | None = None

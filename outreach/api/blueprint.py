@@ -48,4 +48,4 @@ def not_found(exc: NotFoundError) -> tuple[Response, int]:
 
 
 # Importing the views registers their routes on ``bp``.
-from outreach.api import asks, calendar, campaigns, contacts, docs, episodes, reminders, stats  # noqa: E402,F401
+from outreach.api import asks, calendar, campaigns, contacts, docs, episodes, plans, reminders, stats  # noqa: E402,F401

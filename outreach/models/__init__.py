@@ -4,7 +4,8 @@ from outreach.models.ask import Ask, AskChange
 from outreach.models.campaign import Campaign
 from outreach.models.contact import BusyPeriod, Contact, Touch
 from outreach.models.episode import Episode, Offer
+from outreach.models.message import Message, Win
 from outreach.models.reminder import Reminder
 from outreach.models.user import ApiToken, User
 
-__all__ = ["ApiToken", "Ask", "AskChange", "BusyPeriod", "Campaign", "Contact", "Episode", "Offer", "Reminder", "Touch", "User"]
+__all__ = ["ApiToken", "Ask", "AskChange", "BusyPeriod", "Campaign", "Contact", "Episode", "Message", "Offer", "Reminder", "Touch", "User", "Win"]

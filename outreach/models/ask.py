@@ -35,6 +35,7 @@ class Ask(db.Model):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
     )
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), index=True)
     asked_at: Mapped[datetime]
     channel: Mapped[str | None] = mapped_column(String(100))
     request: Mapped[str] = mapped_column(Text, default="")

@@ -31,6 +31,10 @@ class Contact(db.Model):
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(TagList, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Research (seed 003): how they like to be contacted, where they promote others, what is coming up.
+    preferred_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    promotions_url: Mapped[str | None] = mapped_column(String(2000))
+    upcoming_events: Mapped[str] = mapped_column(Text, default="", server_default="")
     # log2 of the decayed touch sum plus t/h: orders contacts by warmth at any moment (warmth.py).
     warmth_key: Mapped[float | None] = mapped_column(Float)
     first_touch_at: Mapped[datetime | None]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from outreach import readiness, warmth
 from outreach.errors import InvalidInput
-from outreach.models import Ask, AskChange, Campaign, Contact
+from outreach.models import Ask, AskChange, Campaign, Contact, Message
 from outreach.models.types import utcnow
 from outreach.ownership import get_owned, owned
 from outreach.services import reminders
@@ -35,6 +35,7 @@ def create_ask(
     values = {k: data[k] for k in ASK_FIELDS if k in data}
     values.setdefault("asked_at", now)
     parent = _bulk_parent(session, owner_id, data.get("parent_id"))
+    message = get_owned(session, Message, data["message_id"], owner_id) if data.get("message_id") else None
     if parent is not None:
         campaign = campaign or (session.get(Campaign, parent.campaign_id) if parent.campaign_id else None)
     ask = Ask(
@@ -42,6 +43,7 @@ def create_ask(
         contact_id=contact.id if contact else None,
         campaign_id=campaign.id if campaign else None,
         parent_id=parent.id if parent else None,
+        message_id=message.id if message else (parent.message_id if parent else None),
         **values,
     )
     if contact is not None:

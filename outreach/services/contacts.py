@@ -27,6 +27,9 @@ CONTACT_FIELDS = (
     "links",
     "tags",
     "notes",
+    "preferred_contact",
+    "promotions_url",
+    "upcoming_events",
 )
 
 

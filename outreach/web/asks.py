@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from outreach.schemas import AskIn, AskPatch
 from outreach.errors import InvalidInput
 from outreach.extensions import db
-from outreach.models import Ask, Campaign, Contact
+from outreach.models import Ask, Campaign, Contact, Message
 from outreach.ownership import owned
 from outreach.services import asks as service
 from outreach.web.common import blank_to_none, invalid_to_form, me, owned_or_404, validate_into
@@ -24,6 +24,8 @@ def _choices(form: AskForm) -> None:
     campaigns = db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date.desc()))
     form.contact_id.choices = pairs(("", "— a bulk send, no one contact —"), *[(str(c.id), c.name) for c in contacts])
     form.campaign_id.choices = pairs(("", "— none —"), *[(str(c.id), c.name) for c in campaigns])
+    messages = list(db.session.scalars(owned(Message, caller.id).order_by(Message.name)))
+    form.message_id.choices = pairs(("", "— none named —"), *[(str(m.id), m.name) for m in messages])
     bulk = db.session.scalars(owned(Ask, caller.id).where(Ask.recipients > 1).order_by(Ask.asked_at.desc()).limit(50))
     form.parent_id.choices = pairs(
         ("", "— not a reply —"),
@@ -47,7 +49,31 @@ def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
         data["contact_id"] = blank_to_none(form.contact_id.data)
         data["campaign_id"] = blank_to_none(form.campaign_id.data)
         data["parent_id"] = blank_to_none(form.parent_id.data)
+        data["message_id"] = blank_to_none(form.message_id.data)
     return data
+
+
+def _drafts(form: AskForm) -> list[tuple[Message, str]]:
+    """Each message template filled in for the chosen contact and campaign, ready to copy."""
+    caller = me()
+    contact = db.session.scalars(owned(Contact, caller.id).where(Contact.id == _int(form.contact_id.data))).first()
+    campaign = db.session.scalars(owned(Campaign, caller.id).where(Campaign.id == _int(form.campaign_id.data))).first()
+    values = {
+        "name": contact.name.split()[0] if contact else "{name}",
+        "recent_work": "{recent_work}",
+        "campaign": campaign.name if campaign else "{campaign}",
+    }
+    drafts = []
+    for message in db.session.scalars(owned(Message, caller.id).order_by(Message.name)):
+        text = message.body
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        drafts.append((message, text))
+    return drafts
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -71,7 +97,7 @@ def new() -> Any:
                 flash("Ask recorded. Whatever the answer, it counts.", "success")
                 target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
                 return redirect(target)
-    return render_template("asks/form.html", form=form, ask=None, history=[])
+    return render_template("asks/form.html", form=form, ask=None, history=[], drafts=_drafts(form))
 
 
 @bp.route("/<int:ask_id>/edit", methods=["GET", "POST"])
@@ -87,12 +113,15 @@ def edit(ask_id: int) -> Any:
         valid = validate_into(form, AskPatch, _payload(form, with_people=False))
         if valid is not None:
             try:
+                was = ask.outcome
                 service.update_ask(db.session, ask, valid.model_dump())
             except InvalidInput as exc:
                 invalid_to_form(form, exc)
             else:
                 db.session.commit()
                 flash("Ask updated.", "success")
+                if ask.outcome == "yes" and was != "yes":
+                    flash("A yes! Bank it for the weeks of nos.", "bank:" + url_for("learning.wins", ask=ask.id))
                 target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
                 return redirect(target)
-    return render_template("asks/form.html", form=form, ask=ask, history=service.history(db.session, ask))
+    return render_template("asks/form.html", form=form, ask=ask, history=service.history(db.session, ask), drafts=[])

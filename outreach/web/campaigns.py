@@ -10,11 +10,13 @@ from pydantic import ValidationError
 
 from outreach.schemas import CampaignIn, EpisodeIn, EpisodePatch
 from outreach.errors import InvalidInput, NotFoundError, field_errors
+from outreach import plan
 from outreach.extensions import db
 from outreach.models import Ask, Campaign, Contact, Episode
 from outreach.ownership import owned
 from outreach.services import campaigns as service
 from outreach.services import episodes as episode_service
+from outreach.services import plans as plan_service
 from outreach.services.readiness import assess_campaign, campaign_facts
 from outreach.web.common import invalid_to_form, me, owned_or_404, split_labels, validate_into
 from outreach.web.forms import CampaignForm
@@ -73,6 +75,9 @@ def new() -> Any:
         if campaign is not None:
             db.session.commit()
             flash(f"Created {campaign.name}.", "success")
+            warning = plan_service.campaign_plan(db.session, me(), campaign).lead_time_warning
+            if warning:
+                flash(warning, "error")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, campaign=None)
 
@@ -123,6 +128,7 @@ def detail(campaign_id: int) -> Any:
     counts = Counter({stage: len(items) for stage, items in board.items()})
     opens, closes = campaign_facts(campaign).window
     today = caller.now.date()
+    found_plan = plan_service.campaign_plan(db.session, caller, campaign)
     span = max(1, (campaign.date - opens).days)
     return render_template(
         "campaigns/detail.html",
@@ -137,6 +143,9 @@ def detail(campaign_id: int) -> Any:
         today_pos=min(100, max(0, 100 * (today - opens).days / span)),
         closes_pos=100 * (closes - opens).days / span,
         episodes=episode_service.episodes_of(db.session, campaign) if campaign.kind == "podcast_season" else [],
+        plan=found_plan,
+        plan_summary=found_plan.sentence(campaign.name, campaign.date, caller.settings.cadence_per_week),
+        balance=plan.balance_warning(found_plan, found_plan.ready_in_window + len(found_plan.warm_up_first)),
         names={c.id: c.name for c in db.session.scalars(owned(Contact, caller.id))},
     )
 

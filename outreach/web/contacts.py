@@ -79,6 +79,9 @@ def _payload(form: ContactForm) -> dict[str, Any]:
         "links": [line.strip() for line in (form.links.data or "").splitlines() if line.strip()],
         "tags": split_labels(form.tags.data),
         "notes": form.notes.data or "",
+        "preferred_contact": (form.preferred_contact.data or "").strip(),
+        "promotions_url": blank_to_none((form.promotions_url.data or "").strip()),
+        "upcoming_events": form.upcoming_events.data or "",
     }
 
 
@@ -90,6 +93,8 @@ def _fill(form: ContactForm, contact: Contact) -> None:
     form.promotion_methods.data = contact.promotion_methods
     form.fit_override.data = "" if contact.fit_override is None else str(contact.fit_override)
     form.links.data, form.notes.data = "\n".join(contact.links), contact.notes
+    form.preferred_contact.data, form.promotions_url.data = contact.preferred_contact, contact.promotions_url or ""
+    form.upcoming_events.data = contact.upcoming_events
 
 
 @bp.route("/new", methods=["GET", "POST"])

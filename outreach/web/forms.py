@@ -74,6 +74,9 @@ class ContactForm(FlaskForm):
     links = TextAreaField("Links", description="One URL per line")
     tags = StringField("Tags", description="Comma-separated")
     notes = TextAreaField("Notes")
+    preferred_contact = StringField("Preferred way to reach them", description="e.g. email, DM on Instagram, their assistant")
+    promotions_url = StringField("Their page on whom they promote", description="Affiliates page, guest list, recommendations")
+    upcoming_events = TextAreaField("Upcoming events", description="Their launches, books, conferences — noted by hand")
 
 
 class TouchForm(FlaskForm):
@@ -108,6 +111,7 @@ class AskForm(FlaskForm):
     contact_id = SelectField("Contact", coerce=str, validate_choice=False)
     campaign_id = SelectField("Campaign", coerce=str, validate_choice=False)
     parent_id = SelectField("A reply to a bulk send", coerce=str, validate_choice=False)
+    message_id = SelectField("Message used", coerce=str, validate_choice=False)
     asked_at = DateTimeLocalField("Asked at", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     channel = StringField("Channel")
     request = TextAreaField("What you asked")

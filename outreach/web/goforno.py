@@ -6,7 +6,9 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
+from outreach import plan
 from outreach.extensions import db
+from outreach.services import plans
 from outreach.services.stats import stats_for, stats_json
 from outreach.web.common import me
 
@@ -28,4 +30,8 @@ def index() -> Any:
     stats = stats_json(db.session, caller, stats_for(db.session, caller))
     months = stats["by_month"][-12:]
     peak = max([m["asks"] for m in months] + [1])
-    return render_template("goforno.html", stats=stats, months=months, peak=peak, labels=REASON_LABELS)
+    results = plans.message_results(db.session, caller.id)
+    return render_template(
+        "goforno.html", stats=stats, months=months, peak=peak, labels=REASON_LABELS,
+        messages=results, comparison=plan.compare(results), wins=plans.wins_of(db.session, caller.id, 5),
+    )

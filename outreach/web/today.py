@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Reminder
-from outreach.services import reminders
+from outreach.services import plans, reminders
 from outreach.services import today as service
 from outreach.web.common import me, owned_or_404
 
@@ -29,6 +29,8 @@ def index() -> Any:
         closest=service.closest_to_ready(db.session, pairs),
         week=service.week_of_asking(db.session, caller),
         now=caller.now,
+        nos_in_a_row=(run := plans.nos_in_a_row(db.session, caller.id)),
+        wins=plans.wins_of(db.session, caller.id, 3) if run >= plans.WIN_AFTER_NOS else [],
     )
 
 

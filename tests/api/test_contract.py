@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from outreach.extensions import db
-from outreach.models import BusyPeriod, Reminder
+from outreach.models import BusyPeriod, Message, Reminder, Win
 from outreach.models.types import utcnow
 from outreach.services import episodes as episode_service
 from outreach.services import reminders
@@ -29,6 +29,7 @@ VALID_BODIES = {
     ("/asks", "POST"): {"contact_id": 0},
     ("/asks/<int:ask_id>", "PATCH"): {"lesson": "x"},
     ("/reminders/<int:reminder_id>", "PATCH"): {"state": "done"},
+    ("/messages/<int:message_id>", "PATCH"): {"name": "x"},
 }
 
 
@@ -54,12 +55,16 @@ def victim(ready_pair, make_contact, now):
     ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
     episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
     offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
+    message = Message(owner_id=user.id, name="Warm invite", body="Hi {name}")
+    win = Win(owner_id=user.id, text="Maya said yes")
+    db.session.add_all([message, win])
+    db.session.flush()
     reminders.upsert(db.session, user.id, {}, reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
     db.session.commit()
     reminder = db.session.scalars(db.select(Reminder)).one()
     ids = {
         "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
-        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "reminder_id": reminder.id,
+        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "message_id": message.id, "win_id": win.id, "reminder_id": reminder.id,
     }
     return api_user, ids
 

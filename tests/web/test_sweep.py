@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from outreach.extensions import db
-from outreach.models import Contact, Reminder
+from outreach.models import Contact, Message, Reminder, Win
 from outreach.services import asks as ask_service
 from outreach.services import campaigns as campaign_service
 from outreach.services import episodes as episode_service
@@ -40,6 +40,10 @@ def victim(ready_pair, now):
     ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
     episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
     offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
+    message = Message(owner_id=user.id, name="Warm invite", body="Hi {name}")
+    win = Win(owner_id=user.id, text="Maya said yes")
+    db.session.add_all([message, win])
+    db.session.flush()
     token, _ = user_service.create_token(db.session, user)
     reminder = Reminder(owner_id=user.id, kind="keep_warm", contact_id=contact.id, due_on=now.date(), title="t", body="",
                         uid="reminder-victim@outreach", natural_key="victim")
@@ -47,7 +51,7 @@ def victim(ready_pair, now):
     db.session.commit()
     ids = {
         "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
-        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "token_id": token.id, "reminder_id": reminder.id,
+        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "message_id": message.id, "win_id": win.id, "token_id": token.id, "reminder_id": reminder.id,
     }
     return user, ids
 
