@@ -38,6 +38,9 @@ def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None
 def log_touch(
     session: Session, contact: Contact, data: Mapping[str, Any], params: warmth.WarmthParams
 ) -> Touch:
+    # The key is read, combined and written back: lock the row so two writers cannot both start
+    # from the same old key (PostgreSQL's READ COMMITTED would lose one; SQLite already serializes).
+    session.refresh(contact, with_for_update=True)
     touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
     session.add(touch)
     _absorb(contact, touch, params)
@@ -50,6 +53,7 @@ def log_touch(
 def recompute(session: Session, contact: Contact, params: warmth.WarmthParams) -> None:
     """Rebuild one contact's key from its touches: after an edit or delete, where O(1) cannot."""
     session.flush()
+    session.refresh(contact, with_for_update=True)
     summarize(contact, touches_of(session, contact), params)
 
 
