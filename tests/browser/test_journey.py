@@ -229,7 +229,8 @@ def test_accessibility_smoke(
     expect(page).to_have_url(re.compile(r"/#main$"))
     # The contact form's first field has focus; typing and Enter save the contact.
     page.goto("/contacts/new")
-    assert page.evaluate("document.activeElement.name") == "name"
+    # Browsers apply autofocus after the load event, on their own schedule: wait for it.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'name'", timeout=5000)
     page.keyboard.type("Kay Keyboard")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/contacts/\d+$"))
