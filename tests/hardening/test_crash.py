@@ -69,7 +69,7 @@ def test_a_tick_killed_twenty_times_then_finished_equals_a_clean_tick(app, datab
     for _ in range(20):
         proc = subprocess.Popen([sys.executable, "-c", TICK, "tick", "--date", day], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, full * 0.95))
+        time.sleep(rng.uniform(0.1, full * 0.75))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
