@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from outreach.errors import NotFoundError
 from outreach.models import Contact
+from outreach.models.types import MAX_ID
 
 M = TypeVar("M")
 
@@ -25,6 +26,8 @@ def get_owned(
     session: Session, model: type[M], record_id: Any, owner_id: int, *, include_deleted: bool = False
 ) -> M:
     """One record of the owner's, or NotFoundError — another owner's id looks like a missing one."""
+    if not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
+        raise NotFoundError(f"{model.__name__} {record_id} not found")  # no such id can exist
     query = owned(model, owner_id, include_deleted=include_deleted).where(
         model.id == record_id  # type: ignore[attr-defined]
     )

@@ -19,7 +19,7 @@ from pydantic import (
 
 from outreach.models.ask import NO_REASONS, OUTCOMES
 from outreach.models.contact import CONTACT_KINDS
-from outreach.models.types import utcnow
+from outreach.models.types import MAX_ID, utcnow
 from outreach.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
 from outreach.warmth import DIRECTIONS, TOUCH_KINDS
 
@@ -30,6 +30,7 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, p
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
 Labels = Annotated[list[Label], Field(max_length=50)]
 Audience = Annotated[int, Field(ge=0, le=10_000_000_000)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 ContactKind = Literal[CONTACT_KINDS]  # type: ignore[valid-type]
 TouchKind = Literal[TOUCH_KINDS]  # type: ignore[valid-type]
@@ -158,7 +159,7 @@ class CampaignPatch(Strict):
 
 
 class ReadinessQuery(Strict):
-    campaign: Annotated[int, Field(ge=1)]
+    campaign: Id
 
 
 class BusyPeriodIn(Strict):
@@ -176,10 +177,10 @@ class BusyPeriodIn(Strict):
 
 
 class AskIn(Strict):
-    message_id: Annotated[int, Field(ge=1)] | None = None
-    parent_id: Annotated[int, Field(ge=1)] | None = None
-    contact_id: Annotated[int, Field(ge=1)] | None = None
-    campaign_id: Annotated[int, Field(ge=1)] | None = None
+    message_id: Id | None = None
+    parent_id: Id | None = None
+    contact_id: Id | None = None
+    campaign_id: Id | None = None
     asked_at: When | None = None
     channel: Short | None = None
     request: Text = ""
@@ -205,8 +206,8 @@ class AskPatch(Strict):
 
 class AskQuery(PageQuery):
     outcome: Outcome | None = None
-    contact_id: Annotated[int, Field(ge=1)] | None = None
-    campaign_id: Annotated[int, Field(ge=1)] | None = None
+    contact_id: Id | None = None
+    campaign_id: Id | None = None
 
 
 ReminderState = Literal["open", "snoozed", "done", "dismissed", "withdrawn"]
@@ -235,7 +236,7 @@ EpisodeStage = Literal["invited", "booked", "recorded", "published"]
 
 
 class EpisodeIn(Strict):
-    contact_id: Annotated[int, Field(ge=1)]
+    contact_id: Id
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
     stage: EpisodeStage = "invited"
     recording_at: Annotated[datetime, AfterValidator(_naive_utc)] | None = None
@@ -277,5 +278,5 @@ class MessagePatch(Strict):
 class WinIn(Strict):
     kind: Literal["yes", "kind_reply", "testimonial", "result"] = "yes"
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-    contact_id: Annotated[int, Field(ge=1)] | None = None
-    ask_id: Annotated[int, Field(ge=1)] | None = None
+    contact_id: Id | None = None
+    ask_id: Id | None = None

@@ -126,14 +126,15 @@ def sum_for_warmth(target: float, params: WarmthParams) -> float:
     """The decayed sum S that gives a warmth of ``target`` (0 ≤ target < 100)."""
     if not 0 <= target < 100:
         raise ValueError("warmth target must be in [0, 100)")
-    return params.k * math.log(100.0 / (100.0 - target))
+    return -params.k * math.log1p(-target / 100.0)  # log1p keeps tiny targets from rounding to 0
 
 
 def min_key(target: float, now: datetime, params: WarmthParams) -> float:
     """The smallest key whose warmth now is ≥ ``target``: an indexable range bound."""
-    if target <= 0:
-        return -math.inf
-    return math.log2(sum_for_warmth(target, params)) + days(now) / params.half_life_days
+    total = sum_for_warmth(target, params) if target > 0 else 0.0
+    if total <= 0:
+        return -math.inf  # every contact, even one with no warmth to speak of
+    return math.log2(total) + days(now) / params.half_life_days
 
 
 def touches_needed(current: float, target: float, touch_weight: float, params: WarmthParams) -> int:

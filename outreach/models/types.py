@@ -11,6 +11,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
+
 def utcnow() -> datetime:
     """Naive UTC: the one time representation stored in every database."""
     return datetime.now(UTC).replace(tzinfo=None)

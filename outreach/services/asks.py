@@ -33,7 +33,8 @@ def create_ask(
     contact = get_owned(session, Contact, data["contact_id"], owner_id) if data.get("contact_id") else None
     campaign = get_owned(session, Campaign, data["campaign_id"], owner_id) if data.get("campaign_id") else None
     values = {k: data[k] for k in ASK_FIELDS if k in data}
-    values.setdefault("asked_at", now)
+    if values.get("asked_at") is None:
+        values["asked_at"] = now  # omitted or null: asked just now
     parent = _bulk_parent(session, owner_id, data.get("parent_id"))
     message = get_owned(session, Message, data["message_id"], owner_id) if data.get("message_id") else None
     if parent is not None:

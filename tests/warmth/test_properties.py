@@ -162,3 +162,8 @@ def test_touches_needed_reaches_the_target(current, target, weight):
     else:
         reached = warmth.sum_for_warmth(current, PARAMS) + n * weight
         assert warmth.warmth_from_sum(reached, PARAMS) >= target - 1e-9
+
+
+def test_a_vanishingly_small_warmth_bound_admits_everyone():
+    # Found by the API fuzzer: ?max_warmth=2.3e-184 took log2 of zero.
+    assert warmth.min_key(2.2737028601105407e-184, datetime(2026, 1, 1), PARAMS) < -500
