@@ -28,13 +28,20 @@ def _secret_key(instance_path: str) -> str:
     if env:
         return env
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        # Written aside, then linked into place: several web workers starting at once agree on
+        # one key, and none ever reads a half-written file.
+        draft = path.with_name(f"secret_key.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
