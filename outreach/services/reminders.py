@@ -60,15 +60,20 @@ def upsert(
     revived = False
     if current is None:
         same_day = _key_taken(session, owner_id, draft, draft.due_on)
-        if same_day is None:
+        if same_day is not None and same_day.state != "withdrawn":
+            return "unchanged"  # the user already handled today's reminder
+        # A subject the planner withdrew comes back as the same event (same UID, moved), so a
+        # calendar shows one event that was cancelled and restored, not two.
+        current = same_day or _last_withdrawn(session, owner_id, draft)
+        if current is None:
             live[draft.subject] = _create(session, owner_id, draft, now)
             return "created"
-        if same_day.state != "withdrawn":
-            return "unchanged"  # the user already handled today's reminder
-        current, revived = same_day, True
+        revived = True
         current.state = "open"
         live[draft.subject] = current
     moved = False
+    if revived and current.due_on != draft.due_on:
+        move = True
     snoozed = current.state == "snoozed" and current.snoozed_until is not None and current.snoozed_until > now.date()
     if move and not snoozed and current.due_on != draft.due_on and _key_taken(session, owner_id, draft, draft.due_on) is None:
         current.due_on = draft.due_on
@@ -81,6 +86,16 @@ def upsert(
         _touch(current, now)
         return "updated"
     return "unchanged"
+
+
+def _last_withdrawn(session: Session, owner_id: int, draft: Draft) -> Reminder | None:
+    query = owned(Reminder, owner_id).where(
+        Reminder.kind == draft.kind,
+        Reminder.contact_id == draft.contact_id if draft.contact_id else Reminder.contact_id.is_(None),
+        Reminder.campaign_id == draft.campaign_id if draft.campaign_id else Reminder.campaign_id.is_(None),
+        Reminder.state == "withdrawn",
+    )
+    return session.scalars(query.order_by(Reminder.updated_at.desc(), Reminder.id.desc()).limit(1)).first()
 
 
 def _create(session: Session, owner_id: int, draft: Draft, now: datetime) -> Reminder:

@@ -164,3 +164,19 @@ def test_recording_the_ask_closes_the_ask_reminder(ready_pair, reminders_of, now
     assert [r[4] for r in reminders_of(user) if r[0] == "ask"] == ["done"]
     jobs.tick(db.session, now)
     assert [r[4] for r in reminders_of(user) if r[0] == "ask"] == ["done"]
+
+
+def test_a_pair_ready_again_brings_back_the_same_event_on_the_new_day(ready_pair, now):
+    user, contact, _ = ready_pair()
+    jobs.tick(db.session, now)
+    first = db.session.scalars(db.select(Reminder).where(Reminder.kind == "ask")).one()
+    uid, sequence = first.uid, first.sequence
+    campaign_service.add_busy_period(db.session, contact, now.date(), now.date() + timedelta(days=3), "their launch")
+    db.session.commit()
+    jobs.tick(db.session, now)
+    later = now + timedelta(days=4)
+    jobs.tick(db.session, later)
+    rows = db.session.scalars(db.select(Reminder).where(Reminder.kind == "ask")).all()
+    assert len(rows) == 1
+    assert (rows[0].uid, rows[0].state, rows[0].due_on) == (uid, "open", later.date())
+    assert rows[0].sequence > sequence + 1
