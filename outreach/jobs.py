@@ -59,11 +59,11 @@ def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None
     counts: Counter[str] = Counter()
     counts["implicit_no"] = implicit_nos(session, me)
     counts["woken"] = reminders.wake_snoozed(session, owner_id, now.date(), now)
-    live = reminders.live_by_subject(session, owner_id)
-    counts.update(follow_ups(session, me, live))
-    counts.update(campaign_reminders(session, me, live, hook))
-    counts.update(keep_warm(session, me, live))
-    counts.update(interviews(session, me, live))
+    book = reminders.load_book(session, owner_id, now.date())
+    counts.update(follow_ups(session, me, book))
+    counts.update(campaign_reminders(session, me, book, hook))
+    counts.update(keep_warm(session, me, book))
+    counts.update(interviews(session, me, book))
     session.flush()
     return +counts
 
@@ -79,7 +79,7 @@ def implicit_nos(session: Session, me: Caller) -> int:
     return result.rowcount or 0
 
 
-def follow_ups(session: Session, me: Caller, live: dict[reminders.Subject, object]) -> Counter[str]:
+def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     counts: Counter[str] = Counter()
     query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
     for ask in session.scalars(query):
@@ -93,7 +93,7 @@ def follow_ups(session: Session, me: Caller, live: dict[reminders.Subject, objec
             f"Follow up with {contact.name} about {about}",
             f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
         )
-        counts["follow_up " + reminders.upsert(session, me.id, live, draft, me.now, move=True)] += 1  # type: ignore[arg-type]
+        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1  # type: ignore[arg-type]
     return counts
 
 
@@ -102,7 +102,7 @@ def _explain(pair: PairReadiness) -> str:
     return "\n".join([r.fit.reason, r.trust.reason, r.timing.reason, r.forecast_reason])
 
 
-def campaign_reminders(session: Session, me: Caller, live: dict, hook: Hook | None) -> Counter[str]:
+def campaign_reminders(session: Session, me: Caller, book: reminders.Book, hook: Hook | None) -> Counter[str]:
     """Ask reminders for ready pairs in open windows; forecast targets for good fits still warming."""
     counts: Counter[str] = Counter()
     today = me.now.date()
@@ -117,13 +117,13 @@ def campaign_reminders(session: Session, me: Caller, live: dict, hook: Hook | No
                     "ask", contact.id, campaign_id, today,
                     f"Ask {contact.name} for {pair.campaign.name}", _explain(pair),
                 )
-                counts["ask " + reminders.upsert(session, me.id, live, draft, me.now, move=False)] += 1
-                if target_subject in live:
-                    reminders.withdraw(live.pop(target_subject), "Ready now: see the ask reminder.", me.now)
+                counts["ask " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
+                if target_subject in book.live:
+                    reminders.withdraw(book, target_subject, "Ready now: see the ask reminder.", me.now)
                     counts["target withdrawn"] += 1
             else:
-                if ask_subject in live:
-                    reminders.withdraw(live.pop(ask_subject), "No longer ask-ready:\n" + _explain(pair), me.now)
+                if ask_subject in book.live:
+                    reminders.withdraw(book, ask_subject, "No longer ask-ready:\n" + _explain(pair), me.now)
                     counts["ask withdrawn"] += 1
                 ready_on = result.forecast_ready_on
                 if result.fit.met and ready_on is not None and ready_on > today:
@@ -132,16 +132,16 @@ def campaign_reminders(session: Session, me: Caller, live: dict, hook: Hook | No
                         f"{contact.name} should be ask-ready by {ready_on:%d %b %Y} at your cadence",
                         _explain(pair),
                     )
-                    counts["target " + reminders.upsert(session, me.id, live, draft, me.now, move=True)] += 1
-                elif target_subject in live:
-                    reminders.withdraw(live.pop(target_subject), "No forecast any more:\n" + _explain(pair), me.now)
+                    counts["target " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
+                elif target_subject in book.live:
+                    reminders.withdraw(book, target_subject, "No forecast any more:\n" + _explain(pair), me.now)
                     counts["target withdrawn"] += 1
             if hook:
                 hook("pair")
     return counts
 
 
-def keep_warm(session: Session, me: Caller, live: dict) -> Counter[str]:
+def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     """Contacts about to fall below the trust bar get one reminder; a new touch clears it (touches service)."""
     counts: Counter[str] = Counter()
     cooling_now = cooling(session, me, limit=500)
@@ -152,20 +152,20 @@ def keep_warm(session: Session, me: Caller, live: dict) -> Counter[str]:
             f"Touch {w.contact.name}: suggested {w.suggestion}",
             f"Warmth {w.warmth_now:.0f} {w.why} (to {w.warmth_later:.0f}).",
         )
-        counts["keep_warm " + reminders.upsert(session, me.id, live, draft, me.now, move=False)] += 1
+        counts["keep_warm " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
     later = me.now + timedelta(days=COOLING_DAYS)
-    for subject, reminder in list(live.items()):
+    for subject in list(book.live):
         if subject[0] != "keep_warm" or subject[1] in still_cooling:
             continue
         contact = session.get(Contact, subject[1])
         # Below the bar already is no reason to withdraw: the touch is needed more than ever.
         if contact is None or warmth.warmth(contact.warmth_key, later, me.params) >= me.planner.thresholds.trust_warmth:
-            reminders.withdraw(reminder, "Warm again: no touch needed now.", me.now)
+            reminders.withdraw(book, subject, "Warm again: no touch needed now.", me.now)
             counts["keep_warm withdrawn"] += 1
     return counts
 
 
-def interviews(session: Session, me: Caller, live: dict) -> Counter[str]:
+def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
     query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
@@ -179,7 +179,7 @@ def interviews(session: Session, me: Caller, live: dict) -> Counter[str]:
             f"{episode.title or 'Episode'}: recording on {episode.recording_at:%A %d %B %Y at %H:%M} UTC. "
             "Listen to their latest work, send the questions ahead, check your audio.",
         )
-        counts["interview " + reminders.upsert(session, me.id, live, draft, me.now, move=True)] += 1
+        counts["interview " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
     return counts
 
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session
 
 from outreach.errors import InvalidInput
@@ -33,51 +33,71 @@ class Draft:
         return (self.kind, self.contact_id, self.campaign_id)
 
 
-def live_by_subject(session: Session, owner_id: int) -> dict[Subject, Reminder]:
-    """The owner's open and snoozed reminders, one per subject: the latest if history left two."""
-    found: dict[Subject, Reminder] = {}
-    query = owned(Reminder, owner_id).where(Reminder.state.in_(LIVE_STATES)).order_by(Reminder.due_on)
-    for reminder in session.scalars(query):
-        found[(reminder.kind, reminder.contact_id, reminder.campaign_id)] = reminder
-    return found
+@dataclass
+class Book:
+    """One owner's reminders as the tick needs them, loaded once: no query per draft."""
+
+    live: dict[Subject, Reminder]
+    by_key: dict[str, Reminder]
+    withdrawn: dict[Subject, Reminder]
+    loaded_from: date
+
+    def find_key(self, session: Session, owner_id: int, key: str, due_on: date) -> Reminder | None:
+        if due_on >= self.loaded_from or key in self.by_key:
+            return self.by_key.get(key)
+        return session.scalars(owned(Reminder, owner_id).where(Reminder.natural_key == key)).first()
 
 
-def _key_taken(session: Session, owner_id: int, draft: Draft, due_on: date) -> Reminder | None:
-    key = natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, due_on)
-    return session.scalars(owned(Reminder, owner_id).where(Reminder.natural_key == key)).first()
+def load_book(session: Session, owner_id: int, today: date) -> Book:
+    """Live and withdrawn reminders, and every reminder due from yesterday on (for natural keys)."""
+    since = today - timedelta(days=1)
+    query = owned(Reminder, owner_id).where(
+        or_(Reminder.state.in_((*LIVE_STATES, "withdrawn")), Reminder.due_on >= since)
+    )
+    book = Book({}, {}, {}, since)
+    for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id)):
+        subject = (reminder.kind, reminder.contact_id, reminder.campaign_id)
+        book.by_key[reminder.natural_key] = reminder
+        if reminder.state in LIVE_STATES:
+            book.live[subject] = reminder
+        elif reminder.state == "withdrawn":
+            previous = book.withdrawn.get(subject)
+            if previous is None or (reminder.updated_at, reminder.id) > (previous.updated_at, previous.id):
+                book.withdrawn[subject] = reminder
+    return book
 
 
-def upsert(
-    session: Session, owner_id: int, live: dict[Subject, Reminder], draft: Draft, now: datetime, *, move: bool
-) -> str:
+def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datetime, *, move: bool) -> str:
     """Create the reminder, or update the live one in place (same UID, higher SEQUENCE).
 
     ``move`` says whether a changed due date moves an existing reminder (forecast targets) or
     the first due date stands (an ask reminder stays on the day the pair became ready).
     Returns "created", "updated" or "unchanged".
     """
-    current = live.get(draft.subject)
+    key = natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, draft.due_on)
+    current = book.live.get(draft.subject)
     revived = False
     if current is None:
-        same_day = _key_taken(session, owner_id, draft, draft.due_on)
+        same_day = book.find_key(session, owner_id, key, draft.due_on)
         if same_day is not None and same_day.state != "withdrawn":
             return "unchanged"  # the user already handled today's reminder
         # A subject the planner withdrew comes back as the same event (same UID, moved), so a
         # calendar shows one event that was cancelled and restored, not two.
-        current = same_day or _last_withdrawn(session, owner_id, draft)
+        current = same_day or book.withdrawn.pop(draft.subject, None)
         if current is None:
-            live[draft.subject] = _create(session, owner_id, draft, now)
+            created = _create(session, owner_id, draft, now, key)
+            book.live[draft.subject] = book.by_key[key] = created
             return "created"
         revived = True
         current.state = "open"
-        live[draft.subject] = current
+        book.live[draft.subject] = current
+        book.withdrawn.pop(draft.subject, None)
     moved = False
-    if revived and current.due_on != draft.due_on:
-        move = True
     snoozed = current.state == "snoozed" and current.snoozed_until is not None and current.snoozed_until > now.date()
-    if move and not snoozed and current.due_on != draft.due_on and _key_taken(session, owner_id, draft, draft.due_on) is None:
-        current.due_on = draft.due_on
-        current.natural_key = natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, draft.due_on)
+    if (move or revived) and not snoozed and current.due_on != draft.due_on and book.find_key(session, owner_id, key, draft.due_on) is None:
+        book.by_key.pop(current.natural_key, None)
+        current.due_on, current.natural_key = draft.due_on, key
+        book.by_key[key] = current
         moved = True
     # The body quotes today's numbers; rewriting it daily would bump SEQUENCE every day and make
     # every calendar re-sync. It is refreshed with the title, the date, or on reopening.
@@ -88,24 +108,14 @@ def upsert(
     return "unchanged"
 
 
-def _last_withdrawn(session: Session, owner_id: int, draft: Draft) -> Reminder | None:
-    query = owned(Reminder, owner_id).where(
-        Reminder.kind == draft.kind,
-        Reminder.contact_id == draft.contact_id if draft.contact_id else Reminder.contact_id.is_(None),
-        Reminder.campaign_id == draft.campaign_id if draft.campaign_id else Reminder.campaign_id.is_(None),
-        Reminder.state == "withdrawn",
-    )
-    return session.scalars(query.order_by(Reminder.updated_at.desc(), Reminder.id.desc()).limit(1)).first()
-
-
-def _create(session: Session, owner_id: int, draft: Draft, now: datetime) -> Reminder:
+def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: str) -> Reminder:
     reminder = Reminder(
         owner_id=owner_id,
         kind=draft.kind,
         contact_id=draft.contact_id,
         campaign_id=draft.campaign_id,
         due_on=draft.due_on,
-        natural_key=natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, draft.due_on),
+        natural_key=key,
         title=draft.title[:300],
         body=draft.body,
         uid=f"reminder-{uuid.uuid4().hex}@outreach",
@@ -121,8 +131,10 @@ def _touch(reminder: Reminder, now: datetime) -> None:
     reminder.updated_at = now
 
 
-def withdraw(reminder: Reminder, why: str, now: datetime) -> None:
+def withdraw(book: Book, subject: Subject, why: str, now: datetime) -> None:
     """The planner takes a reminder back; the calendar sends it as cancelled."""
+    reminder = book.live.pop(subject)
+    book.withdrawn[subject] = reminder
     reminder.state = "withdrawn"
     reminder.body = why
     _touch(reminder, now)

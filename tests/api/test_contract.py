@@ -59,7 +59,7 @@ def victim(ready_pair, make_contact, now):
     win = Win(owner_id=user.id, text="Maya said yes")
     db.session.add_all([message, win])
     db.session.flush()
-    reminders.upsert(db.session, user.id, {}, reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
+    reminders.upsert(db.session, user.id, reminders.load_book(db.session, user.id, now.date()), reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
     db.session.commit()
     reminder = db.session.scalars(db.select(Reminder)).one()
     ids = {
