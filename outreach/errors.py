@@ -12,9 +12,10 @@ class NotFoundError(LookupError):
 class InvalidInput(ValueError):
     """Input that passed type validation but breaks a rule; ``fields`` names each bad field."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
+    def __init__(self, fields: dict[str, str], status: int = 422) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
         self.fields = fields
+        self.status = status  # 400 when there is no usable body at all
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:

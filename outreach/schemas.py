@@ -65,6 +65,15 @@ Day = Annotated[date, AfterValidator(_plausible)]
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store NUL characters; refuse them here rather than fail on insert.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class ContactIn(Strict):
     name: Name

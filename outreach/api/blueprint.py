@@ -38,8 +38,7 @@ def authenticate() -> tuple[Response, int] | None:
 
 @bp.errorhandler(InvalidInput)
 def invalid_input(exc: InvalidInput) -> tuple[Response, int]:
-    status = 400 if "body" in exc.fields and len(exc.fields) == 1 else 422
-    return error(status, "invalid input", exc.fields)
+    return error(exc.status, "invalid input", exc.fields)
 
 
 @bp.errorhandler(NotFoundError)

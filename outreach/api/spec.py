@@ -40,7 +40,7 @@ OPERATIONS: list[Operation] = []
 def _parse_body(model: type[BaseModel]) -> BaseModel:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        raise InvalidInput({"body": "expected a JSON object (Content-Type: application/json)"})
+        raise InvalidInput({"body": "expected a JSON object (Content-Type: application/json)"}, status=400)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:

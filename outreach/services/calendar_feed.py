@@ -126,7 +126,7 @@ def parse_busy_periods(data: bytes, today: date) -> list[tuple[date, date, str]]
             last = max(first, _as_date(end_value - timedelta(microseconds=1)))
         else:
             last = max(first, end_value - timedelta(days=1))  # all-day DTEND is exclusive
-        periods.append((first, last, str(event.get("SUMMARY", ""))[:500]))
+        periods.append((first, last, str(event.get("SUMMARY", "")).replace("\x00", "")[:500]))
     if len(periods) > MAX_IMPORTED_PERIODS:
         raise InvalidInput({"file": f"more than {MAX_IMPORTED_PERIODS} events in the next 12 months"})
     return sorted(periods)

@@ -20,7 +20,7 @@ MIN_PASSWORD = 8
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    return email.replace("\x00", "").strip().lower()
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -68,7 +68,8 @@ def digest(token: str) -> str:
 def create_token(session: Session, user: User, name: str = "default") -> tuple[ApiToken, str]:
     """A new API token; the clear text is returned once and never stored."""
     token = "otr_" + secrets.token_urlsafe(32)
-    record = ApiToken(owner_id=user.id, name=name[:100] or "default", token_hash=digest(token), prefix=token[:12])
+    name = name.replace("\x00", "")[:100]
+    record = ApiToken(owner_id=user.id, name=name or "default", token_hash=digest(token), prefix=token[:12])
     session.add(record)
     session.flush()
     return record, token

@@ -38,8 +38,8 @@ def _number(value: str | None) -> float | None:
 @bp.route("/")
 def index() -> Any:
     caller = me()
-    args = request.args
-    page = max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1)
+    args = {key: value.replace("\x00", "") for key, value in request.args.items()}
+    page = min(100_000, max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1))
     filters = service.ContactFilter(
         kind=args.get("kind") if args.get("kind") in CONTACT_KINDS else None,
         tag=(args.get("tag") or "").strip().lower() or None,
