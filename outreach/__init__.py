@@ -24,7 +24,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config or {})
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from outreach.setup import register_blueprints, register_commands, register_error_handlers, register_extensions
+    from outreach.setup import (
+        register_blueprints,
+        register_commands,
+        register_error_handlers,
+        register_extensions,
+    )
 
     register_extensions(app)
     register_blueprints(app)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -38,6 +40,20 @@ def _report(summary: importer.ImportSummary, dry_run: bool) -> None:
     click.echo(summary.sentence(dry_run) + (" Dry run: nothing was saved." if dry_run else ""))
 
 
+def _run_import(
+    file: Path, what: str, dry_run: bool, run: Callable[[bytes, Any], importer.ImportSummary]
+) -> None:
+    """Read the file, show progress by line, commit unless a dry run, report every rejected row."""
+    with click.progressbar(length=max(1, sum(1 for _ in file.open("rb"))), label=f"Importing {what}") as bar:
+        try:
+            summary = run(file.read_bytes(), bar)
+        except InvalidInput as exc:
+            raise click.ClickException(f"{file.name} refused: {'; '.join(exc.fields.values())}") from None
+    if not dry_run:
+        db.session.commit()
+    _report(summary, dry_run)
+
+
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     mapping = {}
     for pair in pairs:
@@ -64,14 +80,9 @@ def import_group() -> None:
 def import_contacts(file: Path, email: str, preset: str, mapping: tuple[str, ...], dry_run: bool) -> None:
     """Import contacts from CSV; duplicates (same email or profile URL) are updated, not doubled."""
     user = _user(email)
-    with click.progressbar(length=max(1, sum(1 for _ in file.open("rb"))), label="Importing contacts") as bar:
-        try:
-            summary = importer.import_contacts(db.session, user.id, file.read_bytes(), preset, _parse_map(mapping), dry_run, bar.update)
-        except InvalidInput as exc:
-            raise click.ClickException(f"{file.name} refused: {'; '.join(exc.fields.values())}") from None
-    if not dry_run:
-        db.session.commit()
-    _report(summary, dry_run)
+    fields = _parse_map(mapping)
+    _run_import(file, "contacts", dry_run, lambda data, bar: importer.import_contacts(
+        db.session, user.id, data, preset, fields, dry_run, bar.update))
 
 
 @import_group.command("touches")
@@ -83,14 +94,8 @@ def import_touches(file: Path, email: str, dry_run: bool) -> None:
     """Import past touches (columns: contact = email or profile URL, kind, direction, date, url, note)."""
     user = _user(email)
     params = user_service.user_settings(user).warmth_params()
-    with click.progressbar(length=max(1, sum(1 for _ in file.open("rb"))), label="Importing touches") as bar:
-        try:
-            summary = importer.import_touches(db.session, user.id, file.read_bytes(), params, dry_run, bar.update)
-        except InvalidInput as exc:
-            raise click.ClickException(f"{file.name} refused: {'; '.join(exc.fields.values())}") from None
-    if not dry_run:
-        db.session.commit()
-    _report(summary, dry_run)
+    _run_import(file, "touches", dry_run, lambda data, bar: importer.import_touches(
+        db.session, user.id, data, params, dry_run, bar.update))
 
 
 @import_group.command("json")

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from outreach.schemas import ContactIn
 from outreach.errors import InvalidInput, field_errors
+from outreach.schemas import ContactIn
 
 CONTACT_FIELDS = ("name", "first_name", "last_name", "email", "kind", "topics", "audience_size", "tags", "link", "links", "notes", "company", "position")
 TOUCH_FIELDS = ("contact", "kind", "direction", "date", "url", "note", "channel")

@@ -24,7 +24,12 @@ from outreach.models import Ask, Campaign, Contact, Episode, User
 from outreach.models.types import utcnow
 from outreach.ownership import owned
 from outreach.services import reminders
-from outreach.services.readiness import PairReadiness, active_campaigns, assess_campaigns, campaign_facts
+from outreach.services.readiness import (
+    PairReadiness,
+    active_campaigns,
+    assess_campaigns,
+    campaign_facts,
+)
 from outreach.services.today import COOLING_DAYS, cooling
 
 Hook = Callable[[str], None]

@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Campaign, Contact, Reminder, User
-from outreach.ownership import owned
 from outreach.models.types import utcnow
+from outreach.ownership import owned
 from outreach.services import campaigns as campaign_service
 from outreach.services import contacts as contact_service
 from outreach.services import touches as touch_service
@@ -225,3 +225,32 @@ def web_login(client: FlaskClient) -> Callable[[str, str], FlaskClient]:
         return client
 
     return login
+
+
+@pytest.fixture
+def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[str, int]]:
+    """User A with one record of every kind, and their ids by route argument name (for sweeps)."""
+    from outreach.models import Message, Win
+    from outreach.services import asks as ask_service
+    from outreach.services import episodes as episode_service
+    from outreach.services import reminders
+
+    user, contact, campaign = ready_pair()
+    planner = user_service.user_settings(user).planner(None)
+    touch = touch_service.touches_of(db.session, contact)[0]
+    period = campaign_service.add_busy_period(db.session, contact, now.date() + timedelta(days=40), now.date() + timedelta(days=41))
+    ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
+    episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
+    offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
+    message, win = Message(owner_id=user.id, name="Warm invite", body="Hi {name}"), Win(owner_id=user.id, text="A yes")
+    db.session.add_all([message, win])
+    token, _ = user_service.create_token(db.session, user)
+    book = reminders.load_book(db.session, user.id, now.date())
+    reminders.upsert(db.session, user.id, book, reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
+    db.session.commit()
+    reminder = db.session.scalars(db.select(Reminder)).one()
+    return user, {
+        "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
+        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "message_id": message.id, "win_id": win.id,
+        "token_id": token.id, "reminder_id": reminder.id,
+    }

@@ -9,12 +9,12 @@ from sqlalchemy import func
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.schemas import AskIn, AskPatch, AskQuery
 from outreach.api.serialize import ask_json, page_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db
 from outreach.models import Ask
 from outreach.ownership import get_owned, owned
+from outreach.schemas import AskIn, AskPatch, AskQuery
 from outreach.services import asks as service
 
 TAG = "asks"

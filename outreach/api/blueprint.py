@@ -47,4 +47,14 @@ def not_found(exc: NotFoundError) -> tuple[Response, int]:
 
 
 # Importing the views registers their routes on ``bp``.
-from outreach.api import asks, calendar, campaigns, contacts, docs, episodes, plans, reminders, stats  # noqa: E402,F401
+from outreach.api import (  # noqa: E402,F401
+    asks,
+    calendar,
+    campaigns,
+    contacts,
+    docs,
+    episodes,
+    plans,
+    reminders,
+    stats,
+)

@@ -8,12 +8,12 @@ from flask import jsonify
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.schemas import CampaignIn, CampaignPatch, PageQuery
 from outreach.api.serialize import campaign_json, page_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db
 from outreach.models import Campaign
 from outreach.ownership import get_owned, owned
+from outreach.schemas import CampaignIn, CampaignPatch, PageQuery
 from outreach.services import campaigns as service
 from outreach.services.readiness import assess_campaign
 

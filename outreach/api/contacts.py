@@ -9,12 +9,19 @@ from flask import jsonify
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.schemas import BusyPeriodIn, ContactIn, ContactPatch, ContactQuery, ReadinessQuery, TouchIn
 from outreach.api.serialize import busy_json, contact_json, page_json, touch_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db
 from outreach.models import BusyPeriod, Campaign, Contact, Touch
 from outreach.ownership import get_owned, owned
+from outreach.schemas import (
+    BusyPeriodIn,
+    ContactIn,
+    ContactPatch,
+    ContactQuery,
+    ReadinessQuery,
+    TouchIn,
+)
 from outreach.services import campaigns as campaign_service
 from outreach.services import contacts as service
 from outreach.services import touches as touch_service

@@ -9,12 +9,12 @@ from sqlalchemy import func
 
 from outreach.api.blueprint import bp
 from outreach.api.context import caller
-from outreach.schemas import ReminderPatch, ReminderQuery
 from outreach.api.serialize import iso, page_json
 from outreach.api.spec import endpoint
 from outreach.extensions import db
 from outreach.models import Reminder
 from outreach.ownership import get_owned, owned
+from outreach.schemas import ReminderPatch, ReminderQuery
 from outreach.services import reminders as service
 
 TAG = "reminders"

@@ -10,7 +10,6 @@ from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 

@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session
 
 from outreach import warmth
 from outreach.errors import InvalidInput
-from outreach.models import Ask, AskChange, BusyPeriod, Campaign, Contact, Reminder, Touch, User
+from outreach.models import (
+    Ask,
+    AskChange,
+    BusyPeriod,
+    Campaign,
+    Contact,
+    Reminder,
+    Touch,
+    User,
+)
 from outreach.models.reminder import natural_key
 from outreach.ownership import owned
 from outreach.services.rescore import rescore_owner

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+
 from sqlalchemy.orm import Session
 
 from outreach import plan, readiness, warmth

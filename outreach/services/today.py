@@ -13,7 +13,11 @@ from outreach import warmth
 from outreach.caller import Caller
 from outreach.models import Ask, Contact, Touch
 from outreach.ownership import owned
-from outreach.services.readiness import PairReadiness, active_campaigns, assess_campaigns
+from outreach.services.readiness import (
+    PairReadiness,
+    active_campaigns,
+    assess_campaigns,
+)
 
 SUGGESTIONS = {
     "comment": "comment on their latest post",

@@ -6,13 +6,19 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from outreach.schemas import AskIn, AskPatch
 from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Ask, Campaign, Contact, Message
 from outreach.ownership import owned
+from outreach.schemas import AskIn, AskPatch
 from outreach.services import asks as service
-from outreach.web.common import blank_to_none, invalid_to_form, me, owned_or_404, validate_into
+from outreach.web.common import (
+    blank_to_none,
+    invalid_to_form,
+    me,
+    owned_or_404,
+    validate_into,
+)
 from outreach.web.forms import AskForm, pairs
 
 bp = Blueprint("asks", __name__, url_prefix="/asks")

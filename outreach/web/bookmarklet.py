@@ -12,16 +12,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from outreach.errors import field_errors
 from outreach.extensions import db
 from outreach.importing import normalize_link
 from outreach.models import Contact
 from outreach.ownership import owned
 from outreach.schemas import TouchIn
 from outreach.services import touches as touch_service
-from outreach.web.common import me, owned_or_404
-from outreach.web.forms import choices
 from outreach.warmth import TOUCH_KINDS
+from outreach.web.common import flash_refusal, me, owned_or_404
+from outreach.web.forms import choices
 
 bp = Blueprint("bookmarklet", __name__)
 
@@ -59,7 +58,7 @@ def log_touch() -> Any:
             "note": request.form.get("note", ""),
         })
     except ValidationError as exc:
-        flash("Not logged: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+        flash_refusal("Not logged", exc)
         return redirect(url_for("bookmarklet.log_page", url=request.form.get("url", ""), title=request.form.get("note", "")))
     data = valid.model_dump()
     data["occurred_at"] = me().now

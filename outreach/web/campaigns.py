@@ -8,17 +8,24 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from outreach.schemas import CampaignIn, EpisodeIn, EpisodePatch
-from outreach.errors import InvalidInput, NotFoundError, field_errors
 from outreach import plan
+from outreach.errors import InvalidInput, NotFoundError
 from outreach.extensions import db
 from outreach.models import Ask, Campaign, Contact, Episode
 from outreach.ownership import owned
+from outreach.schemas import CampaignIn, EpisodeIn, EpisodePatch
 from outreach.services import campaigns as service
 from outreach.services import episodes as episode_service
 from outreach.services import plans as plan_service
 from outreach.services.readiness import assess_campaign, campaign_facts
-from outreach.web.common import invalid_to_form, me, owned_or_404, split_labels, validate_into
+from outreach.web.common import (
+    flash_refusal,
+    invalid_to_form,
+    me,
+    owned_or_404,
+    split_labels,
+    validate_into,
+)
 from outreach.web.forms import CampaignForm
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -169,7 +176,7 @@ def add_episode(campaign_id: int) -> Any:
         valid = EpisodeIn.model_validate(_episode_payload(request.form, with_contact=True))
         episode_service.add_episode(db.session, campaign, valid.model_dump())
     except ValidationError as exc:
-        flash("Guest not added: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+        flash_refusal("Guest not added", exc)
     except (InvalidInput, NotFoundError) as exc:
         flash(f"Guest not added: {exc}", "error")
     else:
@@ -185,7 +192,7 @@ def update_episode(episode_id: int) -> Any:
         valid = EpisodePatch.model_validate({k: v for k, v in _episode_payload(request.form, False).items() if k in request.form})
         episode_service.update_episode(db.session, episode, valid.model_dump(exclude_unset=True))
     except ValidationError as exc:
-        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+        flash_refusal("Not saved", exc)
     except InvalidInput as exc:
         db.session.rollback()
         flash(f"Not saved: {exc}", "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import abort, g
+from flask import abort, flash, g
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from pydantic import BaseModel, ValidationError
@@ -38,6 +38,11 @@ def validate_into(form: FlaskForm, schema: type[B], data: dict[str, Any]) -> B |
     except ValidationError as exc:
         attach_errors(form, field_errors(exc))
         return None
+
+
+def flash_refusal(prefix: str, exc: ValidationError) -> None:
+    """For the small inline forms that redirect back: say what was wrong in one message."""
+    flash(f"{prefix}: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
 
 
 def attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:

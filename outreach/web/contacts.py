@@ -9,19 +9,27 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from pydantic import ValidationError
 
 from outreach import warmth
-from outreach.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
-from outreach.errors import InvalidInput, field_errors
+from outreach.errors import InvalidInput
 from outreach.extensions import db
 from outreach.models import Ask, BusyPeriod, Campaign, Contact, Offer, Touch
 from outreach.models.contact import CONTACT_KINDS
 from outreach.ownership import owned
+from outreach.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
 from outreach.services import campaigns as campaign_service
 from outreach.services import contacts as service
 from outreach.services import episodes as episode_service
 from outreach.services import touches as touch_service
 from outreach.services.readiness import active_campaigns, assess_campaign, assess_pair
 from outreach.web.chart import warmth_chart
-from outreach.web.common import blank_to_none, invalid_to_form, me, owned_or_404, split_labels, validate_into
+from outreach.web.common import (
+    blank_to_none,
+    flash_refusal,
+    invalid_to_form,
+    me,
+    owned_or_404,
+    split_labels,
+    validate_into,
+)
 from outreach.web.forms import BusyForm, ContactForm, TouchForm
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -275,7 +283,7 @@ def add_offer(contact_id: int) -> Any:
     try:
         valid = OfferIn.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
-        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+        flash_refusal("Not saved", exc)
     else:
         episode_service.add_offer(db.session, contact, valid.model_dump())
         db.session.commit()

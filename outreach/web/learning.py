@@ -8,19 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from outreach import plan
-from outreach.errors import field_errors
 from outreach.extensions import db
 from outreach.models import Ask, Message, Win
 from outreach.ownership import owned
 from outreach.schemas import MessageIn, WinIn
 from outreach.services import plans as service
-from outreach.web.common import me, owned_or_404
+from outreach.web.common import flash_refusal, me, owned_or_404
 
 bp = Blueprint("learning", __name__)
-
-
-def _refused(exc: ValidationError) -> None:
-    flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
 
 
 @bp.route("/messages", methods=["GET", "POST"])
@@ -30,7 +25,7 @@ def messages() -> Any:
         try:
             valid = MessageIn.model_validate({"name": request.form.get("name", ""), "body": request.form.get("body", "")})
         except ValidationError as exc:
-            _refused(exc)
+            flash_refusal("Not saved", exc)
         else:
             db.session.add(Message(owner_id=caller.id, **valid.model_dump()))
             db.session.commit()
@@ -52,7 +47,7 @@ def edit_message(message_id: int) -> Any:
     try:
         valid = MessageIn.model_validate({"name": request.form.get("name", ""), "body": request.form.get("body", "")})
     except ValidationError as exc:
-        _refused(exc)
+        flash_refusal("Not saved", exc)
     else:
         message.name, message.body = valid.name, valid.body
         db.session.commit()
@@ -68,7 +63,7 @@ def wins() -> Any:
         try:
             valid = WinIn.model_validate({"kind": request.form.get("kind", "yes"), "text": request.form.get("text", "")})
         except ValidationError as exc:
-            _refused(exc)
+            flash_refusal("Not saved", exc)
         else:
             db.session.add(Win(owner_id=caller.id, kind=valid.kind, text=valid.text,
                                ask_id=ask.id if ask else None, contact_id=ask.contact_id if ask else None))

@@ -9,10 +9,8 @@ from datetime import timedelta
 import pytest
 
 from outreach.extensions import db
-from outreach.models import BusyPeriod, Message, Reminder, Win
+from outreach.models import BusyPeriod
 from outreach.models.types import utcnow
-from outreach.services import episodes as episode_service
-from outreach.services import reminders
 from outreach.services import users as user_service
 from tests.conftest import Api
 
@@ -38,35 +36,6 @@ def api_rules(app):
         if rule.rule.startswith("/api/v1/"):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule.rule.removeprefix("/api/v1"), method
-
-
-@pytest.fixture
-def victim(ready_pair, make_contact, now):
-    """User A with one of every kind of record."""
-    user, contact, campaign = ready_pair()
-    api_user = user
-    planner = user_service.user_settings(user).planner(None)
-    from outreach.services import asks as ask_service
-    from outreach.services import campaigns as campaign_service
-    from outreach.services import touches as touch_service
-
-    touch = touch_service.touches_of(db.session, contact)[0]
-    period = campaign_service.add_busy_period(db.session, contact, now.date(), now.date() + timedelta(days=1), "busy")
-    ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
-    episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
-    offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
-    message = Message(owner_id=user.id, name="Warm invite", body="Hi {name}")
-    win = Win(owner_id=user.id, text="Maya said yes")
-    db.session.add_all([message, win])
-    db.session.flush()
-    reminders.upsert(db.session, user.id, reminders.load_book(db.session, user.id, now.date()), reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
-    db.session.commit()
-    reminder = db.session.scalars(db.select(Reminder)).one()
-    ids = {
-        "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
-        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "message_id": message.id, "win_id": win.id, "reminder_id": reminder.id,
-    }
-    return api_user, ids
 
 
 def test_every_route_but_the_description_needs_a_token(client, app):

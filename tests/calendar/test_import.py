@@ -11,8 +11,8 @@ from outreach.extensions import db
 from outreach.models import BusyPeriod
 from outreach.services import calendar_feed
 from outreach.services import campaigns as campaign_service
-from outreach.services.readiness import assess_pair
 from outreach.services import users as user_service
+from outreach.services.readiness import assess_pair
 from tests.conftest import csrf_from
 
 TODAY = date(2027, 1, 4)  # a Monday

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
 from outreach.extensions import db
-from outreach.models import Contact, Message, Reminder, Win
-from outreach.services import asks as ask_service
-from outreach.services import campaigns as campaign_service
-from outreach.services import episodes as episode_service
-from outreach.services import reminders
-from outreach.services import touches as touch_service
-from outreach.services import users as user_service
+from outreach.models import Contact
 from outreach.web.auth import PUBLIC_ENDPOINTS
 from tests.conftest import csrf_from
 
@@ -29,31 +22,6 @@ def web_rules(app):
 
 def fill(rule, ids) -> str:
     return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), rule.rule)
-
-
-@pytest.fixture
-def victim(ready_pair, now):
-    user, contact, campaign = ready_pair()
-    planner = user_service.user_settings(user).planner(None)
-    touch = touch_service.touches_of(db.session, contact)[0]
-    period = campaign_service.add_busy_period(db.session, contact, now.date() + timedelta(days=40), now.date() + timedelta(days=41))
-    ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
-    episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
-    offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
-    message = Message(owner_id=user.id, name="Warm invite", body="Hi {name}")
-    win = Win(owner_id=user.id, text="Maya said yes")
-    db.session.add_all([message, win])
-    db.session.flush()
-    token, _ = user_service.create_token(db.session, user)
-    reminder = Reminder(owner_id=user.id, kind="keep_warm", contact_id=contact.id, due_on=now.date(), title="t", body="",
-                        uid="reminder-victim@outreach", natural_key="victim")
-    db.session.add(reminder)
-    db.session.commit()
-    ids = {
-        "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
-        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "message_id": message.id, "win_id": win.id, "token_id": token.id, "reminder_id": reminder.id,
-    }
-    return user, ids
 
 
 def test_every_page_requires_login(app, client):
