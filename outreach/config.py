@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -36,9 +37,8 @@ def _secret_key(instance_path: str) -> str:
         draft.write_text(secrets.token_hex(32))
         draft.chmod(0o600)
         try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
+            with contextlib.suppress(FileExistsError):  # another worker's key won: use it
+                os.link(draft, path)
         finally:
             draft.unlink()
     return path.read_text().strip()

@@ -170,12 +170,12 @@ def trust_warmth_bar(contact: ContactFacts, planner: Planner) -> float:
     return t.moonshot_warmth if moonshot_audience(contact.audience_size, planner) else t.trust_warmth
 
 
-def _last_decline(contact: ContactFacts) -> date | None:
+def last_decline(contact: ContactFacts) -> date | None:
     declines = [a.asked_on for a in contact.asks if a.outcome in DECLINED_OUTCOMES]
     return max(declines) if declines else None
 
 
-def _count(number: float, noun: str) -> str:
+def plural(number: float, noun: str) -> str:
     plural = noun + ("es" if noun.endswith(("ch", "sh", "s")) else "s")
     return f"{number:g} {noun if number == 1 else plural}"
 
@@ -195,7 +195,7 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
     bar = trust_warmth_bar(contact, planner)
     current = wm.warmth(contact.warmth_key, now, planner.warmth)
     age_days = (now - contact.first_touch_at).total_seconds() / 86400 if contact.first_touch_at else 0.0
-    declined = _last_decline(contact)
+    declined = last_decline(contact)
     cooling_until = declined + timedelta(days=t.decline_cooldown_days) if declined else None
     recent_decline = cooling_until is not None and now.date() < cooling_until
 
@@ -203,12 +203,12 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
     if current < bar:
         more = wm.touches_needed(current, bar, planner.cadence_touch_weight, planner.warmth)
         moon = " (a moonshot: their audience is over 10× yours)" if bar > t.trust_warmth else ""
-        problems.append(f"warmth {current:.0f} of {bar:.0f}{moon} — about {_count(more, 'more touch')}")
+        problems.append(f"warmth {current:.0f} of {bar:.0f}{moon} — about {plural(more, 'more touch')}")
     if age_days < t.relationship_days:
         problems.append(
-            f"relationship {_count(_weeks(age_days), 'week')} old, needs {_weeks_needed(t.relationship_days)}"
+            f"relationship {plural(_weeks(age_days), 'week')} old, needs {_weeks_needed(t.relationship_days)}"
             if contact.first_touch_at
-            else f"no touches yet — a relationship needs {_count(_weeks_needed(t.relationship_days), 'week')}"
+            else f"no touches yet — a relationship needs {plural(_weeks_needed(t.relationship_days), 'week')}"
         )
     if not contact.has_inbound:
         problems.append("they have never replied or engaged back — a follow is not a relationship")
@@ -227,15 +227,15 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
     return Criterion(
         True,
         score,
-        f"Trust: warmth {current:.0f} (needs {bar:.0f}), known {_count(_weeks(age_days), 'week')}, and they engage back.",
+        f"Trust: warmth {current:.0f} (needs {bar:.0f}), known {plural(_weeks(age_days), 'week')}, and they engage back.",
     )
 
 
-def _busy_on(contact: ContactFacts, day: date) -> tuple[date, date] | None:
+def busy_on(contact: ContactFacts, day: date) -> tuple[date, date] | None:
     return next(((s, e) for s, e in contact.busy_periods if s <= day <= e), None)
 
 
-def _blocking_ask(contact: ContactFacts, day: date) -> tuple[str, date] | None:
+def blocking_ask(contact: ContactFacts, day: date) -> tuple[str, date] | None:
     """An open ask, or a "not now" whose follow-up date is still ahead."""
     for ask in contact.asks:
         if ask.outcome in OPEN_OUTCOMES:
@@ -245,7 +245,7 @@ def _blocking_ask(contact: ContactFacts, day: date) -> tuple[str, date] | None:
     return None
 
 
-def _agreed(contact: ContactFacts, campaign: CampaignFacts) -> AskFacts | None:
+def agreed(contact: ContactFacts, campaign: CampaignFacts) -> AskFacts | None:
     """Their yes to this very campaign: asking again would be noise."""
     if campaign.id is None:
         return None
@@ -261,17 +261,17 @@ def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Crite
         problems.append(f"the ask window opens on {opens:%d %b %Y} ({(opens - today).days} days)")
     elif today > closes:
         problems.append(f"the ask window closed on {closes:%d %b %Y}")
-    busy = _busy_on(contact, today)
+    busy = busy_on(contact, today)
     if busy:
         problems.append(f"they are busy {busy[0]:%d %b}–{busy[1]:%d %b %Y}")
-    blocking = _blocking_ask(contact, today)
+    blocking = blocking_ask(contact, today)
     if blocking and blocking[0] == "open":
         problems.append(f"your ask of {blocking[1]:%d %b %Y} is still open")
     elif blocking:
         problems.append(f"they said not now; follow up on {blocking[1]:%d %b %Y}")
-    agreed = _agreed(contact, campaign)
-    if agreed is not None:
-        problems.append(f"they already said yes to this campaign on {agreed.asked_on:%d %b %Y}")
+    said_yes = agreed(contact, campaign)
+    if said_yes is not None:
+        problems.append(f"they already said yes to this campaign on {said_yes.asked_on:%d %b %Y}")
         checks += 1
     score = round(100 * (checks - len(problems)) / checks)
     if problems:
@@ -279,86 +279,3 @@ def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Crite
     return Criterion(
         True, 100, f"Timing: the ask window is open until {closes:%d %b %Y} and they are not busy."
     )
-
-
-def assess(contact: ContactFacts, campaign: CampaignFacts, now: datetime, planner: Planner) -> Readiness:
-    """All three criteria and the forecast for one pair."""
-    fit_c = fit(contact, campaign, planner.thresholds)
-    trust_c = trust(contact, now, planner)
-    timing_c = timing(contact, campaign, now.date())
-    ready_on, why = forecast(contact, campaign, now, planner, fit_c, trust_c, timing_c)
-    return Readiness(fit_c, trust_c, timing_c, ready_on, why)
-
-
-def cadence_touches_until_warm(
-    current_sum: float, target_sum: float, planner: Planner
-) -> tuple[int, float] | None:
-    """Touches at the planned cadence until the decayed sum reaches target, and their spacing in days.
-
-    After n touches of weight w every Δ days, S = S0·rⁿ + w(1 − rⁿ)/(1 − r) with r = 2^(−Δ/h);
-    solved for n in closed form so forecasting every pair stays cheap.
-    """
-    if current_sum >= target_sum:
-        return 0, 0.0
-    if planner.cadence_per_week <= 0 or planner.cadence_touch_weight <= 0:
-        return None
-    spacing = 7.0 / planner.cadence_per_week
-    r = 2.0 ** (-spacing / planner.warmth.half_life_days)
-    limit = planner.cadence_touch_weight / (1.0 - r)
-    if limit <= target_sum:
-        return None
-    n = math.log((limit - target_sum) / (limit - current_sum)) / math.log(r)
-    return max(1, math.ceil(n - 1e-9)), spacing
-
-
-def forecast(
-    contact: ContactFacts,
-    campaign: CampaignFacts,
-    now: datetime,
-    planner: Planner,
-    fit_c: Criterion,
-    trust_c: Criterion,
-    timing_c: Criterion,
-) -> tuple[date | None, str]:
-    """The first date all three criteria hold if the user keeps the planned cadence."""
-    today = now.date()
-    if fit_c.met and trust_c.met and timing_c.met:
-        return today, "Ask-ready today."
-    if not fit_c.met:
-        return None, "Not a fit for this campaign: touches cannot fix that."
-    if _agreed(contact, campaign) is not None:
-        return None, "They already said yes to this campaign."
-    opens, closes = campaign.window
-    if today > closes:
-        return None, f"The ask window closed on {closes:%d %b %Y}."
-
-    bar = trust_warmth_bar(contact, planner)
-    current = wm.decayed_sum(contact.warmth_key, now, planner.warmth)
-    needed = cadence_touches_until_warm(current, wm.sum_for_warmth(bar, planner.warmth), planner)
-    if needed is None:
-        return None, (
-            f"At {_count(planner.cadence_per_week, 'touch')} a week warmth never reaches {bar:.0f}: "
-            "touch more often or with weightier touches."
-        )
-    count, spacing = needed
-    candidates = [today, opens, today + timedelta(days=math.ceil(count * spacing))]
-    first = contact.first_touch_at.date() if contact.first_touch_at else today + timedelta(days=math.ceil(spacing))
-    candidates.append(first + timedelta(days=planner.thresholds.relationship_days))
-    declined = _last_decline(contact)
-    if declined:
-        candidates.append(declined + timedelta(days=planner.thresholds.decline_cooldown_days))
-    day = max(candidates)
-    blocking = _blocking_ask(contact, day)
-    if blocking and blocking[0] == "open":
-        return None, "An ask to them is still open: record its outcome first."
-    if blocking:
-        day = max(day, blocking[1])
-    while day <= closes:
-        busy = _busy_on(contact, day)
-        if busy is None:
-            break
-        day = busy[1] + timedelta(days=1)
-    if day > closes:
-        return None, f"At your cadence they will not be ready before the window closes on {closes:%d %b %Y}."
-    caveat = "" if contact.has_inbound else " — provided they engage back at least once"
-    return day, f"Ask-ready by {day:%d %b %Y} at {_count(planner.cadence_per_week, 'touch')} a week{caveat}."

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from outreach import plan, readiness, warmth
+from outreach import forecast, plan, readiness, warmth
 from outreach.caller import Caller
 from outreach.models import Ask, Campaign, Message, Win
 from outreach.ownership import owned
@@ -28,7 +28,7 @@ def ledger_rate(session: Session, me: Caller) -> plan.YesRate:
 
 def lead_days(me: Caller) -> int:
     bar = me.planner.thresholds.trust_warmth
-    needed = readiness.cadence_touches_until_warm(0.0, warmth.sum_for_warmth(bar, me.params), me.planner)
+    needed = forecast.cadence_touches_until_warm(0.0, warmth.sum_for_warmth(bar, me.params), me.planner)
     if needed is None:
         return 365
     touches, spacing = needed

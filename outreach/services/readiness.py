@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from outreach import readiness
+from outreach import forecast, readiness
 from outreach.models import Ask, BusyPeriod, Campaign, Contact
 from outreach.ownership import owned
 
@@ -90,7 +90,7 @@ def assess_pair(
     session: Session, contact: Contact, campaign: Campaign, planner: readiness.Planner, now: datetime
 ) -> PairReadiness:
     facts = facts_for(session, contact.owner_id, [contact])[contact.id]
-    return PairReadiness(contact, campaign, readiness.assess(facts, campaign_facts(campaign), now, planner))
+    return PairReadiness(contact, campaign, forecast.assess(facts, campaign_facts(campaign), now, planner))
 
 
 def assess_campaign(
@@ -111,7 +111,7 @@ def assess_campaigns(
     boards: dict[int, list[PairReadiness]] = {}
     for campaign in campaigns:
         target = campaign_facts(campaign)
-        pairs = [PairReadiness(c, campaign, readiness.assess(facts[c.id], target, now, planner)) for c in contacts]
+        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner)) for c in contacts]
         pairs.sort(
             key=lambda p: (
                 not p.result.ask_ready,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from outreach import readiness, warmth
+from outreach import forecast, readiness, warmth
 from outreach.readiness import AskFacts, CampaignFacts, ContactFacts, Planner
 
 NOW = datetime(2026, 6, 1, 12)
@@ -35,13 +35,13 @@ SEASON = CampaignFacts(id=1, name="Season 4", kind="podcast_season", date=TODAY 
 
 
 def test_all_three_met_is_ask_ready_today():
-    result = readiness.assess(friend(), SEASON, NOW, PLANNER)
+    result = forecast.assess(friend(), SEASON, NOW, PLANNER)
     assert result.ask_ready and result.forecast_ready_on == TODAY
     assert all(c.met for c in (result.fit, result.trust, result.timing))
 
 
 def test_audience_mismatch_fails_fit_only():
-    result = readiness.assess(friend(topics=("cooking",)), SEASON, NOW, PLANNER)
+    result = forecast.assess(friend(topics=("cooking",)), SEASON, NOW, PLANNER)
     assert not result.fit.met and result.trust.met and result.timing.met and not result.ask_ready
     assert "cooking" in result.fit.reason and "podcasting" in result.fit.reason
     assert result.forecast_ready_on is None
@@ -59,19 +59,19 @@ def test_audience_mismatch_fails_fit_only():
     ids=["stranger", "too-new", "never-engaged-back", "declined-recently", "cold"],
 )
 def test_connection_too_shallow_fails_trust_only(contact, phrase):
-    result = readiness.assess(contact, SEASON, NOW, PLANNER)
+    result = forecast.assess(contact, SEASON, NOW, PLANNER)
     assert result.fit.met and not result.trust.met and result.timing.met
     assert phrase in result.trust.reason
 
 
 def test_a_no_more_than_90_days_ago_no_longer_blocks():
-    result = readiness.assess(friend(asks=(AskFacts(2, TODAY - timedelta(days=100), "no"),)), SEASON, NOW, PLANNER)
+    result = forecast.assess(friend(asks=(AskFacts(2, TODAY - timedelta(days=100), "no"),)), SEASON, NOW, PLANNER)
     assert result.trust.met
 
 
 def test_full_plate_a_warm_friend_inside_their_busy_period_fails_timing():
     busy = friend(busy_periods=((TODAY - timedelta(days=2), TODAY + timedelta(days=5)),))
-    result = readiness.assess(busy, SEASON, NOW, PLANNER)
+    result = forecast.assess(busy, SEASON, NOW, PLANNER)
     assert result.fit.met and result.trust.met and not result.timing.met
     assert "busy" in result.timing.reason
 
@@ -139,7 +139,7 @@ def test_trust_sentence_counts_the_touches_still_needed():
 def test_forecast_date_is_when_the_cadence_makes_them_ready():
     slow = friend(warmth_key=key_for((("email", "inbound"), 80)), first_touch_at=NOW - timedelta(days=80))
     campaign = CampaignFacts(1, "S4", "podcast_season", TODAY + timedelta(weeks=14), ("podcasting",))
-    result = readiness.assess(slow, campaign, NOW, PLANNER)
+    result = forecast.assess(slow, campaign, NOW, PLANNER)
     ready_on = result.forecast_ready_on
     assert ready_on is not None and TODAY < ready_on <= campaign.window[1]
     # Simulate the cadence: a weight-2 outbound touch every 7 days from a week after today.
@@ -158,26 +158,26 @@ def test_forecast_date_is_when_the_cadence_makes_them_ready():
     ids=["no-cadence", "not-a-fit", "open-ask"],
 )
 def test_no_forecast_says_why(contact, planner, phrase):
-    result = readiness.assess(contact, SEASON, NOW, planner)
+    result = forecast.assess(contact, SEASON, NOW, planner)
     assert result.forecast_ready_on is None and phrase in result.forecast_reason
 
 
 def test_busy_period_pushes_the_forecast_past_it():
     campaign = CampaignFacts(1, "S4", "podcast_season", TODAY + timedelta(weeks=20), ("podcasting",))
     base = friend(warmth_key=key_for((("email", "inbound"), 80)), first_touch_at=NOW - timedelta(days=80))
-    ready_on = readiness.assess(base, campaign, NOW, PLANNER).forecast_ready_on
+    ready_on = forecast.assess(base, campaign, NOW, PLANNER).forecast_ready_on
     blocked = friend(**{**base.__dict__, "busy_periods": ((ready_on - timedelta(days=1), ready_on + timedelta(days=9)),)})
-    assert readiness.assess(blocked, campaign, NOW, PLANNER).forecast_ready_on == ready_on + timedelta(days=10)
+    assert forecast.assess(blocked, campaign, NOW, PLANNER).forecast_ready_on == ready_on + timedelta(days=10)
 
 
 def test_forecast_after_the_window_closes_is_none():
     campaign = CampaignFacts(1, "S4", "podcast_season", TODAY + timedelta(weeks=4), ("podcasting",))
     cold = friend(warmth_key=None, first_touch_at=None, has_inbound=False)
-    result = readiness.assess(cold, campaign, NOW, PLANNER)
+    result = forecast.assess(cold, campaign, NOW, PLANNER)
     assert result.forecast_ready_on is None and "window" in result.forecast_reason
 
 
 def test_a_yes_to_this_campaign_is_not_asked_again():
     agreed = friend(asks=(AskFacts(SEASON.id, TODAY - timedelta(days=5), "yes"),))
-    result = readiness.assess(agreed, SEASON, NOW, PLANNER)
+    result = forecast.assess(agreed, SEASON, NOW, PLANNER)
     assert not result.ask_ready and "already said yes" in result.timing.reason
