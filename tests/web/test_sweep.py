@@ -32,14 +32,16 @@ def test_every_page_requires_login(app, client):
             assert "/login" in response.headers["Location"], rule.rule
 
 
-def test_every_post_requires_a_csrf_token(app, client, victim, web_login):
+def test_every_post_refuses_a_missing_or_wrong_csrf_token(app, client, victim, web_login):
     user, ids = victim
     web_login(user.email)
     for rule, method in web_rules(app):
         if method != "POST" or rule.endpoint == "auth.logout":
             continue
-        response = client.post(fill(rule, ids), data={"action": "done", "name": "x"})
-        assert response.status_code == 400, (rule.rule, response.status_code)
+        for token in (None, "wrong", csrf_from(client, "/").swapcase()):
+            data = {"action": "done", "name": "x"} | ({"csrf_token": token} if token else {})
+            response = client.post(fill(rule, ids), data=data)
+            assert response.status_code == 400, (rule.rule, token, response.status_code)
     assert db.session.get(Contact, ids["contact_id"]).deleted_at is None
     assert client.post("/logout").status_code == 400
 
