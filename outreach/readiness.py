@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 
 from outreach import warmth as wm
 
@@ -74,7 +75,7 @@ class CampaignFacts:
     window_start_weeks: int = 12
     window_end_weeks: int = 3
 
-    @property
+    @cached_property
     def window(self) -> tuple[date, date]:
         return (
             self.date - timedelta(weeks=self.window_start_weeks),
@@ -116,8 +117,14 @@ class Readiness:
         return self.fit.met and self.trust.met and self.timing.met
 
 
-def normalize_topics(topics: Sequence[str]) -> set[str]:
-    return {" ".join(t.lower().replace("-", " ").replace("_", " ").split()) for t in topics if t.strip()}
+def normalize_topics(topics: Sequence[str]) -> frozenset[str]:
+    """Case, hyphens, underscores and spacing do not matter; cached, as every pair asks again."""
+    return _normalized(tuple(topics))
+
+
+@lru_cache(maxsize=8192)
+def _normalized(topics: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(t.lower().replace("-", " ").replace("_", " ").split()) for t in topics if t.strip())
 
 
 def _listing(items: Sequence[str] | set[str]) -> str:

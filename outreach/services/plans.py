@@ -10,7 +10,7 @@ from outreach import forecast, plan, readiness, warmth
 from outreach.caller import Caller
 from outreach.models import Ask, Campaign, Message, Win
 from outreach.ownership import owned
-from outreach.services.readiness import assess_campaign, campaign_facts
+from outreach.services.readiness import PairReadiness, assess_campaign, campaign_facts
 
 WIN_AFTER_NOS = 5  # show the bank of wins after this many nos in a row
 
@@ -35,8 +35,11 @@ def lead_days(me: Caller) -> int:
     return plan.lead_days(me.planner.thresholds.relationship_days, touches, spacing)
 
 
-def campaign_plan(session: Session, me: Caller, campaign: Campaign) -> plan.Plan:
-    pairs = assess_campaign(session, campaign, me.planner, me.now)
+def campaign_plan(
+    session: Session, me: Caller, campaign: Campaign, pairs: list[PairReadiness] | None = None
+) -> plan.Plan:
+    """``pairs``: the campaign's readiness board when the caller has already assessed it."""
+    pairs = pairs if pairs is not None else assess_campaign(session, campaign, me.planner, me.now)
     asked = {
         contact_id
         for contact_id, in session.execute(

@@ -70,7 +70,10 @@ def campaign_pairs(session: Session, me: Caller) -> list[PairReadiness]:
 
 
 def ask_now(pairs: list[PairReadiness]) -> list[PairReadiness]:
-    return [p for p in pairs if p.result.ask_ready]
+    """Ask-ready pairs, the soonest campaign first, then the strongest case."""
+    ready = [p for p in pairs if p.result.ask_ready]
+    ready.sort(key=lambda p: (p.campaign.date, -(p.result.fit.score + p.result.trust.score), p.contact.name))
+    return ready
 
 
 def cooling(session: Session, me: Caller, limit: int = 10) -> list[WarmUp]:

@@ -135,7 +135,7 @@ def detail(campaign_id: int) -> Any:
     counts = Counter({stage: len(items) for stage, items in board.items()})
     opens, closes = campaign_facts(campaign).window
     today = caller.now.date()
-    found_plan = plan_service.campaign_plan(db.session, caller, campaign)
+    found_plan = plan_service.campaign_plan(db.session, caller, campaign, pairs)
     span = max(1, (campaign.date - opens).days)
     return render_template(
         "campaigns/detail.html",

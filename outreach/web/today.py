@@ -14,6 +14,7 @@ from outreach.services import today as service
 from outreach.web.common import me, owned_or_404
 
 bp = Blueprint("today", __name__)
+ASK_NOW_SHOWN = 15  # the rest wait on the campaign pages: a morning list, not a dump
 ACTIONS = {"done": "done", "dismiss": "dismissed", "snooze_1d": "1d", "snooze_1w": "1w"}
 
 
@@ -24,7 +25,8 @@ def index() -> Any:
     return render_template(
         "today.html",
         reminders=reminders.due(db.session, caller.id, caller.now.date()),
-        ask_now=service.ask_now(pairs),
+        ask_now=(ready := service.ask_now(pairs))[:ASK_NOW_SHOWN],
+        ask_now_total=len(ready),
         cooling=service.cooling(db.session, caller),
         closest=service.closest_to_ready(db.session, pairs),
         week=service.week_of_asking(db.session, caller),
