@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+# Whether transactions in this context may write. Reads (GET pages, feeds) start a plain deferred
+# transaction so they never queue behind writers; everything else starts BEGIN IMMEDIATE.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 
 def tune_sqlite(engine: Engine) -> None:
@@ -28,4 +33,4 @@ def tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # A transaction that reads then writes must hold the write lock from the start, or a
         # concurrent writer makes it fail with "database is locked" instead of waiting.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from outreach.database import tune_sqlite
+from outreach.database import tune_sqlite, write_intent
 from outreach.extensions import csrf, db, login_manager, migrate
 from outreach.models import User
 from outreach.paths import MIGRATIONS_DIR
@@ -40,6 +40,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+    @app.before_request
+    def declare_intent() -> None:
+        g.write_intent_token = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def reset_intent(_exc: BaseException | None) -> None:
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)
 
     @app.before_request
     def require_login() -> Any:

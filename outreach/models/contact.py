@@ -16,7 +16,10 @@ BUSY_SOURCES = ("manual", "imported")
 
 class Contact(db.Model):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),)
+    __table_args__ = (
+        Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),
+        Index("ix_contacts_owner_last_touch", "owner_id", "last_touch_at"),  # the list sorted by last touch
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -82,9 +83,14 @@ def user_for_token(session: Session, token: str) -> User | None:
     if record is None:
         return None
     now = utcnow()
-    # Recorded to the minute: a write on every request would serialize readers on SQLite.
+    # Recorded to the minute, and best effort: a read-only request on SQLite may find the write
+    # lock taken, and a missed "last used" is no reason to refuse the request.
     if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
-        record.last_used_at = now
+        try:
+            with session.begin_nested():
+                record.last_used_at = now
+        except OperationalError:
+            session.refresh(record)
     return session.get(User, record.owner_id)
 
 
