@@ -59,6 +59,7 @@ class Plan:
     find_more: int = 0  # asks needed beyond every good fit you have
     lead_time_warning: str | None = None
     moonshot_share: float = 0.0
+    pipeline: int = 0  # good fits not asked yet
 
     def sentence(self, campaign_name: str, campaign_date: date, cadence_per_week: float) -> str:
         if self.yeses >= self.yes_target:
@@ -148,11 +149,12 @@ def plan(
         find_more=max(0, asks_needed - len(open_candidates)),
         lead_time_warning=warning,
         moonshot_share=moonshots / len(open_candidates) if open_candidates else 0.0,
+        pipeline=len(open_candidates),
     )
 
 
-def balance_warning(plan_: Plan, pipeline_size: int) -> str | None:
-    if pipeline_size >= 3 and plan_.moonshot_share >= 0.8:
+def balance_warning(plan_: Plan) -> str | None:
+    if plan_.pipeline >= 3 and plan_.moonshot_share >= 0.8:
         return (
             f"{plan_.moonshot_share:.0%} of this pipeline are moonshots (audiences over 10× yours). "
             "Start small: add accessible partners, whose yes comes sooner and builds your track record."

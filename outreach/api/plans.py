@@ -36,7 +36,7 @@ def plan_json(campaign: Campaign, found: plans.Plan, cadence: float) -> dict[str
         "find_more": found.find_more,
         "lead_time_warning": found.lead_time_warning,
         "moonshot_share": round(found.moonshot_share, 3),
-        "balance_warning": plans.balance_warning(found, found.ready_in_window + len(found.warm_up_first)),
+        "balance_warning": plans.balance_warning(found),
         "warm_up_first": [
             {"contact_id": c.contact_id, "name": c.name, "fit": c.fit_score, "moonshot": c.moonshot,
              "forecast_ready_on": iso(c.forecast_ready_on)}

@@ -152,7 +152,7 @@ def detail(campaign_id: int) -> Any:
         episodes=episode_service.episodes_of(db.session, campaign) if campaign.kind == "podcast_season" else [],
         plan=found_plan,
         plan_summary=found_plan.sentence(campaign.name, campaign.date, caller.settings.cadence_per_week),
-        balance=plan.balance_warning(found_plan, found_plan.ready_in_window + len(found_plan.warm_up_first)),
+        balance=plan.balance_warning(found_plan),
         names={c.id: c.name for c in db.session.scalars(owned(Contact, caller.id))},
     )
 

@@ -82,9 +82,9 @@ def test_too_little_lead_time_says_when_it_should_have_started():
 
 def test_pipeline_of_moonshots_is_flagged():
     found = plan.plan(1, 0, plan.yes_rate([]), WINDOW, TODAY, candidates(moonshots=5), lead=60)
-    assert found.moonshot_share == 1.0 and plan.balance_warning(found, 5)
+    assert found.moonshot_share == 1.0 and plan.balance_warning(found)
     mixed = plan.plan(1, 0, plan.yes_rate([]), WINDOW, TODAY, candidates(never=3, moonshots=2), lead=60)
-    assert plan.balance_warning(mixed, 5) is None
+    assert plan.balance_warning(mixed) is None
 
 
 @pytest.mark.parametrize(
