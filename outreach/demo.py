@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from outreach.models import Message, Win
 from outreach.models.types import utcnow
 from outreach.services import asks as ask_service
 from outreach.services import campaigns as campaign_service
@@ -40,6 +41,19 @@ PEOPLE = [
 TOUCHES_BY_PROFILE = {"hot": (18, 360, 0.35), "warm": (10, 300, 0.25), "cool": (5, 330, 0.15), "new": (3, 30, 0.0), "cold": (2, 360, 0.0)}
 OUTBOUND_KINDS = ["comment", "comment", "share", "share", "email", "purchase", "dm"]
 INBOUND_KINDS = ["email", "comment", "share", "call"]
+# What a real log says beside a touch, by kind and direction.
+NOTES = {
+    ("comment", "outbound"): "On their latest post", ("share", "outbound"): "Shared their episode with my list",
+    ("email", "outbound"): "Thank-you note about their talk", ("purchase", "outbound"): "Bought their book",
+    ("dm", "outbound"): "Congratulated them on the launch", ("email", "inbound"): "Replied to my thank-you",
+    ("comment", "inbound"): "Commented on my episode", ("share", "inbound"): "Shared my episode",
+    ("call", "inbound"): "They called to swap ideas",
+}
+PERSONAL_INVITE = (
+    "Hi {name}, I keep coming back to {recent_work}. For {campaign} I would love one conversation on it: "
+    "40 minutes, recorded remotely, any week that suits you in the next two months."
+)
+NEWSLETTER_ASK = "Know someone our listeners should hear on {campaign}? Hit reply with a name."
 
 
 def load_demo(session: Session, email: str, password: str, now: datetime | None = None) -> str:
@@ -73,14 +87,16 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
         count, span_days, inbound_share = TOUCHES_BY_PROFILE[profile]
         for _ in range(count):
             inbound = rng.random() < inbound_share
+            touch_kind = rng.choice(INBOUND_KINDS if inbound else OUTBOUND_KINDS)
+            direction = "inbound" if inbound else "outbound"
             touch_service.log_touch(
                 session,
                 contact,
                 {
-                    "kind": rng.choice(INBOUND_KINDS if inbound else OUTBOUND_KINDS),
-                    "direction": "inbound" if inbound else "outbound",
+                    "kind": touch_kind,
+                    "direction": direction,
                     "occurred_at": now - timedelta(days=rng.uniform(1, span_days)),
-                    "note": "demo",
+                    "note": NOTES.get((touch_kind, direction), ""),
                 },
                 params,
             )
@@ -113,6 +129,10 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
     campaign_service.add_busy_period(
         session, contacts["Priya Raman"], (now + timedelta(days=3)).date(), (now + timedelta(days=17)).date(), "Her book launch"
     )
+    personal = Message(owner_id=user.id, name="Personal invite with an episode idea", body=PERSONAL_INVITE)
+    newsletter = Message(owner_id=user.id, name="Newsletter: know a guest?", body=NEWSLETTER_ASK)
+    session.add_all([personal, newsletter])
+    session.flush()
     ledger = [
         ("Tom Becker", season, 40, "yes", None, "Offer a specific episode idea, not a generic invite."),
         ("Omar Haddad", season, 35, "no", "full_plate", "Ask earlier in their year: January is calmer."),
@@ -133,11 +153,17 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
             "outcome": outcome,
             "reason": reason,
             "lesson": lesson,
+            "message_id": personal.id,
         }
         if outcome == "not_now":
             data["follow_up_on"] = (now + timedelta(days=30)).date()
-        ask_service.create_ask(session, user.id, data, planner, now)
-    ask_service.create_ask(
+        ask = ask_service.create_ask(session, user.id, data, planner, now)
+        if outcome == "yes":
+            text = f"{name} said yes to {campaign.name}: \u201cWhat a specific idea \u2014 count me in.\u201d"
+            session.add(Win(owner_id=user.id, kind="yes", text=text, contact_id=contacts[name].id, ask_id=ask.id))
+    session.add(Win(owner_id=user.id, kind="kind_reply", contact_id=contacts["Omar Haddad"].id,
+                    text="Omar said no for now, and added: \u201cI listen to every episode \u2014 keep going.\u201d"))
+    bulk = ask_service.create_ask(
         session,
         user.id,
         {
@@ -147,10 +173,13 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
             "recipients": 100,
             "outcome": "yes",
             "lesson": "One reply in a hundred: bulk asks are for volume, not for guests.",
+            "message_id": newsletter.id,
         },
         planner,
         now,
     )
+    session.add(Win(owner_id=user.id, kind="result", ask_id=bulk.id,
+                    text="A listener introduced us to Hannah Weiss after the newsletter ask."))
     session.flush()
     return (
         f"Demo user {email}: {len(contacts)} contacts, {touch_count} touches over a year, "

@@ -161,7 +161,7 @@ def compute(
         ]
         if week_start(record.asked_at, zone) == stats.week_start:
             tallies.append(stats.this_week)
-        for outcome, count in _outcomes(record, replies.get(record.id, [])):
+        for outcome, count in outcomes_of(record, replies.get(record.id, [])):
             for tally in tallies:
                 tally.add(outcome, count)
         for reply in [record, *replies.get(record.id, [])]:
@@ -178,14 +178,14 @@ def compute(
     return stats
 
 
-def _outcomes(record: AskRecord, replies: list[AskRecord]) -> list[tuple[str, int]]:
+def outcomes_of(record: AskRecord, replies: Sequence[AskRecord]) -> list[tuple[str, int]]:
     """What one ledger entry counts as: itself, or a bulk send's replies plus its silent recipients."""
     if record.recipients <= 1 and not replies:
         return [(record.outcome, 1)]
     if not replies and record.outcome != "pending" and record.outcome != "no_response":
         # "A newsletter to 100, one yes" recorded without attaching the reply: one of that, rest silent.
         replies = [record]
-    counted = [(reply.outcome, 1) for reply in replies[: record.recipients]]
+    counted = [(reply.outcome, 1) for reply in list(replies)[: record.recipients]]
     silent = max(0, record.recipients - len(counted))
     if silent:
         counted.append(("pending" if record.outcome == "pending" else "no_response", silent))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from outreach import forecast, plan, readiness, warmth
+from outreach import forecast, goforno, plan, readiness, warmth
 from outreach.caller import Caller
 from outreach.models import Ask, Campaign, Message, Win
 from outreach.ownership import owned
@@ -70,25 +71,29 @@ def campaign_plan(
 
 
 def message_results(session: Session, owner_id: int) -> list[plan.MessageResult]:
-    """Sends, replies and yeses per message; a bulk send counts its recipients, replies count themselves."""
+    """Sends, replies and yeses per message, counted by the ledger's own rules (a bulk send counts its
+    recipients; its replies, attached or recorded on the send itself, count as what they say)."""
     names = {m.id: m.name for m in session.scalars(owned(Message, owner_id).order_by(Message.name))}
     rows = session.execute(
         owned(Ask, owner_id).with_only_columns(Ask.id, Ask.parent_id, Ask.message_id, Ask.recipients, Ask.outcome)
     ).all()
-    message_of = {ask_id: message_id for ask_id, _, message_id, _, _ in rows}
+    replies: dict[int, list[goforno.AskRecord]] = defaultdict(list)
+    for ask_id, parent_id, _, recipients, outcome in rows:
+        if parent_id is not None:
+            replies[parent_id].append(goforno.AskRecord(ask_id, datetime.min, outcome, recipients, parent_id))
     sends: dict[int, int] = defaultdict(int)
-    replies: dict[int, int] = defaultdict(int)
+    answered: dict[int, int] = defaultdict(int)
     yeses: dict[int, int] = defaultdict(int)
-    for _, parent_id, message_id, recipients, outcome in rows:
-        message_id = message_of.get(parent_id, message_id) if parent_id else message_id
-        if message_id is None or message_id not in names:
-            continue
-        if parent_id is None:
-            sends[message_id] += recipients
-        if outcome in ("yes", "no", "not_now") and (parent_id is not None or recipients == 1):
-            replies[message_id] += 1
-            yeses[message_id] += outcome == "yes"
-    return [plan.MessageResult(mid, name, sends[mid], replies[mid], yeses[mid]) for mid, name in names.items()]
+    for ask_id, parent_id, message_id, recipients, outcome in rows:
+        if parent_id is not None or message_id not in names:
+            continue  # replies count with their send, under the send's message
+        sends[message_id] += recipients
+        record = goforno.AskRecord(ask_id, datetime.min, outcome, recipients)
+        for counted, count in goforno.outcomes_of(record, replies.get(ask_id, [])):
+            if counted in ("yes", *goforno.EXPLICIT_NO):
+                answered[message_id] += count
+                yeses[message_id] += count if counted == "yes" else 0
+    return [plan.MessageResult(mid, name, sends[mid], answered[mid], yeses[mid]) for mid, name in names.items()]
 
 
 def nos_in_a_row(session: Session, owner_id: int) -> int:

@@ -43,6 +43,27 @@ def test_a_bulk_send_counts_its_recipients_as_sends(api, make_contact):
     assert item["verdict"].startswith("150 sends: yes rate 1%")
 
 
+def test_a_bulk_send_decided_without_attached_replies_counts_as_the_ledger_does(api):
+    """'A newsletter to 100, one yes' typed on the send itself: one reply, one yes, as the stats count it."""
+    invite = api("POST", "/messages", {"name": "Newsletter ask"}).json
+    api("POST", "/asks", {"recipients": 100, "message_id": invite["id"], "outcome": "yes"})
+    item = api("GET", "/messages").json["items"][0]
+    assert (item["sends"], item["replies"], item["yeses"]) == (100, 1, 1)
+    overall = api("GET", "/stats").json["overall"]
+    assert (overall["asks"], overall["yeses"], overall["implicit_nos"]) == (100, 1, 99)
+
+
+def test_the_demo_judges_its_messages_and_banks_its_wins(client, token_for):
+    load_demo(db.session, "demo@example.com", "demo-password")
+    db.session.commit()
+    api = Api(client, token_for(find_user(db.session, "demo@example.com")))
+    messages = {m["name"]: m for m in api("GET", "/messages").json["items"]}
+    newsletter, personal = messages["Newsletter: know a guest?"], messages["Personal invite with an episode idea"]
+    assert (newsletter["sends"], newsletter["yeses"]) == (100, 1)
+    assert personal["verdict"].endswith("too few to judge; about 92 more would tell.")
+    assert any(w["kind"] == "yes" and "Tom Becker" in w["text"] for w in api("GET", "/wins").json["items"])
+
+
 def test_wins_are_banked_and_listed(api, make_contact):
     contact = make_contact(api.user)
     ask = api("POST", "/asks", {"contact_id": contact.id, "outcome": "yes"}).json
