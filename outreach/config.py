@@ -45,19 +45,32 @@ def _secret_key(instance_path: str) -> str:
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
+    secure = os.environ.get("OUTREACH_SECURE_COOKIES", "0") == "1"  # served over https
     app.config.update(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SIGNUP_ENABLED=os.environ.get("OUTREACH_SIGNUP", "1") != "0",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("OUTREACH_SECURE_COOKIES", "0") == "1",
+        SESSION_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,  # "keep me logged in" is as good as a password: same flags as the session
+        PREFERRED_URL_SCHEME="https" if secure else "http",
         API_PAGE_SIZE_MAX=200,
         # Calendar imports by URL never reach private, loopback or link-local addresses unless this is on.
         ALLOW_PRIVATE_CALENDAR_URLS=False,
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,  # uploads (calendar imports) and bodies beyond this get a 413
         JSON_SORT_KEYS=False,
+        # POST /login attempts, counted per client address and per account (the email, lower-cased).
+        LOGIN_LIMIT_PER_IP=os.environ.get("OUTREACH_LOGIN_LIMIT_PER_IP", "10 per minute"),
+        LOGIN_LIMIT_PER_ACCOUNT=os.environ.get("OUTREACH_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
+        # memory:// counts per process: with several gunicorn workers use redis://host:6379 (pip install redis).
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_ENABLED=True,
+        # Behind nginx or a load balancer: how many proxies' X-Forwarded-For/-Proto to trust (0: none),
+        # so the login limit counts real client addresses and redirects keep https.
+        TRUSTED_PROXIES=int(os.environ.get("OUTREACH_TRUSTED_PROXIES", "0") or 0),  # explicit, because the one limiter object would otherwise keep the last app's choice
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides)

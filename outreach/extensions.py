@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# No default or application limits: only routes that ask for one (the login form) are ever limited.
+# Its storage (RATELIMIT_STORAGE_URI) is made anew by each init_app, so every app counts afresh.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], application_limits=[])

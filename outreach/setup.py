@@ -10,9 +10,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from outreach.database import tune_sqlite, write_intent
-from outreach.extensions import csrf, db, login_manager, migrate
+from outreach.extensions import csrf, db, limiter, login_manager, migrate
 from outreach.models import User
 from outreach.paths import MIGRATIONS_DIR
+from outreach.security import add_security_headers, too_large, too_many_requests
 
 
 def register_extensions(app: Flask) -> None:
@@ -23,6 +24,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
+    limiter.init_app(app)
+    app.after_request(add_security_headers)
     with app.app_context():
         tune_sqlite(db.engine)
 
@@ -81,3 +84,6 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> Any:
         message = "The form expired or did not come from this site. Go back, reload the page and try again."
         return render_template("error.html", error=exc, message=message), 400
+
+    app.register_error_handler(413, too_large)
+    app.register_error_handler(429, too_many_requests)

@@ -30,13 +30,15 @@ class ImportSummary:
     rejected: int = 0
     errors: list[importing.RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    merges: bool = True  # contacts merge into existing ones; touches are only ever added
 
     def sentence(self, dry_run: bool = False) -> str:
         verb = "would import" if dry_run else "imported"
-        return (
-            f"Read {self.read} rows: {verb} {self.imported}, {'would update' if dry_run else 'updated'} "
-            f"{self.updated} existing (matched by email or profile URL), rejected {self.rejected}."
+        updated = (
+            f"{'would update' if dry_run else 'updated'} {self.updated} existing (matched by email or profile URL), "
+            if self.merges else ""
         )
+        return f"Read {self.read} rows: {verb} {self.imported}, {updated}rejected {self.rejected}."
 
 
 class ContactIndex:
@@ -129,7 +131,7 @@ def import_touches(
 ) -> ImportSummary:
     """A year of history at once: rows inserted in batches, then one streaming rescore of the owner."""
     parsed = _read_touch_csv(data)
-    summary = ImportSummary(notes=list(parsed.notes))
+    summary = ImportSummary(notes=list(parsed.notes), merges=False)
     index = ContactIndex(session, owner_id)
     batch: list[dict[str, Any]] = []
     now = utcnow()

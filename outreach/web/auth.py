@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,8 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from outreach.errors import InvalidInput
-from outreach.extensions import db
+from outreach.extensions import db, limiter
+from outreach.security import login_account, login_limit_per_account, login_limit_per_ip
 from outreach.services import users as user_service
 from outreach.web.common import invalid_to_form
 from outreach.web.forms import LoginForm, PasswordForm, SignupForm
@@ -29,14 +31,26 @@ bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.signup", "static", "calendar.feed"})
 
 
+# Browsers read a backslash as a slash and drop tabs and newlines: `/\evil.example` means `//evil.example`.
+BROWSER_REWRITTEN = re.compile(r"[\\\x00-\x1f\x7f]")
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: a login link must not send the user to someone else's site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not BROWSER_REWRITTEN.search(target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("today.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit_per_ip, methods=["POST"])
+@limiter.limit(login_limit_per_account, key_func=login_account, methods=["POST"])
 def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("today.index"))
