@@ -17,6 +17,7 @@ from outreach.web.common import (
     invalid_to_form,
     me,
     owned_or_404,
+    parse_id,
     validate_into,
 )
 from outreach.web.forms import AskForm, pairs
@@ -62,8 +63,8 @@ def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
 def _drafts(form: AskForm) -> list[tuple[Message, str]]:
     """Each message template filled in for the chosen contact and campaign, ready to copy."""
     caller = me()
-    contact = db.session.scalars(owned(Contact, caller.id).where(Contact.id == _int(form.contact_id.data))).first()
-    campaign = db.session.scalars(owned(Campaign, caller.id).where(Campaign.id == _int(form.campaign_id.data))).first()
+    contact = db.session.scalars(owned(Contact, caller.id).where(Contact.id == (parse_id(form.contact_id.data) or 0))).first()
+    campaign = db.session.scalars(owned(Campaign, caller.id).where(Campaign.id == (parse_id(form.campaign_id.data) or 0))).first()
     values = {
         "name": contact.name.split()[0] if contact else "{name}",
         "recent_work": "{recent_work}",
@@ -76,10 +77,6 @@ def _drafts(form: AskForm) -> list[tuple[Message, str]]:
             text = text.replace("{" + key + "}", value)
         drafts.append((message, text))
     return drafts
-
-
-def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -26,7 +26,7 @@ from outreach.models import Contact, Reminder
 from outreach.models.reminder import REMINDER_KINDS
 from outreach.models.types import utcnow
 from outreach.services import calendar_feed as service
-from outreach.web.common import me, owned_or_404
+from outreach.web.common import me, owned_or_404, parse_id
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 FEED_NAME = "Outreach reminders"
@@ -73,12 +73,13 @@ def export() -> Any:
     kind = request.args.get("kind") or None
     if kind is not None and kind not in REMINDER_KINDS:
         abort(400, f"kind must be one of {', '.join(REMINDER_KINDS)}")
-    campaign = request.args.get("campaign") or None
-    if campaign is not None and not campaign.isdigit():
+    campaign_arg = request.args.get("campaign") or None
+    campaign = parse_id(campaign_arg)
+    if campaign_arg is not None and campaign is None:
         abort(400, "campaign must be a campaign id")
     events = service.reminder_events(
         db.session, caller.id, caller.now, _contact_url,
-        campaign_id=int(campaign) if campaign else None, kind=kind,
+        campaign_id=campaign, kind=kind,
         start=_day(request.args.get("from"), "from"), end=_day(request.args.get("to"), "to"),
     )
     return ics_response(calendar.calendar(FEED_NAME, events), "outreach-reminders.ics")

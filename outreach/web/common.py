@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from outreach.caller import Caller, caller_for
 from outreach.errors import InvalidInput, NotFoundError, field_errors
 from outreach.extensions import db
+from outreach.models.types import MAX_ID
 from outreach.ownership import get_owned
 
 M = TypeVar("M")
@@ -22,6 +23,15 @@ def me() -> Caller:
     if "web_caller" not in g:
         g.web_caller = caller_for(current_user._get_current_object())
     return g.web_caller
+
+
+def parse_id(value: str | None) -> int | None:
+    """A record id from a form or query string, or None: ASCII digits only (``"٣".isdigit()`` is true
+    too) and within the database's integer range, which PostgreSQL enforces with an error."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 def owned_or_404(model: type[M], record_id: int, **kwargs: Any) -> M:

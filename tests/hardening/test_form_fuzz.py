@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from outreach.extensions import db
 from tests.conftest import csrf_from
 
 EXAMPLES = int(os.environ.get("OUTREACH_FORM_FUZZ_EXAMPLES", "300"))
@@ -50,6 +51,12 @@ def test_web_forms_never_answer_5xx(app, client, make_user, make_contact, make_c
     names = sorted(set(FIELD.findall(page)) - {"csrf_token"})
     form = {name: data.draw(junk) for name in data.draw(st.lists(st.sampled_from(names), unique=True)) } if names else {}
     form["csrf_token"] = csrf_from(client, pages[target])
-    response = client.post(target, data=form)
+    try:
+        response = client.post(target, data=form)
+    except Exception as exc:
+        # The examples share one app context (and session): roll back, so this failure is reported
+        # as itself, not as "transaction aborted" on the next example's first query.
+        db.session.rollback()
+        raise AssertionError(f"POST {target} {form!r} raised {exc!r}") from exc
     assert response.status_code < 500, (target, form)
     assert "/login" not in response.headers.get("Location", "")

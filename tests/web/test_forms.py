@@ -92,6 +92,20 @@ def test_ask_with_a_reason_on_a_pending_outcome(client, logged_in, make_contact)
     assert "a reason belongs to a no" in page and db.session.scalar(db.select(db.func.count(Ask.id))) == 0
 
 
+@pytest.mark.parametrize("junk_id", ["3000000000", "99999999999999999999", "\u0663\u0660\u0660"])
+def test_an_ask_naming_an_impossible_contact_is_refused_not_a_500(client, logged_in, junk_id):
+    """Ids beyond 32 bits (PostgreSQL raises on them) and non-ASCII digits ('٣'.isdigit() is true)."""
+    response = post(client, "/asks/new", {"contact_id": junk_id, "campaign_id": junk_id, "recipients": "1"})
+    assert response.status_code in (200, 400, 404, 422)
+    assert client.get("/asks/new").status_code == 200  # and the next page still works
+
+
+@pytest.mark.parametrize("junk_id", ["3000000000", "\u0663", "-1", "x"])
+def test_the_calendar_download_refuses_an_impossible_campaign(client, logged_in, junk_id):
+    response = client.get("/calendar/export.ics", query_string={"campaign": junk_id})
+    assert response.status_code == 400 and "campaign must be a campaign id" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("field", "value"), [("half_life_days", "0"), ("weight_comment", "-1"), ("trust_warmth", "100")])
 def test_settings_errors(client, logged_in, field, value):
     page = client.get("/settings/").get_data(as_text=True)
