@@ -27,6 +27,7 @@ from outreach.web.common import (
     invalid_to_form,
     me,
     owned_or_404,
+    parse_id,
     split_labels,
     validate_into,
 )
@@ -47,7 +48,7 @@ def _number(value: str | None) -> float | None:
 def index() -> Any:
     caller = me()
     args = {key: value.replace("\x00", "") for key, value in request.args.items()}
-    page = min(100_000, max(1, int(args.get("page", "1")) if args.get("page", "1").isdigit() else 1))
+    page = min(100_000, parse_id(args.get("page")) or 1)
     filters = service.ContactFilter(
         kind=args.get("kind") if args.get("kind") in CONTACT_KINDS else None,
         tag=(args.get("tag") or "").strip().lower() or None,

@@ -106,6 +106,14 @@ def test_the_calendar_download_refuses_an_impossible_campaign(client, logged_in,
     assert response.status_code == 400 and "campaign must be a campaign id" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "query", [{"page": "1" * 5000}, {"page": "\u0663"}, {"min_warmth": "nan"}, {"max_warmth": "inf"}, {"min_warmth": "1e309"}]
+)
+def test_the_contacts_list_shrugs_off_junk_filters(client, logged_in, make_contact, query):
+    make_contact(logged_in)
+    assert client.get("/contacts/", query_string=query).status_code == 200
+
+
 @pytest.mark.parametrize(("field", "value"), [("half_life_days", "0"), ("weight_comment", "-1"), ("trust_warmth", "100")])
 def test_settings_errors(client, logged_in, field, value):
     page = client.get("/settings/").get_data(as_text=True)
