@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -94,7 +95,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, foreign_key_actions_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -103,6 +104,33 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
+
+
+@contextmanager
+def foreign_key_actions_off(connection):
+    """SQLite batch mode rebuilds a table (copy, DROP the old one, rename). With foreign keys enforced
+    that DROP deletes every row first, and ON DELETE CASCADE / SET NULL empties every table that points
+    at it: upgrading 0002 -> 0003 rebuilt `users` and wiped all contacts. SQLite's own recipe: switch
+    enforcement off around the whole run (the pragma only takes effect outside a transaction, so it is
+    set on the driver connection before the run's transaction begins), check before commit, switch back."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    enforced = driver.execute("PRAGMA foreign_keys").fetchone()[0]
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA foreign_keys={enforced}")  # the pooled connection goes back to the app
+
+
+def check_foreign_keys(connection):
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows pointing nowhere (table, rowid, parent, fk): {broken[:10]}")
 
 
 if context.is_offline_mode():
