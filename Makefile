@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench serve-prod clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,5 +28,16 @@ test: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
+# SIZE=smoke|tiny|small|team; BENCH_DATABASE_URL=postgresql://… runs it in a schema of its own, dropped afterwards.
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench --size $(or $(SIZE),small)
+	$(BIN)/python -m bench --size $(or $(SIZE),small) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+
+$(VENV)/.installed-server: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[server]'
+	touch $@ $(VENV)/.installed
+
+# A team install: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY, OUTREACH_BIND); run one
+# `outreach scheduler` beside it, as its own process (see README, "Deploying for a team").
+serve-prod: $(VENV)/.installed-server
+	$(BIN)/outreach db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'outreach:create_app()'

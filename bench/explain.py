@@ -1,0 +1,104 @@
+"""python -m bench.explain --database-url URL [--schema S]: the plans of the main queries, on data a `python -m bench --keep` run left.
+
+The statements are the product's own, captured as its services run them (in a transaction that is
+rolled back), then explained: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection, Engine
+
+from bench.database import is_postgres, postgres_url, schema_url
+
+Statement = tuple[str, Any]
+
+
+@contextmanager
+def captured(engine: Engine) -> Iterator[list[Statement]]:
+    """Every SELECT the engine sends while the block runs, with its parameters."""
+    statements: list[Statement] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and not executemany:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+
+
+def plan(conn: Connection, statement: str, parameters: Any) -> list[str]:
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if conn.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    rows = conn.exec_driver_sql(prefix + statement, parameters).all()
+    return [str(row[0]) if conn.dialect.name == "postgresql" else str(row[-1]) for row in rows]
+
+
+def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
+    """What each query is, and the call that runs it (its statements are captured and explained)."""
+    from bench.figures import trust_ready_query
+    from outreach.extensions import db
+    from outreach.models import Touch, User
+    from outreach.models.types import utcnow
+    from outreach.services.calendar_feed import reminder_events
+    from outreach.services.contacts import ContactFilter, list_contacts
+    from outreach.services.users import user_settings
+
+    params = user_settings(db.session.get_one(User, owner_id)).warmth_params()
+    now = utcnow()
+    return {
+        "trust-ready now (warmth ≥ 60: a range on warmth_key)": lambda: db.session.execute(trust_ready_query(owner_id, params, now)).all(),
+        "contacts list sorted by last touch, page 20 (count, then the page)": lambda: list_contacts(
+            db.session, owner_id, ContactFilter(sort="last_touch"), params, page=20
+        ),
+        "reminder feed (calendar subscription)": lambda: reminder_events(db.session, owner_id, now, lambda cid: f"/contacts/{cid}"),
+        # The statement of outreach/services/rescore.py, one owner's touches in contact order (first row only here).
+        "rescore stream": lambda: db.session.execute(
+            select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
+            .where(Touch.owner_id == owner_id)
+            .order_by(Touch.contact_id)
+            .execution_options(yield_per=1000)
+        ).first(),
+    }
+
+
+def explain(url: str) -> None:
+    from outreach import create_app
+    from outreach.extensions import db
+    from outreach.models import User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        owner_id = db.session.scalar(select(User.id).order_by(User.id))  # the measured user is the first
+        assert owner_id is not None, "no users: run `python -m bench --keep` first"
+        for title, query in main_queries(owner_id).items():
+            with captured(db.engine) as statements:
+                query()
+            for statement, parameters in statements:
+                print(f"== {title}\n{' '.join(statement.split())}\n  params: {parameters}")
+                for line in plan(db.session.connection(), statement, parameters):
+                    print("  " + line)
+                print()
+        db.session.rollback()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.explain", description=__doc__)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--schema", default=None, help="PostgreSQL: the schema a `python -m bench --keep` run left")
+    args = parser.parse_args()
+    url = args.database_url
+    if is_postgres(url):
+        url = schema_url(url, args.schema) if args.schema else postgres_url(url)
+    explain(url)
+
+
+if __name__ == "__main__":
+    main()
