@@ -14,21 +14,20 @@ from outreach.services import today as service
 from outreach.web.common import me, owned_or_404
 
 bp = Blueprint("today", __name__)
-ASK_NOW_SHOWN = 15  # the rest wait on the campaign pages: a morning list, not a dump
 ACTIONS = {"done": "done", "dismiss": "dismissed", "snooze_1d": "1d", "snooze_1w": "1w"}
 
 
 @bp.route("/")
 def index() -> Any:
     caller = me()
-    pairs = service.campaign_pairs(db.session, caller)
+    board = service.board(db.session, caller)
     return render_template(
         "today.html",
         reminders=reminders.due(db.session, caller.id, caller.now.date()),
-        ask_now=(ready := service.ask_now(pairs))[:ASK_NOW_SHOWN],
-        ask_now_total=len(ready),
+        ask_now=board.ask_now,
+        ask_now_total=board.ask_now_total,
         cooling=service.cooling(db.session, caller),
-        closest=service.closest_to_ready(db.session, pairs),
+        closest=[(p, service.suggest_touch(db.session, caller.id, p.contact.id)) for p in board.closest],
         week=service.week_of_asking(db.session, caller),
         now=caller.now,
         nos_in_a_row=(run := plans.nos_in_a_row(db.session, caller.id)),
