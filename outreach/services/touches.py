@@ -38,9 +38,7 @@ def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None
 def log_touch(
     session: Session, contact: Contact, data: Mapping[str, Any], params: warmth.WarmthParams
 ) -> Touch:
-    # The key is read, combined and written back: lock the row so two writers cannot both start
-    # from the same old key (PostgreSQL's READ COMMITTED would lose one; SQLite already serializes).
-    session.refresh(contact, with_for_update=True)
+    _lock_row(session, contact)
     touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
     session.add(touch)
     _absorb(contact, touch, params)
@@ -50,10 +48,19 @@ def log_touch(
     return touch
 
 
+def _lock_row(session: Session, contact: Contact) -> None:
+    """The key is read, combined and written back: two writers must not both start from the same old
+    key. PostgreSQL (READ COMMITTED) would lose one, so the row is re-read under FOR UPDATE; SQLite
+    already serializes writers (BEGIN IMMEDIATE, or a stale snapshot refused), and re-reading the row
+    inside the same transaction would only read the same values again."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.refresh(contact, with_for_update=True)
+
+
 def recompute(session: Session, contact: Contact, params: warmth.WarmthParams) -> None:
     """Rebuild one contact's key from its touches: after an edit or delete, where O(1) cannot."""
     session.flush()
-    session.refresh(contact, with_for_update=True)
+    _lock_row(session, contact)
     summarize(contact, touches_of(session, contact), params)
 
 
