@@ -1,0 +1,69 @@
+"""The full rescore: the database's aggregate and the streaming pass agree with warmth.key_of."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import timedelta
+
+import pytest
+
+from outreach import warmth
+from outreach.extensions import db
+from outreach.models import Contact
+from outreach.models.types import utcnow
+from outreach.services import rescore
+from outreach.services.touches import point, touches_of
+
+KINDS = list(warmth.TOUCH_KINDS)
+
+
+@pytest.fixture
+def history(make_user, make_contact, log_touches):
+    """Five contacts with a few years of mixed touches, one with none, one with only weightless ones."""
+    rng = random.Random(5)
+    user = make_user()
+    now = utcnow()
+    contacts = [make_contact(user, f"Contact {i}") for i in range(7)]
+    for contact in contacts[:5]:
+        log_touches(contact, *[(rng.choice(KINDS), rng.choice(["inbound", "outbound"]), rng.uniform(0, 1500))
+                               for _ in range(rng.randint(1, 40))], now=now)
+    log_touches(contacts[6], ("comment", "outbound", 3), ("share", "inbound", 30), now=now)
+    return user, contacts
+
+
+@pytest.mark.parametrize("path", ["aggregate", "stream"])
+@pytest.mark.parametrize(("weights", "half_life"), [({}, 90.0), ({"comment": 0.0, "share": 0.0}, 7.0), ({"call": 20.0}, 365.0)])
+def test_both_paths_equal_the_pure_recompute(history, monkeypatch, path, weights, half_life):
+    user, contacts = history
+    params = warmth.WarmthParams(weights={**warmth.DEFAULT_WEIGHTS, **weights}, half_life_days=half_life)
+    if path == "stream":
+        monkeypatch.setattr(rescore, "_has_sql_maths", lambda session: False)
+    elif not rescore._has_sql_maths(db.session):
+        pytest.skip("this SQLite has no log2/power: the streaming pass serves it")
+    assert rescore.rescore_owner(db.session, user.id, params) == 6  # every contact with touches
+    db.session.commit()
+    db.session.expire_all()
+    for contact in contacts:
+        stored = db.session.get(Contact, contact.id)
+        touches = touches_of(db.session, stored)
+        expected = warmth.key_of([point(t) for t in touches], params)
+        if expected is None:
+            assert stored.warmth_key is None
+        else:
+            assert math.isclose(stored.warmth_key, expected, rel_tol=1e-12, abs_tol=1e-9)
+        assert stored.last_touch_at == (max(t.occurred_at for t in touches) if touches else None)
+        assert stored.first_touch_at == (min(t.occurred_at for t in touches) if touches else None)
+        inbound = [t.occurred_at for t in touches if t.direction == "inbound"]
+        assert stored.last_inbound_at == (max(inbound) if inbound else None)
+
+
+def test_a_touch_a_thousand_half_lives_old_does_not_break_the_aggregate(make_user, make_contact, log_touches):
+    user = make_user()
+    contact = make_contact(user)
+    log_touches(contact, ("comment", "outbound", 3000), now=utcnow() - timedelta(days=1))
+    params = warmth.WarmthParams(half_life_days=1.0)
+    rescore.rescore_owner(db.session, user.id, params)
+    db.session.commit()
+    db.session.expire_all()
+    assert warmth.warmth(db.session.get(Contact, contact.id).warmth_key, utcnow(), params) == pytest.approx(0.0)
