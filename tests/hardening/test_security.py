@@ -224,12 +224,9 @@ def test_login_cookies_are_secure_when_served_over_https(fresh_app, make_user, m
     assert all("Secure" in cookie(response, name) for name in ("session", "remember_token"))
 
 
-def test_behind_a_trusted_proxy_the_login_limit_counts_the_real_client(database_url):
-    from outreach import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "TRUSTED_PROXIES": 1,
-                      "LOGIN_LIMIT_PER_IP": "2 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "100 per minute",
-                      "WTF_CSRF_ENABLED": False})
+def test_behind_a_trusted_proxy_the_login_limit_counts_the_real_client(fresh_app):
+    app = fresh_app(TRUSTED_PROXIES=1, LOGIN_LIMIT_PER_IP="2 per minute", LOGIN_LIMIT_PER_ACCOUNT="100 per minute",
+                    WTF_CSRF_ENABLED=False)
     client = app.test_client()
 
     def attempt(client_address: str) -> int:
