@@ -26,6 +26,10 @@ class Event:
     category: str
     url: str | None = None
     cancelled: bool = False
+    at: datetime | None = None  # naive UTC: a timed event of TIMED_MINUTES; None: all day on ``day``
+
+
+TIMED_MINUTES = 60
 
 
 def escape(text: str) -> str:
@@ -67,8 +71,7 @@ def _event(event: Event) -> str:
         f"DTSTAMP:{_stamp(event.stamp)}",
         f"LAST-MODIFIED:{_stamp(event.stamp)}",
         f"SEQUENCE:{event.sequence}",
-        f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+        *_when(event),
         f"SUMMARY:{escape(event.summary)}",
         f"DESCRIPTION:{escape(event.description)}",
         f"CATEGORIES:{escape(event.category)}",
@@ -79,6 +82,12 @@ def _event(event: Event) -> str:
         lines.append(f"URL;VALUE=URI:{event.url}")
     lines.append("END:VEVENT")
     return "".join(fold(line) for line in lines)
+
+
+def _when(event: Event) -> list[str]:
+    if event.at is None:
+        return [f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}", f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}"]
+    return [f"DTSTART:{_stamp(event.at)}", f"DTEND:{_stamp(event.at + timedelta(minutes=TIMED_MINUTES))}"]
 
 
 def calendar(name: str, events: Iterable[Event], refresh_minutes: int = 60) -> bytes:

@@ -183,6 +183,7 @@ def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[st
             f"Prepare for the interview with {contact.name} ({episode.recording_at:%H:%M} UTC)",
             f"{episode.title or 'Episode'}: recording on {episode.recording_at:%A %d %B %Y at %H:%M} UTC. "
             "Listen to their latest work, send the questions ahead, check your audio.",
+            due_at=episode.recording_at,
         )
         counts["interview " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
     return counts

@@ -27,6 +27,7 @@ def reminder_json(reminder: Reminder) -> dict[str, Any]:
         "contact_id": reminder.contact_id,
         "campaign_id": reminder.campaign_id,
         "due_on": iso(reminder.due_on),
+        "due_at": iso(reminder.due_at),
         "title": reminder.title,
         "body": reminder.body,
         "state": reminder.state,

@@ -34,6 +34,7 @@ class Reminder(db.Model):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     due_on: Mapped[date]
+    due_at: Mapped[datetime | None]  # naive UTC, for the few reminders that have a time (an interview)
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(12), default="open")

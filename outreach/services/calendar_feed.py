@@ -70,7 +70,7 @@ def reminder_events(
     rows = session.execute(
         query.with_only_columns(
             Reminder.uid, Reminder.due_on, Reminder.title, Reminder.body, Reminder.updated_at,
-            Reminder.sequence, Reminder.kind, Reminder.contact_id, Reminder.state,
+            Reminder.sequence, Reminder.kind, Reminder.contact_id, Reminder.state, Reminder.due_at,
         ).order_by(Reminder.due_on, Reminder.id)
     )
     return [
@@ -84,8 +84,9 @@ def reminder_events(
             category=kind.replace("_", "-").upper(),
             url=contact_url(contact_id) if contact_id else None,
             cancelled=state not in LIVE_STATES,
+            at=due_at,
         )
-        for uid, due_on, title, body, updated_at, sequence, kind, contact_id, state in rows
+        for uid, due_on, title, body, updated_at, sequence, kind, contact_id, state, due_at in rows
     ]
 
 

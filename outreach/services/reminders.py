@@ -27,6 +27,7 @@ class Draft:
     due_on: date
     title: str
     body: str
+    due_at: datetime | None = None  # a time of day, naive UTC, when the reminder has one
 
     @property
     def subject(self) -> Subject:
@@ -101,8 +102,8 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
         moved = True
     # The body quotes today's numbers; rewriting it daily would bump SEQUENCE every day and make
     # every calendar re-sync. It is refreshed with the title, the date, or on reopening.
-    if revived or moved or current.title != draft.title[:300]:
-        current.title, current.body = draft.title[:300], draft.body
+    if revived or moved or current.title != draft.title[:300] or current.due_at != draft.due_at:
+        current.title, current.body, current.due_at = draft.title[:300], draft.body, draft.due_at
         _touch(current, now)
         return "updated"
     return "unchanged"
@@ -115,6 +116,7 @@ def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: s
         contact_id=draft.contact_id,
         campaign_id=draft.campaign_id,
         due_on=draft.due_on,
+        due_at=draft.due_at,
         natural_key=key,
         title=draft.title[:300],
         body=draft.body,

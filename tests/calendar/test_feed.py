@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, timedelta
+
 import icalendar
 import pytest
 import vobject
@@ -127,3 +129,24 @@ def test_text_is_escaped_and_folded_so_parsers_read_it_back_exactly(text):
 def test_download_requires_login_and_filters_by_kind(client, feed):
     anonymous = client.application.test_client()
     assert anonymous.get("/calendar/export.ics").status_code == 302
+
+
+def test_an_interview_is_a_timed_event_and_the_rest_are_all_day(feed, make_contact, now):
+    client, path, api = feed
+    user = db.session.scalars(db.select(User)).one()
+    season = api("GET", "/campaigns").json["items"][0]
+    guest = make_contact(user, "Tom Becker")
+    when = (now + timedelta(days=5)).replace(hour=15, minute=30)
+    episode = api("POST", f"/campaigns/{season['id']}/episodes", {"contact_id": guest.id, "title": "Ep 7", "stage": "invited"}).json
+    api("PATCH", f"/episodes/{episode['id']}", {"stage": "booked", "recording_at": when.isoformat()})
+    jobs.tick(db.session, now)
+    body = client.get(path).data
+    vobject.readOne(body.decode("utf-8"), validate=True)
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    interview = next(e for s, e in events.items() if s.startswith("Prepare for the interview with Tom Becker"))
+    assert interview.decoded("DTSTART") == when.replace(tzinfo=UTC)
+    assert interview.decoded("DTEND") - interview.decoded("DTSTART") == timedelta(hours=1)
+    others = [e for s, e in events.items() if not s.startswith("Prepare")]
+    assert others and all(type(e.decoded("DTSTART")) is date for e in others)
+    listed = [r for r in api("GET", "/reminders").json["items"] if r["kind"] == "interview"]
+    assert listed[0]["due_at"] == when.isoformat()
