@@ -152,7 +152,31 @@ def scheduler(every: int) -> None:
         click.echo("Scheduler stopped.")
 
 
-commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, *data_commands]
+@click.command("digest")
+@click.option("--email", default=None, help="Only this user (default: everyone who wants one).")
+@click.option("--print", "show", is_flag=True, help="Print the plain-text digest instead of sending it.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="As of this day (YYYY-MM-DD).")
+@with_appcontext
+def digest(email: str | None, show: bool, on: datetime | None) -> None:
+    """The morning digest: print it, or send today's by email (needs OUTREACH_SMTP_HOST)."""
+    from outreach.caller import caller_for
+    from outreach.digest import compose, send_digests
+    from outreach.jobs import moment
+
+    now = moment(on.date() if on else None)
+    config = current_app.config
+    if show:
+        for user in [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id))):
+            found = compose(db.session, caller_for(user, now), config["PUBLIC_URL"])
+            click.echo(f"To: {user.email}\nSubject: {found.subject}\n\n{found.text}" if found else f"{user.email}: nothing to say today.")
+        return
+    if not config["SMTP_HOST"]:
+        raise click.ClickException("No mail server: set OUTREACH_SMTP_HOST (and _PORT, _USER, _PASSWORD, _FROM), or use --print.")
+    counts = send_digests(db.session, now, config)
+    click.echo(f"Digests: {dict(counts) or 'none due (sent already today, too early, or turned off)'}")
+
+
+commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, digest, *data_commands]
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

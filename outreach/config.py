@@ -70,6 +70,15 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         RATELIMIT_ENABLED=True,
         # Behind nginx or a load balancer: how many proxies' X-Forwarded-For/-Proto to trust (0: none),
         # so the login limit counts real client addresses and redirects keep https.
+        # The morning digest by email: off unless OUTREACH_SMTP_HOST is set.
+        SMTP_HOST=os.environ.get("OUTREACH_SMTP_HOST") or None,
+        SMTP_PORT=int(os.environ.get("OUTREACH_SMTP_PORT", "587") or 587),
+        SMTP_USER=os.environ.get("OUTREACH_SMTP_USER") or None,
+        SMTP_PASSWORD=os.environ.get("OUTREACH_SMTP_PASSWORD") or None,
+        SMTP_STARTTLS=os.environ.get("OUTREACH_SMTP_STARTTLS", "1") == "1",
+        SMTP_FROM=os.environ.get("OUTREACH_SMTP_FROM", "outreach@localhost"),
+        DIGEST_HOUR=int(os.environ.get("OUTREACH_DIGEST_HOUR", "7") or 7),  # in each user's time zone
+        PUBLIC_URL=os.environ.get("OUTREACH_PUBLIC_URL", "http://127.0.0.1:5000"),  # links in the digest
         TRUSTED_PROXIES=int(os.environ.get("OUTREACH_TRUSTED_PROXIES", "0") or 0),  # explicit, because the one limiter object would otherwise keep the last app's choice
     )
     app.config.from_pyfile("config.py", silent=True)

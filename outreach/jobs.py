@@ -196,7 +196,12 @@ def scheduled_tick() -> None:
 
     app = create_app()
     with app.app_context():
-        totals = tick(db.session, utcnow())
+        now = utcnow()
+        totals = tick(db.session, now)
         app.logger.info("tick: %s", dict(totals) or "nothing to do")
+        if app.config["SMTP_HOST"]:
+            from outreach.digest import send_digests
+
+            app.logger.info("digests: %s", dict(send_digests(db.session, now, app.config)) or "none due")
         db.session.remove()
         db.engine.dispose()

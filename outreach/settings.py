@@ -26,6 +26,7 @@ class UserSettings(BaseModel):
     cadence_touch_weight: float = Field(2.0, gt=0, le=100)
     implicit_no_days: int = Field(14, ge=1, le=365)
     weekly_no_goal: int = Field(5, ge=0, le=1000)
+    daily_digest: bool = True  # by email, when the server is configured to send mail
 
     @field_validator("weights")
     @classmethod

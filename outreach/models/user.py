@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -27,6 +27,7 @@ class User(UserMixin, db.Model):
     # The calendar feed's secret, hashed like API tokens; NULL when no feed is published.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     calendar_token_created_at: Mapped[datetime | None]
+    digest_sent_on: Mapped[date | None]  # the user's local day of the last daily digest
 
 
 class ApiToken(db.Model):

@@ -149,6 +149,7 @@ class SettingsForm(FlaskForm):
     cadence_touch_weight = FloatField("Weight of a typical touch", validators=[InputRequired()])
     implicit_no_days = IntegerField("No answer becomes a no after (days)", validators=[InputRequired()])
     weekly_no_goal = IntegerField("Weekly no-goal", validators=[InputRequired()])
+    daily_digest = BooleanField("Email me a morning digest (when this server can send mail)")
 
 
 WEIGHT_FIELDS = {kind: f"weight_{kind}" for kind in TOUCH_KINDS}

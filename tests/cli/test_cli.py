@@ -16,7 +16,7 @@ from outreach.services.touches import point, touches_of
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["user", "create"], ["token", "create"], ["demo"], ["rescore"], ["serve"], ["db", "upgrade"]]
+    "command", [[], ["user", "create"], ["token", "create"], ["demo"], ["rescore"], ["serve"], ["db", "upgrade"], ["digest"]]
 )
 def test_every_command_has_help(runner, command):
     result = runner.invoke(main, [*command, "--help"])

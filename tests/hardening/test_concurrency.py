@@ -58,6 +58,8 @@ def test_sixteen_writers_lose_nothing_and_keep_warmth_exact(app, database_url, m
     with served.app_context():
         db.engine.dispose()
 
+    print(f"\nsoak on {db.engine.dialect.name}: {WRITERS} writers for {SECONDS:.0f} s, accepted {accepted['touch']} touches "
+          f"and {accepted['ask']} asks, {len(failures)} refused")  # the figures, with pytest -s
     assert failures == []
     assert accepted["touch"] > 100
     db.session.expire_all()
