@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import BigInteger, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from outreach import readiness, warmth
@@ -124,7 +124,10 @@ def _version(session: Session, me: Caller) -> tuple[Any, ...]:
     """What the board depends on: contacts (any edit, a touch, a rescore, a delete), asks, busy periods,
     campaigns, the user's settings, and the clock in BOARD_MINUTES steps."""
     owner = me.id
-    contacts = select(func.count(Contact.id), func.max(Contact.updated_at), func.sum(Contact.warmth_key),
+    # Keys summed as integers (micro-units): a float sum is not exact, and PostgreSQL's parallel
+    # aggregation adds in a different order each time, so the board would never be reused.
+    keys = func.sum(cast(Contact.warmth_key * 1_000_000, BigInteger))
+    contacts = select(func.count(Contact.id), func.max(Contact.updated_at), keys,
                       func.max(Contact.last_touch_at)).where(Contact.owner_id == owner)
     asks = select(func.count(Ask.id), func.max(Ask.updated_at)).where(Ask.owner_id == owner)
     busy = select(func.count(BusyPeriod.id), func.max(BusyPeriod.id)).where(BusyPeriod.owner_id == owner)
