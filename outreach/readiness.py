@@ -239,6 +239,8 @@ def trust(contact: ContactFacts, now: datetime, planner: Planner) -> Criterion:
 
 
 def busy_on(contact: ContactFacts, day: date) -> tuple[date, date] | None:
+    if not contact.busy_periods:
+        return None  # most contacts: no generator to build for every pair
     return next(((s, e) for s, e in contact.busy_periods if s <= day <= e), None)
 
 

@@ -101,9 +101,12 @@ def assess_campaign(
 
 
 def assess_campaigns(
-    session: Session, owner_id: int, campaigns: list[Campaign], planner: readiness.Planner, now: datetime
+    session: Session, owner_id: int, campaigns: list[Campaign], planner: readiness.Planner, now: datetime,
+    *, fits_only: bool = False,
 ) -> dict[int, list[PairReadiness]]:
-    """Several campaigns at once: contacts, busy periods and asks are loaded once for all of them."""
+    """Several campaigns at once: contacts, busy periods and asks are loaded once for all of them.
+    ``fits_only`` leaves out the pairs that fail fit (checked first, cheaply), for readers that show
+    only fits, ready or warming."""
     if not campaigns:
         return {}
     contacts = list(session.scalars(owned(Contact, owner_id).order_by(Contact.id)))
@@ -111,7 +114,10 @@ def assess_campaigns(
     boards: dict[int, list[PairReadiness]] = {}
     for campaign in campaigns:
         target = campaign_facts(campaign)
-        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner)) for c in contacts]
+        candidates = [
+            c for c in contacts if not fits_only or readiness.fit(facts[c.id], target, planner.thresholds).met
+        ]
+        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner)) for c in candidates]
         pairs.sort(
             key=lambda p: (
                 not p.result.ask_ready,

@@ -139,7 +139,8 @@ def _version(session: Session, me: Caller) -> tuple[Any, ...]:
 
 
 def _assess_board(session: Session, me: Caller) -> Board:
-    boards = assess_campaigns(session, me.id, active_campaigns(session, me.id, me.now), me.planner, me.now)
+    # Both lists show good fits only (ready, or warming), so pairs that fail fit are never assessed.
+    boards = assess_campaigns(session, me.id, active_campaigns(session, me.id, me.now), me.planner, me.now, fits_only=True)
     pairs = [pair for found in boards.values() for pair in found]
     ready = ask_now(pairs)
     return Board([_plain(p) for p in ready[:ASK_NOW_SHOWN]], len(ready), [_plain(p) for p in closest_to_ready(pairs)])
