@@ -67,9 +67,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         LOGIN_LIMIT_PER_ACCOUNT=os.environ.get("OUTREACH_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
         # memory:// counts per process: with several gunicorn workers use redis://host:6379 (pip install redis).
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        RATELIMIT_ENABLED=True,
-        # Behind nginx or a load balancer: how many proxies' X-Forwarded-For/-Proto to trust (0: none),
-        # so the login limit counts real client addresses and redirects keep https.
+        RATELIMIT_ENABLED=True,  # explicit, because the one limiter object would otherwise keep the last app's choice
         # The morning digest by email: off unless OUTREACH_SMTP_HOST is set.
         SMTP_HOST=os.environ.get("OUTREACH_SMTP_HOST") or None,
         SMTP_PORT=int(os.environ.get("OUTREACH_SMTP_PORT", "587") or 587),
@@ -79,7 +77,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         SMTP_FROM=os.environ.get("OUTREACH_SMTP_FROM", "outreach@localhost"),
         DIGEST_HOUR=int(os.environ.get("OUTREACH_DIGEST_HOUR", "7") or 7),  # in each user's time zone
         PUBLIC_URL=os.environ.get("OUTREACH_PUBLIC_URL", "http://127.0.0.1:5000"),  # links in the digest
-        TRUSTED_PROXIES=int(os.environ.get("OUTREACH_TRUSTED_PROXIES", "0") or 0),  # explicit, because the one limiter object would otherwise keep the last app's choice
+        # Behind nginx or a load balancer: how many proxies' X-Forwarded-For/-Proto to trust (0: none),
+        # so the login limit counts real client addresses and redirects keep https.
+        TRUSTED_PROXIES=int(os.environ.get("OUTREACH_TRUSTED_PROXIES", "0") or 0),
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides)

@@ -6,7 +6,7 @@ import smtplib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,20 +28,19 @@ class Digest:
     html: str
 
 
-def local_day(user: User, now: datetime) -> date:
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(_zone(user)).date()
-
-
-def _zone(user: User) -> ZoneInfo:
+def local_time(user: User, now: datetime) -> datetime:
+    """``now`` (naive UTC) on the user's own clock; an unknown zone counts as UTC."""
     try:
-        return ZoneInfo(user.timezone or "UTC")
+        zone = ZoneInfo(user.timezone or "UTC")
     except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+        zone = ZoneInfo("UTC")
+    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
 
 
 def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
     """What Today would say this morning; None when there is nothing to do (no empty mail)."""
-    due = reminders.due(session, me.id, local_day(me.user, me.now), limit=20)
+    day = local_time(me.user, me.now).date()
+    due = reminders.due(session, me.id, day, limit=20)
     board = today_service.board(session, me)
     cooling = today_service.cooling(session, me, limit=5)
     week = today_service.week_of_asking(session, me)
@@ -49,7 +48,7 @@ def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
         return None
     values: Mapping[str, Any] = {
         "due": due, "ask_now": board.ask_now[:5], "ask_now_total": board.ask_now_total, "cooling": cooling,
-        "week": week, "base_url": base_url.rstrip("/"), "day": local_day(me.user, me.now),
+        "week": week, "base_url": base_url.rstrip("/"), "day": day,
     }
     parts = [f"{len(due)} reminder{'' if len(due) == 1 else 's'}"]
     if board.ask_now_total:
@@ -86,9 +85,9 @@ def send_digests(session: Session, now: datetime, config: Mapping[str, Any]) -> 
     for user_id in list(session.scalars(select(User.id).order_by(User.id))):
         user = session.get_one(User, user_id)
         me = caller_for(user, now)
-        day = local_day(user, now)
-        local_hour = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(_zone(user)).hour
-        if not me.settings.daily_digest or local_hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
+        local = local_time(user, now)
+        day = local.date()
+        if not me.settings.daily_digest or local.hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
             continue
         before = user.digest_sent_on
         claimed = session.execute(
@@ -98,7 +97,7 @@ def send_digests(session: Session, now: datetime, config: Mapping[str, Any]) -> 
         session.commit()
         if not claimed:
             continue
-        digest = compose(session, caller_for(session.get_one(User, user_id), now), config["PUBLIC_URL"])
+        digest = compose(session, me, config["PUBLIC_URL"])
         if digest is None:
             counts["nothing to say"] += 1
             continue
