@@ -59,16 +59,21 @@ def peak_rss_of_rescore(place: Place, owner_id: int, touches: int) -> Figure:
     """Run a rescore in a fresh process and read its peak resident memory."""
     code = (
         "from outreach import create_app; from outreach.extensions import db;"
-        "from outreach.models import User; from outreach.services.rescore import rescore_owner;"
-        "from outreach.services.users import user_settings;"
+        "from outreach.accounts.models import User; from outreach.contacts.rescore import rescore_owner;"
+        "from outreach.accounts.service import user_settings;"
         f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {place.url!r}}});"
         f"ctx = app.app_context(); ctx.push(); user = db.session.get_one(User, {owner_id});"
         "rescore_owner(db.session, user.id, user_settings(user).warmth_params()); db.session.commit();"
         # VmHWM, not ru_maxrss: the latter inherits the parent's peak across fork and exec.
         "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "OUTREACH_INSTANCE": place.workdir})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "OUTREACH_INSTANCE": place.workdir},
+    )
     mb = int(out.stdout.strip().splitlines()[-1]) / 1024
     return Figure(f"7. peak RSS of a full rescore of {touches:,} touches", mb, None, "≤ 150 MB", mb <= 150, "MB")
 

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import JSON, Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from outreach.models import Campaign, Contact, Touch, User
-from outreach.models.types import TagList, utcnow
-from outreach.services.rescore import rescore_owner
-from outreach.settings import UserSettings
-from outreach.warmth import TOUCH_KINDS
+from outreach.accounts.models import User
+from outreach.campaigns.models import Campaign
+from outreach.contacts.models import Contact, Touch
+from outreach.contacts.rescore import rescore_owner
+from outreach.core.types import TagList, utcnow
+from outreach.domain.settings import UserSettings
+from outreach.domain.warmth import TOUCH_KINDS
 
 TOPICS = ["podcasting", "marketing", "productivity", "copywriting", "launches", "online courses", "storytelling", "audio"]
 CONTACT_KINDS = ["influencer", "alliance_partner", "podcast_guest", "peer"]
@@ -29,8 +31,19 @@ OTHER_USERS = 4
 OTHER_SHARE = 50  # each other user has 1/50 of the measured user's contacts and touches
 
 CONTACT_COLUMNS = (
-    "owner_id", "name", "email", "kind", "topics", "audience_size", "promotes_others", "promotion_methods",
-    "links", "tags", "notes", "created_at", "updated_at",
+    "owner_id",
+    "name",
+    "email",
+    "kind",
+    "topics",
+    "audience_size",
+    "promotes_others",
+    "promotion_methods",
+    "links",
+    "tags",
+    "notes",
+    "created_at",
+    "updated_at",
 )
 TOUCH_COLUMNS = ("owner_id", "contact_id", "kind", "direction", "occurred_at", "note", "created_at")
 
@@ -76,9 +89,19 @@ def _user(session: Session, email: str, contacts: int, touches: int, rng: random
 def _contact_rows(owner_id: int, count: int, rng: random.Random, now: datetime) -> Iterator[tuple[Any, ...]]:
     for i in range(count):
         yield (
-            owner_id, f"Contact {i}", f"c{owner_id}-{i}@example.com", rng.choice(CONTACT_KINDS),
-            rng.sample(TOPICS, rng.randint(1, 3)), int(rng.paretovariate(1.2) * 1000), rng.random() < 0.7,
-            ["interview"], [], [], "", now, now,
+            owner_id,
+            f"Contact {i}",
+            f"c{owner_id}-{i}@example.com",
+            rng.choice(CONTACT_KINDS),
+            rng.sample(TOPICS, rng.randint(1, 3)),
+            int(rng.paretovariate(1.2) * 1000),
+            rng.random() < 0.7,
+            ["interview"],
+            [],
+            [],
+            "",
+            now,
+            now,
         )
 
 
@@ -140,14 +163,20 @@ def _bulk_loading(session: Session, tables: Sequence[str]) -> Iterator[None]:
     dropped: list[str] = []
     for table in tables:
         found = {"table": table}
-        keys = conn.execute(text(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = CAST(:table AS regclass) AND contype = 'f'"
-        ), found).all()
-        indexes = conn.execute(text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :table"
-            " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = CAST(:table AS regclass))"
-        ), found).all()
+        keys = conn.execute(
+            text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = CAST(:table AS regclass) AND contype = 'f'"
+            ),
+            found,
+        ).all()
+        indexes = conn.execute(
+            text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :table"
+                " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = CAST(:table AS regclass))"
+            ),
+            found,
+        ).all()
         for name, definition in keys:
             conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             dropped.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')

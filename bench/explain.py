@@ -1,4 +1,4 @@
-"""python -m bench.explain --database-url URL [--schema S]: the plans of the main queries, on data a `python -m bench --keep` run left.
+"""python -m bench.explain --database-url URL [--schema S]: plans of the main queries, on data a `python -m bench --keep` left.
 
 The statements are the product's own, captured as its services run them (in a transaction that is
 rolled back), then explained: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite.
@@ -44,21 +44,26 @@ def plan(conn: Connection, statement: str, parameters: Any) -> list[str]:
 def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
     """What each query is, and the call that runs it (its statements are captured and explained)."""
     from bench.figures import trust_ready_query
+    from outreach.accounts.models import User
+    from outreach.accounts.service import user_settings
+    from outreach.calendar.service import reminder_events
+    from outreach.contacts.models import Touch
+    from outreach.contacts.service import ContactFilter, list_contacts
+    from outreach.core.types import utcnow
     from outreach.extensions import db
-    from outreach.models import Touch, User
-    from outreach.models.types import utcnow
-    from outreach.services.calendar_feed import reminder_events
-    from outreach.services.contacts import ContactFilter, list_contacts
-    from outreach.services.users import user_settings
 
     params = user_settings(db.session.get_one(User, owner_id)).warmth_params()
     now = utcnow()
     return {
-        "trust-ready now (warmth ≥ 60: a range on warmth_key)": lambda: db.session.execute(trust_ready_query(owner_id, params, now)).all(),
+        "trust-ready now (warmth ≥ 60: a range on warmth_key)": lambda: db.session.execute(
+            trust_ready_query(owner_id, params, now)
+        ).all(),
         "contacts list sorted by last touch, page 20 (count, then the page)": lambda: list_contacts(
             db.session, owner_id, ContactFilter(sort="last_touch"), params, page=20
         ),
-        "reminder feed (calendar subscription)": lambda: reminder_events(db.session, owner_id, now, lambda cid: f"/contacts/{cid}"),
+        "reminder feed (calendar subscription)": lambda: reminder_events(
+            db.session, owner_id, now, lambda cid: f"/contacts/{cid}"
+        ),
         # The statement of outreach/services/rescore.py, one owner's touches in contact order (first row only here).
         "rescore stream": lambda: db.session.execute(
             select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
@@ -71,8 +76,8 @@ def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
 
 def explain(url: str) -> None:
     from outreach import create_app
+    from outreach.accounts.models import User
     from outreach.extensions import db
-    from outreach.models import User
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

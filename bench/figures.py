@@ -12,23 +12,28 @@ from flask import Flask
 from sqlalchemy import Select, insert, select, text
 
 from bench.report import Figure, best_of
-from outreach import calendar, jobs, warmth
-from outreach.caller import caller_for
+from outreach.accounts.models import User
+from outreach.calendar.service import reminder_events
+from outreach.contacts import touches as touch_service
+from outreach.contacts.models import Contact, Touch
+from outreach.contacts.rescore import rescore_owner
+from outreach.core.caller import caller_for
+from outreach.core.types import utcnow
+from outreach.domain import ics as calendar
+from outreach.domain import warmth
 from outreach.extensions import db
-from outreach.models import Contact, Reminder, Touch, User
-from outreach.models.reminder import natural_key
-from outreach.models.types import utcnow
-from outreach.services import importer
-from outreach.services import touches as touch_service
-from outreach.services.calendar_feed import reminder_events
-from outreach.services.rescore import rescore_owner
+from outreach.reminders import tick as jobs
+from outreach.reminders.models import Reminder, natural_key
+from outreach.transfer import importer
 
 
 def trust_ready_query(owner_id: int, params: warmth.WarmthParams, now: datetime) -> Select[Any]:
     """Contacts with warmth ≥ 60 now, warmest first: a range on the stored key, never a rescan of touches."""
-    return select(Contact.id, Contact.warmth_key).where(
-        Contact.owner_id == owner_id, Contact.deleted_at.is_(None), Contact.warmth_key >= warmth.min_key(60, now, params)
-    ).order_by(Contact.warmth_key.desc())
+    return (
+        select(Contact.id, Contact.warmth_key)
+        .where(Contact.owner_id == owner_id, Contact.deleted_at.is_(None), Contact.warmth_key >= warmth.min_key(60, now, params))
+        .order_by(Contact.warmth_key.desc())
+    )
 
 
 def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
@@ -53,7 +58,15 @@ def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
         return db.session.execute(trust_ready_query(owner_id, params, utcnow())).all()
 
     ready_time = best_of(runs(5), trust_ready)
-    rows.append(Figure("1. trust-ready now (warmth ≥ 60, ordered) vs full rescore", ready_time, rescore_time, "≤ 0.01", ready_time <= 0.01 * rescore_time))
+    rows.append(
+        Figure(
+            "1. trust-ready now (warmth ≥ 60, ordered) vs full rescore",
+            ready_time,
+            rescore_time,
+            "≤ 0.01",
+            ready_time <= 0.01 * rescore_time,
+        )
+    )
     print(f"  1: {len(trust_ready()):,} trust-ready contacts", flush=True)
 
     contact_ids = [cid for (cid,) in db.session.execute(select(Contact.id).where(Contact.owner_id == owner_id).limit(samples))]
@@ -61,23 +74,56 @@ def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
     def log_through_service() -> None:
         for cid in contact_ids:
             contact = db.session.get_one(Contact, cid)
-            touch_service.log_touch(db.session, contact, {"kind": "comment", "direction": "outbound", "occurred_at": utcnow()}, params)
+            touch_service.log_touch(
+                db.session, contact, {"kind": "comment", "direction": "outbound", "occurred_at": utcnow()}, params
+            )
             db.session.commit()
 
     def bare_insert() -> None:
         for cid in contact_ids:
-            db.session.execute(insert(Touch), {"owner_id": owner_id, "contact_id": cid, "kind": "comment", "direction": "outbound", "occurred_at": utcnow(), "note": "", "created_at": utcnow()})
+            db.session.execute(
+                insert(Touch),
+                {
+                    "owner_id": owner_id,
+                    "contact_id": cid,
+                    "kind": "comment",
+                    "direction": "outbound",
+                    "occurred_at": utcnow(),
+                    "note": "",
+                    "created_at": utcnow(),
+                },
+            )
             db.session.commit()
 
     service_time, bare_time = best_of(runs(2), log_through_service), best_of(runs(2), bare_insert)
-    rows.append(Figure("2. log a touch via the service vs bare INSERT + commit", service_time / len(contact_ids), bare_time / len(contact_ids), "≤ 2", service_time <= 2 * bare_time))
+    rows.append(
+        Figure(
+            "2. log a touch via the service vs bare INSERT + commit",
+            service_time / len(contact_ids),
+            bare_time / len(contact_ids),
+            "≤ 2",
+            service_time <= 2 * bare_time,
+        )
+    )
 
     def fetch_all() -> None:
-        db.session.execute(select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at).where(Touch.owner_id == owner_id).order_by(Touch.contact_id)).fetchall()
+        db.session.execute(
+            select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
+            .where(Touch.owner_id == owner_id)
+            .order_by(Touch.contact_id)
+        ).fetchall()
         db.session.commit()
 
     fetch_time = best_of(runs(2), fetch_all)
-    rows.append(Figure("3a. full rescore vs plain fetchall of the touch rows", rescore_time, fetch_time, "≤ 1.5", rescore_time <= 1.5 * fetch_time))
+    rows.append(
+        Figure(
+            "3a. full rescore vs plain fetchall of the touch rows",
+            rescore_time,
+            fetch_time,
+            "≤ 1.5",
+            rescore_time <= 1.5 * fetch_time,
+        )
+    )
 
     sample = random.Random(3).sample(contact_ids, min(200, len(contact_ids)))
     contacts_total = db.session.scalar(select(db.func.count(Contact.id)).where(Contact.owner_id == owner_id)) or 1
@@ -89,7 +135,15 @@ def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
         db.session.commit()
 
     orm_time = best_of(1, per_contact_orm) * contacts_total / len(sample)
-    rows.append(Figure("3b. full rescore vs per-contact ORM recompute (extrapolated)", rescore_time, orm_time, "≤ 0.05", rescore_time * 20 <= orm_time))
+    rows.append(
+        Figure(
+            "3b. full rescore vs per-contact ORM recompute (extrapolated)",
+            rescore_time,
+            orm_time,
+            "≤ 0.05",
+            rescore_time * 20 <= orm_time,
+        )
+    )
 
     # The tick serves every owner, so its baseline is every owner's rescore (the colleagues' are small).
     colleagues = list(db.session.scalars(select(User.id).where(User.id != owner_id)))
@@ -102,23 +156,39 @@ def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
     every_rescore = rescore_time + best_of(1, rescore_colleagues)
     now = utcnow()
     tick_time = best_of(1, lambda: jobs.tick(db.session, now))
-    rows.append(Figure(f"4. scheduler tick, {len(colleagues) + 1} owners × 3 campaigns, vs their full rescore", tick_time, every_rescore, "≤ 1", tick_time <= every_rescore))
+    rows.append(
+        Figure(
+            f"4. scheduler tick, {len(colleagues) + 1} owners × 3 campaigns, vs their full rescore",
+            tick_time,
+            every_rescore,
+            "≤ 1",
+            tick_time <= every_rescore,
+        )
+    )
 
     _make_reminders(owner_id, 10_000)
     url = lambda cid: f"https://outreach.example/contacts/{cid}"  # noqa: E731
     events = reminder_events(db.session, owner_id, utcnow(), url)
     ours = best_of(runs(3), lambda: calendar.calendar("Outreach reminders", events))
     theirs = best_of(runs(3), lambda: _object_model(events))
-    rows.append(Figure(f"5. calendar feed of {len(events):,} reminders vs icalendar objects", ours, theirs, "≤ 0.25", ours <= 0.25 * theirs))
+    rows.append(
+        Figure(
+            f"5. calendar feed of {len(events):,} reminders vs icalendar objects", ours, theirs, "≤ 0.25", ours <= 0.25 * theirs
+        )
+    )
     with app.test_client() as client:
-        from outreach.services.calendar_feed import create_token
+        from outreach.calendar.service import create_token
 
         token = create_token(user)
         db.session.commit()
         first = client.get(f"/calendar/{token}.ics")
         again = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": first.headers["ETag"]})
         feed_time = best_of(runs(3), lambda: client.get(f"/calendar/{token}.ics"))
-        print(f"  5: whole feed request {feed_time * 1000:.0f} ms for {len(first.data) / 1e6:.1f} MB; unchanged poll → {again.status_code}", flush=True)
+        print(
+            f"  5: whole feed request {feed_time * 1000:.0f} ms for {len(first.data) / 1e6:.1f} MB;"
+            f" unchanged poll → {again.status_code}",
+            flush=True,
+        )
     rows.append(_import_figure(min(10_000, contacts)))
     return rows
 
@@ -129,7 +199,7 @@ def _import_figure(count: int) -> Figure:
     db.session.add(user)
     db.session.commit()
     lines = ["name,email,kind,topics,audience_size,tags"] + [
-        f"Imported {i},imp{i}@example.com,peer,\"podcasting, marketing\",{i * 10},csv" for i in range(count)
+        f'Imported {i},imp{i}@example.com,peer,"podcasting, marketing",{i * 10},csv' for i in range(count)
     ]
     data = "\n".join(lines).encode()
     start = time.perf_counter()
@@ -138,13 +208,30 @@ def _import_figure(count: int) -> Figure:
     ours = time.perf_counter() - start
     assert summary.imported == count
     now = utcnow()
-    rows = [{"owner_id": user.id, "name": f"Bare {i}", "email": f"bare{i}@example.com", "kind": "peer", "topics": ["podcasting"],
-             "promotion_methods": [], "links": [], "tags": [], "notes": "", "created_at": now, "updated_at": now} for i in range(count)]
+    rows = [
+        {
+            "owner_id": user.id,
+            "name": f"Bare {i}",
+            "email": f"bare{i}@example.com",
+            "kind": "peer",
+            "topics": ["podcasting"],
+            "promotion_methods": [],
+            "links": [],
+            "tags": [],
+            "notes": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(count)
+    ]
     start = time.perf_counter()
     db.session.execute(insert(Contact), rows)
     db.session.commit()
     bare = time.perf_counter() - start
-    print(f"  8: imported {count:,} CSV rows at {count / ours:,.0f} rows/s in one transaction (flushed every {importer.BATCH})", flush=True)
+    print(
+        f"  8: imported {count:,} CSV rows at {count / ours:,.0f} rows/s in one transaction (flushed every {importer.BATCH})",
+        flush=True,
+    )
     return Figure(f"8. import {count:,} CSV rows vs bare bulk INSERT of them", ours, bare, "report", None)
 
 
@@ -155,12 +242,23 @@ def _make_reminders(owner_id: int, count: int) -> None:
     rows = []
     for i, cid in enumerate(ids):
         due = day0 + timedelta(days=i % 90)
-        rows.append({
-            "owner_id": owner_id, "kind": "keep_warm", "contact_id": cid, "campaign_id": None, "due_on": due,
-            "natural_key": natural_key(owner_id, "keep_warm", cid, None, due) + ":bench", "title": f"Touch Contact {cid}: suggested share their work",
-            "body": "Warmth 63 falls below 60 within 14 days (to 58).", "state": "open", "uid": f"reminder-bench-{cid}@outreach",
-            "sequence": 0, "created_at": now, "updated_at": now,
-        })
+        rows.append(
+            {
+                "owner_id": owner_id,
+                "kind": "keep_warm",
+                "contact_id": cid,
+                "campaign_id": None,
+                "due_on": due,
+                "natural_key": natural_key(owner_id, "keep_warm", cid, None, due) + ":bench",
+                "title": f"Touch Contact {cid}: suggested share their work",
+                "body": "Warmth 63 falls below 60 within 14 days (to 58).",
+                "state": "open",
+                "uid": f"reminder-bench-{cid}@outreach",
+                "sequence": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     db.session.execute(text("DELETE FROM reminders"))
     db.session.execute(insert(Reminder), rows)
     db.session.commit()
@@ -184,4 +282,3 @@ def _object_model(events: list[calendar.Event]) -> bytes:
         event.add("url", e.url)
         cal.add_component(event)
     return cal.to_ical()
-

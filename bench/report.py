@@ -44,11 +44,14 @@ def _number(name: str) -> tuple[int, str]:
     """The issue's order: "3b. full rescore…" sorts as (3, "b")."""
     label = name.split(".", 1)[0]
     digits = "".join(c for c in label if c.isdigit())
-    return int(digits or 0), label[len(digits):]
+    return int(digits or 0), label[len(digits) :]
 
 
 def print_table(figures: Iterable[Figure]) -> None:
     print(f"\n{'figure':70} {'product':>11} {'baseline':>11} {'ratio':>8}  {'target':10} result")
     for f in sorted(figures, key=lambda f: _number(f.name)):
         ratio = "—" if f.ratio is None else f"{f.ratio:.3g}"
-        print(f"{f.name:70} {_amount(f.product, f.unit):>11} {_amount(f.baseline, f.unit):>11} {ratio:>8}  {f.target:10} {f.verdict}")
+        print(
+            f"{f.name:70} {_amount(f.product, f.unit):>11} {_amount(f.baseline, f.unit):>11}"
+            f" {ratio:>8}  {f.target:10} {f.verdict}"
+        )

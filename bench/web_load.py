@@ -42,9 +42,10 @@ def _free_port() -> int:
 def _prepare(url: str, owner_id: int | None) -> int:
     """A login for the measured user (the first one unless told); returns its contact count."""
     from outreach import create_app
+    from outreach.accounts.models import User
+    from outreach.accounts.service import set_password
+    from outreach.contacts.models import Contact
     from outreach.extensions import db
-    from outreach.models import Contact, User
-    from outreach.services.users import set_password
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -129,8 +130,21 @@ def measure(url: str, owner_id: int | None = None, requests: int = 10) -> list[F
     # own, so the benchmark never takes over the socket of a server already running as this user.
     runtime = tempfile.mkdtemp(prefix="outreach-bench-gunicorn-")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "outreach:create_app()"],
-        env={**os.environ, "DATABASE_URL": url, "XDG_RUNTIME_DIR": runtime}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(CONFIG),
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "outreach:create_app()",
+        ],
+        env={**os.environ, "DATABASE_URL": url, "XDG_RUNTIME_DIR": runtime},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for(port, server)
@@ -151,7 +165,9 @@ def measure(url: str, owner_id: int | None = None, requests: int = 10) -> list[F
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.web_load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.web_load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--schema", default=None, help="PostgreSQL: the schema a `python -m bench --keep` run left")
     parser.add_argument("--requests", type=int, default=10, help="per client and page")

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from outreach.paths import MIGRATIONS_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from outreach.core.paths import MIGRATIONS_DIR, PROJECT_ROOT, TEMPLATES_DIR
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -43,4 +43,4 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-__all__ = ["create_app", "MIGRATIONS_DIR"]
+__all__ = ["MIGRATIONS_DIR", "create_app"]

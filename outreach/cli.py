@@ -9,12 +9,13 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from outreach.cli_data import commands as data_commands
-from outreach.errors import InvalidInput
+from outreach.accounts import service as user_service
+from outreach.accounts.models import User
+from outreach.contacts.models import Contact
+from outreach.contacts.rescore import rescore_owner
+from outreach.core.errors import InvalidInput
 from outreach.extensions import db
-from outreach.models import Contact, User
-from outreach.services import users as user_service
-from outreach.services.rescore import rescore_owner
+from outreach.transfer.cli import commands as data_commands
 
 
 def _app_factory() -> Flask:
@@ -89,7 +90,7 @@ def rescore(email: str | None) -> None:
 @with_appcontext
 def demo(email: str, password: str, if_empty: bool) -> None:
     """Load a demo user with contacts, a year of touches, two campaigns and asks."""
-    from outreach.demo import load_demo
+    from outreach.transfer.demo import load_demo
 
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The database already has users: demo data not loaded.")
@@ -106,7 +107,8 @@ def demo(email: str, password: str, if_empty: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
-    "--with-scheduler", is_flag=True,
+    "--with-scheduler",
+    is_flag=True,
     help="Also run the reminder scheduler in this process (single-user installs; never with gunicorn).",
 )
 @click.option("--every", default=60, show_default=True, type=click.IntRange(1, 1440), help="Minutes between ticks.")
@@ -116,7 +118,7 @@ def serve(host: str, port: int, with_scheduler: bool, every: int) -> None:
     from werkzeug.serving import run_simple
 
     if with_scheduler:
-        from outreach.scheduler import start_embedded
+        from outreach.reminders.scheduler import start_embedded
 
         start_embedded(every)
         click.echo(f"Reminder scheduler running in this process, every {every} minutes.")
@@ -131,8 +133,8 @@ def serve(host: str, port: int, with_scheduler: bool, every: int) -> None:
 @with_appcontext
 def tick(on: datetime | None) -> None:
     """Run the planner once: reminders to ask, targets, keep-warm, follow-ups and implicit nos."""
-    from outreach.jobs import moment
-    from outreach.jobs import tick as run_tick
+    from outreach.reminders.tick import moment
+    from outreach.reminders.tick import tick as run_tick
 
     now = moment(on.date() if on else None)
     totals = run_tick(db.session, now)
@@ -143,7 +145,7 @@ def tick(on: datetime | None) -> None:
 @click.option("--every", default=60, show_default=True, type=click.IntRange(1, 1440), help="Minutes between ticks.")
 def scheduler(every: int) -> None:
     """Run the reminder scheduler (one per installation, beside any number of web workers)."""
-    from outreach.scheduler import blocking
+    from outreach.reminders.scheduler import blocking
 
     click.echo(f"Outreach scheduler: a tick now and every {every} minutes. Ctrl+C to stop.")
     try:
@@ -159,16 +161,18 @@ def scheduler(every: int) -> None:
 @with_appcontext
 def digest(email: str | None, show: bool, on: datetime | None) -> None:
     """The morning digest: print it, or send today's by email (needs OUTREACH_SMTP_HOST)."""
-    from outreach.caller import caller_for
-    from outreach.digest import compose, send_digests
-    from outreach.jobs import moment
+    from outreach.core.caller import caller_for
+    from outreach.reminders.digest import compose, send_digests
+    from outreach.reminders.tick import moment
 
     now = moment(on.date() if on else None)
     config = current_app.config
     if show:
         for user in [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id))):
             found = compose(db.session, caller_for(user, now), config["PUBLIC_URL"])
-            click.echo(f"To: {user.email}\nSubject: {found.subject}\n\n{found.text}" if found else f"{user.email}: nothing to say today.")
+            click.echo(
+                f"To: {user.email}\nSubject: {found.subject}\n\n{found.text}" if found else f"{user.email}: nothing to say today."
+            )
         return
     if not config["SMTP_HOST"]:
         raise click.ClickException("No mail server: set OUTREACH_SMTP_HOST (and _PORT, _USER, _PASSWORD, _FROM), or use --print.")

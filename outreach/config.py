@@ -84,6 +84,4 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = (
-            "testing" if app.config.get("TESTING") else _secret_key(app.instance_path)
-        )
+        app.config["SECRET_KEY"] = "testing" if app.config.get("TESTING") else _secret_key(app.instance_path)

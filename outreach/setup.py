@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
@@ -9,11 +10,37 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from outreach.database import tune_sqlite, write_intent
+from outreach.accounts.models import User
+from outreach.core.database import tune_sqlite, write_intent
+from outreach.core.paths import MIGRATIONS_DIR
+from outreach.core.security import add_security_headers, too_large, too_many_requests
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
-from outreach.models import User
-from outreach.paths import MIGRATIONS_DIR
-from outreach.security import add_security_headers, too_large, too_many_requests
+
+# Each feature's web views and API routes, in registration order.
+WEB_MODULES = [
+    "outreach.accounts.auth",
+    "outreach.today.views",
+    "outreach.contacts.views",
+    "outreach.campaigns.views",
+    "outreach.asks.views",
+    "outreach.accounts.settings_views",
+    "outreach.calendar.views",
+    "outreach.asks.goforno_views",
+    "outreach.transfer.views",
+    "outreach.contacts.bookmarklet",
+    "outreach.learning.views",
+]
+API_MODULES = [
+    "outreach.asks.api",
+    "outreach.asks.stats_api",
+    "outreach.calendar.api",
+    "outreach.campaigns.api",
+    "outreach.contacts.api",
+    "outreach.core.api_docs",
+    "outreach.episodes.api",
+    "outreach.learning.api",
+    "outreach.reminders.api",
+]
 
 
 def register_extensions(app: Flask) -> None:
@@ -35,14 +62,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from outreach.api import bp as api_bp
-    from outreach.web import blueprints
-    from outreach.web.auth import PUBLIC_ENDPOINTS
+    from outreach.accounts.auth import PUBLIC_ENDPOINTS
+    from outreach.core.api import bp as api_bp
 
+    for feature in API_MODULES:
+        import_module(feature)  # importing a feature's API module registers its routes on the API blueprint
     csrf.exempt(api_bp)  # bearer tokens, never cookies: nothing for a forged request to ride on
     app.register_blueprint(api_bp)
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+    for name in WEB_MODULES:
+        app.register_blueprint(import_module(name).bp)
 
     @app.before_request
     def declare_intent() -> None:

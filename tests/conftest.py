@@ -17,14 +17,17 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from outreach import create_app
+from outreach.accounts import service as user_service
+from outreach.accounts.models import User
+from outreach.campaigns import service as campaign_service
+from outreach.campaigns.models import Campaign
+from outreach.contacts import service as contact_service
+from outreach.contacts import touches as touch_service
+from outreach.contacts.models import Contact
+from outreach.core.ownership import owned
+from outreach.core.types import utcnow
 from outreach.extensions import db
-from outreach.models import Campaign, Contact, Reminder, User
-from outreach.models.types import utcnow
-from outreach.ownership import owned
-from outreach.services import campaigns as campaign_service
-from outreach.services import contacts as contact_service
-from outreach.services import touches as touch_service
-from outreach.services import users as user_service
+from outreach.reminders.models import Reminder
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -230,15 +233,17 @@ def web_login(client: FlaskClient) -> Callable[[str, str], FlaskClient]:
 @pytest.fixture
 def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[str, int]]:
     """User A with one record of every kind, and their ids by route argument name (for sweeps)."""
-    from outreach.models import Message, Win
-    from outreach.services import asks as ask_service
-    from outreach.services import episodes as episode_service
-    from outreach.services import reminders
+    from outreach.asks import service as ask_service
+    from outreach.episodes import service as episode_service
+    from outreach.learning.models import Message, Win
+    from outreach.reminders import service as reminders
 
     user, contact, campaign = ready_pair()
     planner = user_service.user_settings(user).planner(None)
     touch = touch_service.touches_of(db.session, contact)[0]
-    period = campaign_service.add_busy_period(db.session, contact, now.date() + timedelta(days=40), now.date() + timedelta(days=41))
+    period = campaign_service.add_busy_period(
+        db.session, contact, now.date() + timedelta(days=40), now.date() + timedelta(days=41)
+    )
     ask = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "campaign_id": campaign.id}, planner, now)
     episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
     offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
@@ -246,11 +251,21 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     db.session.add_all([message, win])
     token, _ = user_service.create_token(db.session, user)
     book = reminders.load_book(db.session, user.id, now.date())
-    reminders.upsert(db.session, user.id, book, reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
+    reminders.upsert(
+        db.session, user.id, book, reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False
+    )
     db.session.commit()
     reminder = db.session.scalars(db.select(Reminder)).one()
     return user, {
-        "contact_id": contact.id, "touch_id": touch.id, "campaign_id": campaign.id, "period_id": period.id,
-        "ask_id": ask.id, "episode_id": episode.id, "offer_id": offer.id, "message_id": message.id, "win_id": win.id,
-        "token_id": token.id, "reminder_id": reminder.id,
+        "contact_id": contact.id,
+        "touch_id": touch.id,
+        "campaign_id": campaign.id,
+        "period_id": period.id,
+        "ask_id": ask.id,
+        "episode_id": episode.id,
+        "offer_id": offer.id,
+        "message_id": message.id,
+        "win_id": win.id,
+        "token_id": token.id,
+        "reminder_id": reminder.id,
     }

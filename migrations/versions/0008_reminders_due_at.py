@@ -3,21 +3,21 @@
 Revision ID: 0008
 Revises: 0007
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('due_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("due_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.drop_column('due_at')
+    with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.drop_column("due_at")

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from outreach.accounts import service as user_service
+from outreach.contacts.models import BusyPeriod
+from outreach.core.types import utcnow
 from outreach.extensions import db
-from outreach.models import BusyPeriod
-from outreach.models.types import utcnow
-from outreach.services import users as user_service
 from tests.conftest import Api
 
 VALID_BODIES = {
@@ -124,7 +124,12 @@ BAD = [
     ("POST", "/contacts", {"name": "x", "email": "not-an-email"}, "email"),
     ("POST", "/contacts", {"name": "x", "links": ["javascript:alert(1)"]}, "links.0"),
     ("POST", "/campaigns", {"name": "x", "date": "2024-13-45"}, "date"),
-    ("POST", "/campaigns", {"name": "x", "date": "2027-01-01", "window_start_weeks": 3, "window_end_weeks": 5}, "window_end_weeks"),
+    (
+        "POST",
+        "/campaigns",
+        {"name": "x", "date": "2027-01-01", "window_start_weeks": 3, "window_end_weeks": 5},
+        "window_end_weeks",
+    ),
     ("POST", "/asks", {"outcome": "maybe"}, "outcome"),
     ("POST", "/asks", {"reason": "full_plate"}, "reason"),
     ("POST", "/asks", {"outcome": "yes", "follow_up_on": "2027-01-01"}, "follow_up_on"),

@@ -81,9 +81,14 @@ def new_context(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
     problems: list[str] = []
 
     def watch(page: Any) -> None:
-        page.on("console", lambda msg: problems.append(f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None)
+        page.on(
+            "console",
+            lambda msg: problems.append(f"console {msg.type} on {page.url}: {msg.text}") if msg.type == "error" else None,
+        )
         page.on("pageerror", lambda exc: problems.append(f"uncaught error on {page.url}: {exc}"))
-        page.on("response", lambda r: problems.append(f"HTTP {r.status} for {r.request.method} {r.url}") if r.status >= 500 else None)
+        page.on(
+            "response", lambda r: problems.append(f"HTTP {r.status} for {r.request.method} {r.url}") if r.status >= 500 else None
+        )
 
     def make(**options: Any) -> Any:
         context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, **options)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from outreach.core.types import utcnow
 from outreach.extensions import db
-from outreach.models.types import utcnow
 from tests.browser.conftest import log_in, skip_reason
 
 _reason = skip_reason()

@@ -8,16 +8,18 @@ import icalendar
 import pytest
 import vobject
 
-from outreach import calendar, jobs
+from outreach.accounts.models import User
+from outreach.domain import ics as calendar
 from outreach.extensions import db
-from outreach.models import Reminder, User
+from outreach.reminders import tick as jobs
+from outreach.reminders.models import Reminder
 from tests.conftest import Api
 
 
 @pytest.fixture
 def feed(ready_pair, client, token_for, now):
     """A user with two reminders (ask and a follow-up) and a published feed URL."""
-    user, contact, campaign = ready_pair()
+    user, _contact, _campaign = ready_pair()
     jobs.tick(db.session, now)
     api = Api(client, token_for(user))
     created = api("POST", "/calendar/token")
@@ -30,7 +32,7 @@ def test_feed_parses_with_icalendar_and_strict_vobject(feed):
     client, path, _ = feed
     body = client.get(path).data
     parsed = icalendar.Calendar.from_ical(body)
-    events = [c for c in parsed.walk("VEVENT")]
+    events = list(parsed.walk("VEVENT"))
     assert events and all("UID" in e and "DTSTAMP" in e for e in events)
     strict = vobject.readOne(body.decode("utf-8"), validate=True)
     assert strict.vevent.uid.value == str(events[0]["UID"])
@@ -104,7 +106,7 @@ def test_revoked_and_rotated_tokens_stop_working(feed):
 
 
 def test_tokens_carry_at_least_128_bits_and_are_stored_hashed(feed):
-    client, path, api = feed
+    _client, path, _api = feed
     token = path.rsplit("/", 1)[1].removesuffix(".ics")
     assert len(token) >= 22  # url-safe base64: 6 bits a character
     stored = db.session.scalars(db.select(User.calendar_token_hash)).all()
@@ -137,7 +139,9 @@ def test_an_interview_is_a_timed_event_and_the_rest_are_all_day(feed, make_conta
     season = api("GET", "/campaigns").json["items"][0]
     guest = make_contact(user, "Tom Becker")
     when = (now + timedelta(days=5)).replace(hour=15, minute=30)
-    episode = api("POST", f"/campaigns/{season['id']}/episodes", {"contact_id": guest.id, "title": "Ep 7", "stage": "invited"}).json
+    episode = api(
+        "POST", f"/campaigns/{season['id']}/episodes", {"contact_id": guest.id, "title": "Ep 7", "stage": "invited"}
+    ).json
     api("PATCH", f"/episodes/{episode['id']}", {"stage": "booked", "recording_at": when.isoformat()})
     jobs.tick(db.session, now)
     body = client.get(path).data

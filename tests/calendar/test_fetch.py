@@ -7,17 +7,27 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from outreach.errors import InvalidInput
-from outreach.fetch import MAX_BYTES, check_url, fetch_calendar
+from outreach.core.errors import InvalidInput
+from outreach.core.fetch import MAX_BYTES, check_url, fetch_calendar
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nEND:VCALENDAR\r\n"
 
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/passwd", "ftp://example.com/x.ics", "gopher://x", "http://127.0.0.1/x.ics", "http://localhost/x.ics",
-     "http://10.0.0.5/x.ics", "http://192.168.1.1/x.ics", "http://169.254.169.254/latest/meta-data", "http://[::1]/x.ics",
-     "http://0.0.0.0/x.ics", "not a url"],
+    [
+        "file:///etc/passwd",
+        "ftp://example.com/x.ics",
+        "gopher://x",
+        "http://127.0.0.1/x.ics",
+        "http://localhost/x.ics",
+        "http://10.0.0.5/x.ics",
+        "http://192.168.1.1/x.ics",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/x.ics",
+        "http://0.0.0.0/x.ics",
+        "not a url",
+    ],
 )
 def test_unsafe_addresses_are_refused(url):
     with pytest.raises(InvalidInput):
@@ -27,8 +37,9 @@ def test_unsafe_addresses_are_refused(url):
 @pytest.fixture
 def server():
     """A local calendar server; reachable only because the test allows private addresses."""
+
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             if self.path == "/big.ics":
                 body = ICS + b"X" * (MAX_BYTES + 10)
             elif self.path == "/moved.ics":

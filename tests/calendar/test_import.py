@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from outreach.errors import InvalidInput
+from outreach.accounts import service as user_service
+from outreach.calendar import service as calendar_feed
+from outreach.campaigns import service as campaign_service
+from outreach.campaigns.readiness import assess_pair
+from outreach.contacts.models import BusyPeriod
+from outreach.core.errors import InvalidInput
 from outreach.extensions import db
-from outreach.models import BusyPeriod
-from outreach.services import calendar_feed
-from outreach.services import campaigns as campaign_service
-from outreach.services import users as user_service
-from outreach.services.readiness import assess_pair
 from tests.conftest import csrf_from
 
 TODAY = date(2027, 1, 4)  # a Monday
@@ -83,7 +83,12 @@ def test_google_export_expands_recurrences_exdates_and_all_day_events():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (GOOGLE_EXPORT.replace("END:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270301", "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270301", 1), "could not be read"),
+        (
+            GOOGLE_EXPORT.replace(
+                "END:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270301", "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270301", 1
+            ),
+            "could not be read",
+        ),
         (GOOGLE_EXPORT.replace("DTSTART;VALUE=DATE:20270301", "DTSTART;VALUE=DATE:2027-99-01"), "could not be read"),
         ("First Name,Last Name\nJane,Doe\n", "not an iCalendar file"),
         ("", "not an iCalendar file"),
@@ -121,7 +126,9 @@ def test_import_replaces_the_last_import_and_keeps_manual_entries(client, make_u
     assert sources.count("manual") == 1 and sources.count("imported") == 4
 
 
-def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch(client, web_login, make_user, make_contact, make_campaign):
+def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch(
+    client, web_login, make_user, make_contact, make_campaign
+):
     user = make_user("up@example.com")
     contact = make_contact(user, "Jane Doe", topics=["podcasting"])
     web_login("up@example.com")
@@ -143,7 +150,7 @@ def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch
     assert "Imported 1 busy periods" in response.get_data(as_text=True)
     campaign = make_campaign(user)
     planner = user_service.user_settings(user).planner(None)
-    from outreach.models.types import utcnow
+    from outreach.core.types import utcnow
 
     result = assess_pair(db.session, contact, campaign, planner, utcnow()).result
     assert not result.timing.met and "busy" in result.timing.reason
@@ -173,9 +180,11 @@ def test_a_20_mb_upload_is_refused_with_413(client, web_login, make_user, make_c
     web_login("big@example.com")
     token = csrf_from(client, f"/contacts/{contact.id}")
     body = (
-        b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode() + b"\r\n"
-        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.ics\"\r\n\r\n"
-        + b"BEGIN:VCALENDAR\r\n" + b"X" * (20 * 1024 * 1024) + b"\r\n--b--\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode() + b"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.ics"\r\n\r\n'
+        + b"BEGIN:VCALENDAR\r\n"
+        + b"X" * (20 * 1024 * 1024)
+        + b"\r\n--b--\r\n"
     )
     response = client.post(f"/calendar/import/{contact.id}", data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 413

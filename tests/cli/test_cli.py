@@ -7,12 +7,15 @@ import math
 import pytest
 from sqlalchemy import select
 
-from outreach import warmth
+from outreach.accounts import service as user_service
+from outreach.accounts.models import User
+from outreach.asks.models import Ask
+from outreach.campaigns.models import Campaign
 from outreach.cli import main
+from outreach.contacts.models import Contact, Touch
+from outreach.contacts.touches import point, touches_of
+from outreach.domain import warmth
 from outreach.extensions import db
-from outreach.models import Ask, Campaign, Contact, Touch, User
-from outreach.services import users as user_service
-from outreach.services.touches import point, touches_of
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from outreach import warmth
+from outreach.contacts import service as contact_service
+from outreach.domain import warmth
 from outreach.extensions import db
-from outreach.services import contacts as contact_service
 
 
 @pytest.mark.parametrize("per_page", [1, 3, 4, 50])
@@ -21,7 +21,9 @@ def test_pages_join_up_into_the_whole_order(make_user, make_contact, log_touches
 
     seen = []
     for page in range(1, 12):
-        rows, total = contact_service.list_contacts(db.session, user.id, contact_service.ContactFilter(sort=sort), params, page, per_page)
+        rows, total = contact_service.list_contacts(
+            db.session, user.id, contact_service.ContactFilter(sort=sort), params, page, per_page
+        )
         assert total == 9
         seen += [c.name for c in rows]
     column = "warmth_key" if sort == "warmth" else "last_touch_at"

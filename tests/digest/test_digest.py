@@ -5,23 +5,33 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from typing import ClassVar
 
 import pytest
 
-from outreach import digest, jobs
-from outreach.demo import load_demo
+from outreach.accounts.models import User
+from outreach.accounts.service import find_user
 from outreach.extensions import db
-from outreach.models import User
-from outreach.services.users import find_user
+from outreach.reminders import digest
+from outreach.reminders import tick as jobs
+from outreach.transfer.demo import load_demo
 
-SMTP = {"SMTP_HOST": "mail.example", "SMTP_PORT": 587, "SMTP_USER": "me", "SMTP_PASSWORD": "pw", "SMTP_STARTTLS": True,
-        "SMTP_FROM": "outreach@example.com", "DIGEST_HOUR": 7, "PUBLIC_URL": "https://outreach.example"}
+SMTP = {
+    "SMTP_HOST": "mail.example",
+    "SMTP_PORT": 587,
+    "SMTP_USER": "me",
+    "SMTP_PASSWORD": "pw",
+    "SMTP_STARTTLS": True,
+    "SMTP_FROM": "outreach@example.com",
+    "DIGEST_HOUR": 7,
+    "PUBLIC_URL": "https://outreach.example",
+}
 
 
 class FakeSMTP:
     """Records what would have gone out; ``refuse`` makes the server say no."""
 
-    sent: list[EmailMessage] = []
+    sent: ClassVar[list[EmailMessage]] = []
     refuse = False
 
     def __init__(self, host: str, port: int, timeout: float) -> None:

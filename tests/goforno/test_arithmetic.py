@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from outreach.goforno import AskRecord, compute, week_start
+from outreach.domain.goforno import AskRecord, compute, week_start
 
 NOW = datetime(2026, 11, 25, 12)  # a Wednesday
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from outreach.demo import load_demo
+from outreach.asks.models import AskChange
+from outreach.contacts import service as contact_service
 from outreach.extensions import db
-from outreach.models import AskChange
-from outreach.services import contacts as contact_service
+from outreach.transfer.demo import load_demo
 from tests.conftest import Api
 
 
@@ -13,7 +13,11 @@ def test_an_asks_history_survives_edits(api, make_contact):
     contact = make_contact(api.user)
     created = api("POST", "/asks", {"contact_id": contact.id, "request": "Guest on S4?"}).json
     api("PATCH", f"/asks/{created['id']}", {"outcome": "not_now", "follow_up_on": "2027-02-01", "reason": "timing"})
-    api("PATCH", f"/asks/{created['id']}", {"outcome": "no", "follow_up_on": None, "reason": "full_plate", "lesson": "ask in January"})
+    api(
+        "PATCH",
+        f"/asks/{created['id']}",
+        {"outcome": "no", "follow_up_on": None, "reason": "full_plate", "lesson": "ask in January"},
+    )
     changes = db.session.scalars(db.select(AskChange).order_by(AskChange.id)).all()
     assert [c.changes["outcome"] for c in changes] == [["pending", "not_now"], ["not_now", "no"]]
     assert changes[1].changes["lesson"] == ["", "ask in January"]
@@ -54,7 +58,7 @@ def test_stats_for_an_empty_ledger(api):
 def test_demo_stats_tell_a_podcasters_story(client, token_for):
     load_demo(db.session, "demo@example.com", "demo-password")
     db.session.commit()
-    from outreach.services.users import find_user
+    from outreach.accounts.service import find_user
 
     stats = Api(client, token_for(find_user(db.session, "demo@example.com")))("GET", "/stats").json
     assert stats["overall"]["asks"] == 108 and stats["overall"]["yeses"] == 2

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from outreach import jobs
 from outreach.extensions import db
-from outreach.models import Reminder
+from outreach.reminders import tick as jobs
+from outreach.reminders.models import Reminder
 
 
 def test_booked_recording_becomes_a_prepare_reminder_on_its_day(api, make_contact, make_campaign, now):
@@ -42,8 +42,12 @@ def test_episodes_only_in_a_podcast_season(api, make_contact, make_campaign):
 
 def test_offers_record_the_give_and_take(api, make_contact):
     contact = make_contact(api.user, "Daniel Okafor", kind="alliance_partner")
-    gave = api("POST", f"/contacts/{contact.id}/offers", {"kind": "free_call", "happened_on": "2026-09-01", "note": "strategy call"})
-    got = api("POST", f"/contacts/{contact.id}/offers", {"direction": "received", "kind": "recommendation", "happened_on": "2026-10-01"})
+    gave = api(
+        "POST", f"/contacts/{contact.id}/offers", {"kind": "free_call", "happened_on": "2026-09-01", "note": "strategy call"}
+    )
+    got = api(
+        "POST", f"/contacts/{contact.id}/offers", {"direction": "received", "kind": "recommendation", "happened_on": "2026-10-01"}
+    )
     assert gave.status_code == got.status_code == 201
     listed = api("GET", f"/contacts/{contact.id}/offers").json["items"]
     assert [(o["direction"], o["kind"]) for o in listed] == [("gave", "free_call"), ("received", "recommendation")]

@@ -10,11 +10,13 @@ from collections import Counter
 
 import pytest
 
-from outreach import create_app, warmth
+from outreach import create_app
+from outreach.accounts import service as user_service
+from outreach.asks.models import Ask
+from outreach.contacts.models import Contact, Touch
+from outreach.contacts.touches import point, touches_of
+from outreach.domain import warmth
 from outreach.extensions import db
-from outreach.models import Ask, Contact, Touch
-from outreach.services import users as user_service
-from outreach.services.touches import point, touches_of
 
 SECONDS = float(os.environ.get("OUTREACH_SOAK_SECONDS", "30"))
 WRITERS = 16
@@ -39,10 +41,14 @@ def test_sixteen_writers_lose_nothing_and_keep_warmth_exact(app, database_url, m
         while time.monotonic() < deadline:
             contact_id = contacts[(index + n) % len(contacts)]
             if n % 5 == 4:
-                response = client.post("/api/v1/asks", json={"contact_id": contact_id, "request": f"w{index}-{n}"}, headers=headers)
+                response = client.post(
+                    "/api/v1/asks", json={"contact_id": contact_id, "request": f"w{index}-{n}"}, headers=headers
+                )
                 kind = "ask"
             else:
-                response = client.post(f"/api/v1/contacts/{contact_id}/touches", json={"kind": "comment", "note": f"w{index}-{n}"}, headers=headers)
+                response = client.post(
+                    f"/api/v1/contacts/{contact_id}/touches", json={"kind": "comment", "note": f"w{index}-{n}"}, headers=headers
+                )
                 kind = "touch"
             if response.status_code == 201:
                 accepted[kind] += 1
@@ -58,8 +64,10 @@ def test_sixteen_writers_lose_nothing_and_keep_warmth_exact(app, database_url, m
     with served.app_context():
         db.engine.dispose()
 
-    print(f"\nsoak on {db.engine.dialect.name}: {WRITERS} writers for {SECONDS:.0f} s, accepted {accepted['touch']} touches "
-          f"and {accepted['ask']} asks, {len(failures)} refused")  # the figures, with pytest -s
+    print(
+        f"\nsoak on {db.engine.dialect.name}: {WRITERS} writers for {SECONDS:.0f} s, accepted {accepted['touch']} touches "
+        f"and {accepted['ask']} asks, {len(failures)} refused"
+    )  # the figures, with pytest -s
     assert failures == []
     assert accepted["touch"] > 100
     db.session.expire_all()

@@ -14,8 +14,11 @@ from tests.conftest import csrf_from
 
 EXAMPLES = int(os.environ.get("OUTREACH_FORM_FUZZ_EXAMPLES", "300"))
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*name="(\w+)"')
-junk = st.one_of(st.text(max_size=300), st.from_regex(r"-?\d{1,25}(\.\d{1,5})?", fullmatch=True),
-                 st.sampled_from(["", "0", "-1", "2027-02-30", "9999-12-31T23:59", "nan", "1e309", "yes", "none"]))
+junk = st.one_of(
+    st.text(max_size=300),
+    st.from_regex(r"-?\d{1,25}(\.\d{1,5})?", fullmatch=True),
+    st.sampled_from(["", "0", "-1", "2027-02-30", "9999-12-31T23:59", "nan", "1e309", "yes", "none"]),
+)
 
 
 @pytest.mark.slow
@@ -49,7 +52,7 @@ def test_web_forms_never_answer_5xx(app, client, make_user, make_contact, make_c
     assert shown.status_code == 200, pages[target]  # logged in: the form is really there
     page = shown.get_data(as_text=True)
     names = sorted(set(FIELD.findall(page)) - {"csrf_token"})
-    form = {name: data.draw(junk) for name in data.draw(st.lists(st.sampled_from(names), unique=True)) } if names else {}
+    form = {name: data.draw(junk) for name in data.draw(st.lists(st.sampled_from(names), unique=True))} if names else {}
     form["csrf_token"] = csrf_from(client, pages[target])
     try:
         response = client.post(target, data=form)

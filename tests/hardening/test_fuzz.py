@@ -14,8 +14,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from outreach import create_app
+from outreach.accounts import service as user_service
 from outreach.extensions import db
-from outreach.services import users as user_service
 
 EXAMPLES = int(os.environ.get("OUTREACH_FUZZ_EXAMPLES", "250"))
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
@@ -31,7 +31,7 @@ def _fuzz_app(tmp_path_factory):
         upgrade()
         user = user_service.create_user(db.session, "fuzz@example.com", "fuzz password")
         _, token = user_service.create_token(db.session, user)
-        from outreach.demo import load_demo
+        from outreach.transfer.demo import load_demo
 
         load_demo(db.session, "demo@example.com", "demo-password")
         db.session.commit()

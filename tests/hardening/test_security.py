@@ -45,8 +45,11 @@ def fresh_app(database_url: str) -> Iterator[Callable[..., Flask]]:
 
 # --- security headers ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/login", "/no-such-page", "/static/app.css", "/api/v1/openapi.json",
-                                  "/api/v1/contacts", "/calendar/not-a-token.ics"])
+
+@pytest.mark.parametrize(
+    "path",
+    ["/login", "/no-such-page", "/static/app.css", "/api/v1/openapi.json", "/api/v1/contacts", "/calendar/not-a-token.ics"],
+)
 def test_every_response_carries_the_security_headers(client, path):
     with client.get(path) as response:  # closes the static file's handle
         headers = response.headers
@@ -75,8 +78,11 @@ def test_no_page_needs_an_inline_script_or_style_the_policy_would_block(app, cli
     user, contact, campaign = ready_pair()
     web_login(user.email)
     ids = {"contact_id": contact.id, "campaign_id": campaign.id}
-    pages = [rule for rule in app.url_map.iter_rules()
-             if "GET" in rule.methods and rule.arguments <= set(ids) and rule.endpoint != "static"]
+    pages = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.arguments <= set(ids) and rule.endpoint != "static"
+    ]
     found = {}
     for rule in pages:
         response = client.get(rule.build(ids)[1] + "?url=https://maya.example/post&title=Hi")
@@ -101,6 +107,7 @@ def test_the_bookmarklet_opens_a_window_so_frame_ancestors_cannot_block_it(clien
 
 
 # --- login rate limit ---------------------------------------------------------------------------
+
 
 def test_the_sixth_attempt_at_one_account_in_a_minute_gets_429_and_the_login_form(client, make_user):
     make_user("maya@example.com")
@@ -160,11 +167,13 @@ def test_a_429_under_the_api_is_json(app, api):
 
 # --- uploads beyond MAX_CONTENT_LENGTH ----------------------------------------------------------
 
+
 def big_multipart(token: str, megabytes: int = 11) -> bytes:
     return (
-        b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode() + b"\r\n"
-        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
-        + b"x" * (megabytes * 1024 * 1024) + b"\r\n--b--\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode() + b"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n'
+        + b"x" * (megabytes * 1024 * 1024)
+        + b"\r\n--b--\r\n"
     )
 
 
@@ -184,8 +193,19 @@ def test_an_oversize_api_body_gets_a_json_413(api):
 
 # --- redirects after login ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example", "/\\evil.example", "/\\/evil.example",
-                                    "/\t/evil.example", "javascript:alert(1)", "http:evil.example"])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "/\\/evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "http:evil.example",
+    ],
+)
 def test_next_never_leaves_the_site(client, make_user, target):
     make_user("maya@example.com")
     response = attempt(client, "maya@example.com", password="correct horse", next_=target)
@@ -200,6 +220,7 @@ def test_next_keeps_a_path_on_our_site(client, make_user):
 
 # --- cookies ------------------------------------------------------------------------------------
 
+
 def cookie(response: Any, name: str) -> str:
     return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(name + "="))
 
@@ -207,7 +228,9 @@ def cookie(response: Any, name: str) -> str:
 def test_login_cookies_are_httponly_and_samesite_lax(client, make_user):
     make_user("maya@example.com")
     token = csrf_from(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "email": "maya@example.com", "password": "correct horse", "remember": "y"})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": "maya@example.com", "password": "correct horse", "remember": "y"}
+    )
     for name in ("session", "remember_token"):
         flags = cookie(response, name)
         assert "HttpOnly" in flags and "SameSite=Lax" in flags and "Secure" not in flags
@@ -225,8 +248,9 @@ def test_login_cookies_are_secure_when_served_over_https(fresh_app, make_user, m
 
 
 def test_behind_a_trusted_proxy_the_login_limit_counts_the_real_client(fresh_app):
-    app = fresh_app(TRUSTED_PROXIES=1, LOGIN_LIMIT_PER_IP="2 per minute", LOGIN_LIMIT_PER_ACCOUNT="100 per minute",
-                    WTF_CSRF_ENABLED=False)
+    app = fresh_app(
+        TRUSTED_PROXIES=1, LOGIN_LIMIT_PER_IP="2 per minute", LOGIN_LIMIT_PER_ACCOUNT="100 per minute", WTF_CSRF_ENABLED=False
+    )
     client = app.test_client()
 
     def attempt(client_address: str) -> int:

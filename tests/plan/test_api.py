@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from outreach.demo import load_demo
+from outreach.accounts.service import find_user
 from outreach.extensions import db
-from outreach.services.users import find_user
+from outreach.transfer.demo import load_demo
 from tests.conftest import Api
 
 
@@ -80,6 +80,14 @@ def test_another_users_messages_cannot_be_named_on_an_ask(api, make_user, client
 
 
 def test_research_fields_round_trip(api):
-    created = api("POST", "/contacts", {"name": "R", "preferred_contact": "email via assistant",
-                                        "promotions_url": "https://r.example/affiliates", "upcoming_events": "Book launch in May"}).json
+    created = api(
+        "POST",
+        "/contacts",
+        {
+            "name": "R",
+            "preferred_contact": "email via assistant",
+            "promotions_url": "https://r.example/affiliates",
+            "upcoming_events": "Book launch in May",
+        },
+    ).json
     assert created["promotions_url"] == "https://r.example/affiliates" and created["upcoming_events"] == "Book launch in May"

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from outreach import plan
-from outreach.plan import Candidate
+from outreach.domain import plan
+from outreach.domain.plan import Candidate
 
 TODAY = date(2027, 1, 4)
 WINDOW = (date(2027, 3, 11), date(2027, 5, 13))
@@ -15,7 +15,9 @@ WINDOW = (date(2027, 3, 11), date(2027, 5, 13))
 
 def candidates(ready=0, forecast_by_opening=0, late=0, never=0, moonshots=0):
     found = [Candidate(i, f"Ready {i}", 80, False, True, TODAY) for i in range(ready)]
-    found += [Candidate(100 + i, f"Soon {i}", 70, False, False, WINDOW[0] - timedelta(days=1)) for i in range(forecast_by_opening)]
+    found += [
+        Candidate(100 + i, f"Soon {i}", 70, False, False, WINDOW[0] - timedelta(days=1)) for i in range(forecast_by_opening)
+    ]
     found += [Candidate(200 + i, f"Late {i}", 60 + i, False, False, WINDOW[0] + timedelta(days=5)) for i in range(late)]
     found += [Candidate(300 + i, f"Never {i}", 90, False, False, None) for i in range(never)]
     found += [Candidate(400 + i, f"Moon {i}", 100, True, False, None) for i in range(moonshots)]

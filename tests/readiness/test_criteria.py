@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from outreach import forecast, readiness, warmth
-from outreach.readiness import AskFacts, CampaignFacts, ContactFacts, Planner
+from outreach.domain import forecast, readiness, warmth
+from outreach.domain.readiness import AskFacts, CampaignFacts, ContactFacts, Planner
 
 NOW = datetime(2026, 6, 1, 12)
 TODAY = NOW.date()
@@ -22,11 +22,16 @@ def key_for(*touches):
 
 def friend(**overrides) -> ContactFacts:
     """Warm, reciprocated, known for 100 days, on topic, promotes others by interview."""
-    values = dict(
-        name="Maya Chen", topics=("podcasting", "marketing"), audience_size=8_000, promotes_others=True,
-        promotion_methods=("interview",), warmth_key=key_for(*WARM), first_touch_at=NOW - timedelta(days=100),
-        has_inbound=True,
-    )
+    values = {
+        "name": "Maya Chen",
+        "topics": ("podcasting", "marketing"),
+        "audience_size": 8_000,
+        "promotes_others": True,
+        "promotion_methods": ("interview",),
+        "warmth_key": key_for(*WARM),
+        "first_touch_at": NOW - timedelta(days=100),
+        "has_inbound": True,
+    }
     values.update(overrides)
     return ContactFacts(**values)
 
@@ -86,7 +91,9 @@ def test_window_edges(weeks_ahead, met):
     assert readiness.timing(friend(), campaign, TODAY).met is met
 
 
-@pytest.mark.parametrize(("ends", "met"), [(TODAY, False), (TODAY - timedelta(days=1), True)], ids=["ends-today", "ended-yesterday"])
+@pytest.mark.parametrize(
+    ("ends", "met"), [(TODAY, False), (TODAY - timedelta(days=1), True)], ids=["ends-today", "ended-yesterday"]
+)
 def test_busy_period_edges(ends, met):
     contact = friend(busy_periods=((ends - timedelta(days=7), ends),))
     assert readiness.timing(contact, SEASON, TODAY).met is met
@@ -132,7 +139,10 @@ def test_trust_sentence_counts_the_touches_still_needed():
     cold = friend(warmth_key=key_for((("email", "outbound"), 1), (("share", "inbound"), 2)))
     reason = readiness.trust(cold, NOW, PLANNER).reason
     current = warmth.warmth(cold.warmth_key, NOW, PLANNER.warmth)
-    needed = math.ceil((warmth.sum_for_warmth(60, PLANNER.warmth) - warmth.sum_for_warmth(current, PLANNER.warmth)) / PLANNER.cadence_touch_weight)
+    needed = math.ceil(
+        (warmth.sum_for_warmth(60, PLANNER.warmth) - warmth.sum_for_warmth(current, PLANNER.warmth))
+        / PLANNER.cadence_touch_weight
+    )
     assert f"warmth {current:.0f} of 60 — about {needed} more touches" in reason
 
 
@@ -144,8 +154,14 @@ def test_forecast_date_is_when_the_cadence_makes_them_ready():
     assert ready_on is not None and TODAY < ready_on <= campaign.window[1]
     # Simulate the cadence: a weight-2 outbound touch every 7 days from a week after today.
     touches = [warmth.TouchPoint("email", "inbound", NOW - timedelta(days=80))]
-    touches += [warmth.TouchPoint("share", "outbound", NOW + timedelta(days=7 * i)) for i in range(1, 30) if NOW + timedelta(days=7 * i) <= datetime.combine(ready_on, NOW.time())]
-    assert warmth.warmth(warmth.key_of(touches, PLANNER.warmth), datetime.combine(ready_on, NOW.time()), PLANNER.warmth) >= 60 - 1e-6
+    touches += [
+        warmth.TouchPoint("share", "outbound", NOW + timedelta(days=7 * i))
+        for i in range(1, 30)
+        if NOW + timedelta(days=7 * i) <= datetime.combine(ready_on, NOW.time())
+    ]
+    assert (
+        warmth.warmth(warmth.key_of(touches, PLANNER.warmth), datetime.combine(ready_on, NOW.time()), PLANNER.warmth) >= 60 - 1e-6
+    )
 
 
 @pytest.mark.parametrize(

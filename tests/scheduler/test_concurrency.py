@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 
 from outreach.extensions import db
-from outreach.models import Reminder
+from outreach.reminders.models import Reminder
 
 TICK = "from outreach.cli import main; main()"
 

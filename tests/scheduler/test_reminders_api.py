@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from outreach import jobs
 from outreach.extensions import db
+from outreach.reminders import tick as jobs
 from tests.conftest import Api
 
 
 @pytest.fixture
 def ready_api(ready_pair, client, token_for, now):
-    user, contact, campaign = ready_pair()
+    user, _contact, _campaign = ready_pair()
     jobs.tick(db.session, now)
     return Api(client, token_for(user))
 

@@ -7,16 +7,17 @@ from datetime import timedelta
 
 import pytest
 
-from outreach import jobs
+from outreach.accounts import service as user_service
+from outreach.asks import service as ask_service
+from outreach.asks.models import Ask
+from outreach.campaigns import service as campaign_service
 from outreach.extensions import db
-from outreach.models import Ask, Reminder
-from outreach.services import asks as ask_service
-from outreach.services import campaigns as campaign_service
-from outreach.services import users as user_service
+from outreach.reminders import tick as jobs
+from outreach.reminders.models import Reminder
 
 
 def test_a_second_tick_the_same_day_changes_nothing(ready_pair, reminders_of, now):
-    user, contact, campaign = ready_pair()
+    user, _contact, _campaign = ready_pair()
     first = jobs.tick(db.session, now)
     assert first["ask created"] == 1
     before = reminders_of(user)
@@ -26,7 +27,7 @@ def test_a_second_tick_the_same_day_changes_nothing(ready_pair, reminders_of, no
 
 
 def test_ask_reminder_carries_the_three_sentences(ready_pair, now):
-    user, contact, campaign = ready_pair()
+    _user, contact, campaign = ready_pair()
     jobs.tick(db.session, now)
     reminder = db.session.scalars(db.select(Reminder).where(Reminder.kind == "ask")).one()
     assert reminder.title == f"Ask {contact.name} for {campaign.name}"
@@ -117,8 +118,12 @@ def test_pending_ask_becomes_an_implicit_no_once(make_user, make_contact, now):
     user = make_user()
     contact = make_contact(user)
     planner = user_service.user_settings(user).planner(None)
-    old = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "asked_at": now - timedelta(days=15)}, planner, now)
-    recent = ask_service.create_ask(db.session, user.id, {"contact_id": contact.id, "asked_at": now - timedelta(days=13)}, planner, now)
+    old = ask_service.create_ask(
+        db.session, user.id, {"contact_id": contact.id, "asked_at": now - timedelta(days=15)}, planner, now
+    )
+    recent = ask_service.create_ask(
+        db.session, user.id, {"contact_id": contact.id, "asked_at": now - timedelta(days=13)}, planner, now
+    )
     db.session.commit()
     assert jobs.tick(db.session, now)["implicit_no"] == 1
     decided = db.session.get(Ask, old.id).decided_at
@@ -135,9 +140,11 @@ def test_not_now_produces_a_follow_up_on_its_date(make_user, make_contact, remin
     planner = user_service.user_settings(user).planner(None)
     follow = now.date() + timedelta(days=30)
     ask_service.create_ask(
-        db.session, user.id,
+        db.session,
+        user.id,
         {"contact_id": contact.id, "asked_at": now - timedelta(days=2), "outcome": "not_now", "follow_up_on": follow},
-        planner, now,
+        planner,
+        now,
     )
     db.session.commit()
     jobs.tick(db.session, now)
@@ -167,7 +174,7 @@ def test_recording_the_ask_closes_the_ask_reminder(ready_pair, reminders_of, now
 
 
 def test_a_pair_ready_again_brings_back_the_same_event_on_the_new_day(ready_pair, now):
-    user, contact, _ = ready_pair()
+    _user, contact, _ = ready_pair()
     jobs.tick(db.session, now)
     first = db.session.scalars(db.select(Reminder).where(Reminder.kind == "ask")).one()
     uid, sequence = first.uid, first.sequence

@@ -15,10 +15,10 @@ from sqlalchemy import Connection, MetaData, Table, create_engine, inspect, sele
 from sqlalchemy.engine import make_url
 
 from outreach import create_app
+from outreach.contacts.models import Contact
+from outreach.contacts.touches import touches_of
+from outreach.core.paths import MIGRATIONS_DIR
 from outreach.extensions import db
-from outreach.models import Contact
-from outreach.paths import MIGRATIONS_DIR
-from outreach.services.touches import touches_of
 from tests.conftest import BACKENDS, PG_URL, _pg_schema_url
 
 
@@ -55,9 +55,7 @@ def test_downgrade_to_empty_and_upgrade_again(empty_database):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
-        assert {"users", "contacts", "touches", "campaigns", "asks", "reminders"} <= set(
-            inspect(db.engine).get_table_names()
-        )
+        assert {"users", "contacts", "touches", "campaigns", "asks", "reminders"} <= set(inspect(db.engine).get_table_names())
         db.engine.dispose()
 
 
@@ -68,34 +66,86 @@ NOW = datetime(2024, 5, 6, 9, 30)
 # and tables a revision lacks are skipped. Rows in child tables catch a batch migration that
 # recreates a parent table and lets ON DELETE CASCADE / SET NULL empty its children.
 SEED = {
-    "users": {"email": "maya@example.com", "password_hash": "scrypt:32768:8:1$salt$hash", "audience_size": 1200,
-              "timezone": "Europe/Berlin", "settings": {"weekly_touch_goal": 5}, "created_at": NOW,
-              "calendar_token_hash": "c" * 64, "calendar_token_created_at": NOW},
-    "contacts": {"name": "Jane Doe", "email": "jane@example.com", "kind": "podcast_guest", "topics": "|podcasting|",
-                 "audience_size": 5000, "promotes_others": True, "promotion_methods": "|newsletter|",
-                 "links": ["https://jane.example.com"], "tags": "|friend|", "notes": "Met at PodCon",
-                 "warmth_key": 12.5, "first_touch_at": NOW, "last_touch_at": NOW, "last_inbound_at": NOW,
-                 "created_at": NOW, "updated_at": NOW, "preferred_contact": "email", "upcoming_events": "Book launch"},
-    "campaigns": {"name": "Season 3", "kind": "podcast_season", "date": NOW.date(), "topics": "|podcasting|",
-                  "yes_target": 4, "window_start_weeks": 12, "window_end_weeks": 3, "description": "",
-                  "created_at": NOW, "updated_at": NOW},
+    "users": {
+        "email": "maya@example.com",
+        "password_hash": "scrypt:32768:8:1$salt$hash",
+        "audience_size": 1200,
+        "timezone": "Europe/Berlin",
+        "settings": {"weekly_touch_goal": 5},
+        "created_at": NOW,
+        "calendar_token_hash": "c" * 64,
+        "calendar_token_created_at": NOW,
+    },
+    "contacts": {
+        "name": "Jane Doe",
+        "email": "jane@example.com",
+        "kind": "podcast_guest",
+        "topics": "|podcasting|",
+        "audience_size": 5000,
+        "promotes_others": True,
+        "promotion_methods": "|newsletter|",
+        "links": ["https://jane.example.com"],
+        "tags": "|friend|",
+        "notes": "Met at PodCon",
+        "warmth_key": 12.5,
+        "first_touch_at": NOW,
+        "last_touch_at": NOW,
+        "last_inbound_at": NOW,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "preferred_contact": "email",
+        "upcoming_events": "Book launch",
+    },
+    "campaigns": {
+        "name": "Season 3",
+        "kind": "podcast_season",
+        "date": NOW.date(),
+        "topics": "|podcasting|",
+        "yes_target": 4,
+        "window_start_weeks": 12,
+        "window_end_weeks": 3,
+        "description": "",
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
     "messages": {"name": "Warm invite", "body": "Hi {name}", "created_at": NOW, "updated_at": NOW},
-    "touches": {"kind": "call", "direction": "inbound", "occurred_at": NOW, "channel": "zoom", "note": "Great chat",
-                "created_at": NOW},
-    "busy_periods": {"start": NOW.date(), "end": NOW.date(), "summary": "Travelling", "source": "manual",
-                     "created_at": NOW},
-    "asks": {"asked_at": NOW, "request": "Guest on season 3?", "outcome": "pending", "reason_detail": "", "lesson": "",
-             "recipients": 1, "created_at": NOW, "updated_at": NOW},
+    "touches": {
+        "kind": "call",
+        "direction": "inbound",
+        "occurred_at": NOW,
+        "channel": "zoom",
+        "note": "Great chat",
+        "created_at": NOW,
+    },
+    "busy_periods": {"start": NOW.date(), "end": NOW.date(), "summary": "Travelling", "source": "manual", "created_at": NOW},
+    "asks": {
+        "asked_at": NOW,
+        "request": "Guest on season 3?",
+        "outcome": "pending",
+        "reason_detail": "",
+        "lesson": "",
+        "recipients": 1,
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
     "ask_changes": {"changed_at": NOW, "changes": {"outcome": ["pending", "yes"]}},
-    "reminders": {"kind": "keep_warm", "due_on": NOW.date(), "title": "Touch Jane", "body": "", "state": "open",
-                  "uid": "keep_warm-1@outreach", "natural_key": "keep_warm-1", "sequence": 0,
-                  "created_at": NOW, "updated_at": NOW},
+    "reminders": {
+        "kind": "keep_warm",
+        "due_on": NOW.date(),
+        "title": "Touch Jane",
+        "body": "",
+        "state": "open",
+        "uid": "keep_warm-1@outreach",
+        "natural_key": "keep_warm-1",
+        "sequence": 0,
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
     "episodes": {"title": "Jane on launches", "stage": "booked", "notes": "", "created_at": NOW, "updated_at": NOW},
     "offers": {"direction": "outbound", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
     "wins": {"kind": "yes", "text": "Jane said yes", "created_at": NOW},
 }
-PARENTS = {"owner_id": "users", "contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages",
-           "ask_id": "asks"}
+PARENTS = {"owner_id": "users", "contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages", "ask_id": "asks"}
 
 
 def _seed(conn: Connection) -> list[tuple[Table, int]]:

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from outreach import create_app
+from outreach.accounts import service as user_service
+from outreach.contacts import service as contact_service
+from outreach.contacts import touches as touch_service
+from outreach.contacts.models import Contact, Touch
+from outreach.core.types import utcnow
 from outreach.extensions import db
-from outreach.models import Contact, Touch
-from outreach.models.types import utcnow
-from outreach.services import contacts as contact_service
-from outreach.services import touches as touch_service
-from outreach.services import users as user_service
 
 WRITERS = 4
 BACKUPS = 3
@@ -129,7 +129,18 @@ def test_restore_refuses_a_file_that_is_not_a_backup(runner, tmp_path, app):
         assert "pg_dump" in result.output
 
 
-@pytest.mark.parametrize("command", [["import", "contacts"], ["import", "touches"], ["import", "json"], ["export", "json"], ["export", "contacts"], ["backup"], ["restore"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "contacts"],
+        ["import", "touches"],
+        ["import", "json"],
+        ["export", "json"],
+        ["export", "contacts"],
+        ["backup"],
+        ["restore"],
+    ],
+)
 def test_data_commands_have_help(runner, command):
     result = runner.invoke(args=[*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output

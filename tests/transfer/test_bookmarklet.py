@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from outreach.contacts.models import Touch
 from outreach.extensions import db
-from outreach.models import Touch
 from tests.conftest import csrf_from
 
 
@@ -23,7 +23,16 @@ def test_posting_the_form_logs_the_touch(client, web_login, make_user, make_cont
     contact = make_contact(user, "Maya Chen")
     web_login("p@example.com")
     token = csrf_from(client, "/log?url=https://x.example/post")
-    response = client.post("/log", data={"csrf_token": token, "contact_id": contact.id, "kind": "comment", "url": "https://x.example/post", "note": "Great post"})
+    response = client.post(
+        "/log",
+        data={
+            "csrf_token": token,
+            "contact_id": contact.id,
+            "kind": "comment",
+            "url": "https://x.example/post",
+            "note": "Great post",
+        },
+    )
     assert response.status_code == 302
     touch = db.session.scalars(db.select(Touch)).one()
     assert (touch.kind, touch.url, touch.note) == ("comment", "https://x.example/post", "Great post")

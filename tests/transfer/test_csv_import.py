@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from outreach import importing
-from outreach.errors import InvalidInput
+from outreach.accounts import service as user_service
+from outreach.contacts.models import Contact
+from outreach.core.errors import InvalidInput
 from outreach.extensions import db
-from outreach.models import Contact
-from outreach.services import importer
-from outreach.services import users as user_service
+from outreach.transfer import csvfiles as importing
+from outreach.transfer import importer
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -109,8 +109,8 @@ def test_touch_history_import_gives_the_same_warmth_as_logging_each(make_user, m
     assert (summary.read, summary.imported, summary.rejected) == (6, 3, 3)
     assert [e.line for e in summary.errors] == [5, 6, 7]
     maya = _contacts(user)["Maya Chen"]
-    from outreach import warmth
-    from outreach.services.touches import point, touches_of
+    from outreach.contacts.touches import point, touches_of
+    from outreach.domain import warmth
 
     assert maya.warmth_key == pytest.approx(warmth.key_of([point(t) for t in touches_of(db.session, maya)], params), rel=1e-12)
     assert maya.last_inbound_at is not None

@@ -6,8 +6,8 @@ import json
 from io import BytesIO
 from pathlib import Path
 
+from outreach.contacts.models import Contact, Touch
 from outreach.extensions import db
-from outreach.models import Contact, Touch
 from tests.conftest import csrf_from
 
 DATA = Path(__file__).parent.parent / "data"
@@ -29,7 +29,10 @@ def test_preview_then_import_linkedin(client, web_login, make_user):
     assert "would import 4" in page and "line 10" in page and "Maya" in page
     assert db.session.scalar(db.select(db.func.count(Contact.id))) == 0
     token = page.split('name="token" value="')[1].split('"')[0]
-    done = client.post("/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": token, "preset": "linkedin", "action": "import"})
+    done = client.post(
+        "/data/import/contacts",
+        data={"csrf_token": csrf_from(client, "/data/"), "token": token, "preset": "linkedin", "action": "import"},
+    )
     assert "imported 4" in done.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Contact.id)).where(Contact.owner_id == user.id)) == 4
 
@@ -37,7 +40,11 @@ def test_preview_then_import_linkedin(client, web_login, make_user):
 def test_mapping_chosen_in_the_preview_is_applied(client, web_login, make_user):
     make_user("m@example.com")
     web_login("m@example.com")
-    data = {"csrf_token": csrf_from(client, "/data/"), "preset": "generic", "file": (BytesIO(b"Full Name,Mail\nAda Lovelace,ada@example.com\n"), "x.csv")}
+    data = {
+        "csrf_token": csrf_from(client, "/data/"),
+        "preset": "generic",
+        "file": (BytesIO(b"Full Name,Mail\nAda Lovelace,ada@example.com\n"), "x.csv"),
+    }
     refused = client.post("/data/import/contacts", data=data, content_type="multipart/form-data", follow_redirects=True)
     assert "File refused" in refused.get_data(as_text=True)
 
@@ -48,7 +55,10 @@ def test_touch_import_dry_run_then_import(client, web_login, make_user):
     _upload(client, "/data/import/contacts", "linkedin_connections.csv", preset="linkedin")
     page = _upload(client, "/data/import/contacts", "linkedin_connections.csv", preset="linkedin").get_data(as_text=True)
     token = page.split('name="token" value="')[1].split('"')[0]
-    client.post("/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": token, "preset": "linkedin", "action": "import"})
+    client.post(
+        "/data/import/contacts",
+        data={"csrf_token": csrf_from(client, "/data/"), "token": token, "preset": "linkedin", "action": "import"},
+    )
     dry = _upload(client, "/data/import/touches", "touches.csv", action="dry-run")
     assert "would import 3" in dry.get_data(as_text=True) and db.session.scalar(db.select(db.func.count(Touch.id))) == 0
     _upload(client, "/data/import/touches", "touches.csv", action="import")
@@ -58,7 +68,9 @@ def test_touch_import_dry_run_then_import(client, web_login, make_user):
 def test_an_expired_upload_token_is_a_clear_400(client, web_login, make_user):
     make_user("x@example.com")
     web_login("x@example.com")
-    response = client.post("/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": "nope", "action": "import"})
+    response = client.post(
+        "/data/import/contacts", data={"csrf_token": csrf_from(client, "/data/"), "token": "nope", "action": "import"}
+    )
     assert response.status_code == 400 and "choose the file again" in response.get_data(as_text=True)
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outreach import warmth
-from outreach.warmth import TouchPoint, WarmthParams
+from outreach.domain import warmth
+from outreach.domain.warmth import TouchPoint, WarmthParams
 
 PARAMS = WarmthParams()
 START, END = datetime(2020, 1, 1), datetime(2030, 1, 1)
@@ -48,7 +49,9 @@ def test_adding_a_touch_never_lowers_warmth(history, extra, later):
 
 
 @FAST
-@given(st.lists(touches, min_size=1, max_size=30), st.floats(min_value=0, max_value=500), st.floats(min_value=0.01, max_value=500))
+@given(
+    st.lists(touches, min_size=1, max_size=30), st.floats(min_value=0, max_value=500), st.floats(min_value=0.01, max_value=500)
+)
 def test_warmth_decays_with_time(history, start, gap):
     key = warmth.key_of(history, PARAMS)
     earlier = _after(history, start)
@@ -99,7 +102,7 @@ def test_ordering_by_key_is_ordering_by_warmth_at_any_moment(contacts, later):
     keys = [warmth.key_of(c, PARAMS) for c in contacts]
     by_key = sorted(range(len(contacts)), key=lambda i: (keys[i] is not None, keys[i] or 0.0))
     values = [warmth.warmth(keys[i], now, PARAMS) for i in by_key]
-    assert all(a <= b + 1e-9 for a, b in zip(values, values[1:]))
+    assert all(a <= b + 1e-9 for a, b in itertools.pairwise(values))
 
 
 @FAST

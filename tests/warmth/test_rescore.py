@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from outreach import warmth
+from outreach.contacts import rescore
+from outreach.contacts.models import Contact
+from outreach.contacts.touches import point, touches_of
+from outreach.core.types import utcnow
+from outreach.domain import warmth
 from outreach.extensions import db
-from outreach.models import Contact
-from outreach.models.types import utcnow
-from outreach.services import rescore
-from outreach.services.touches import point, touches_of
 
 KINDS = list(warmth.TOUCH_KINDS)
 
@@ -26,8 +26,11 @@ def history(make_user, make_contact, log_touches):
     now = utcnow()
     contacts = [make_contact(user, f"Contact {i}") for i in range(7)]
     for contact in contacts[:5]:
-        log_touches(contact, *[(rng.choice(KINDS), rng.choice(["inbound", "outbound"]), rng.uniform(0, 1500))
-                               for _ in range(rng.randint(1, 40))], now=now)
+        log_touches(
+            contact,
+            *[(rng.choice(KINDS), rng.choice(["inbound", "outbound"]), rng.uniform(0, 1500)) for _ in range(rng.randint(1, 40))],
+            now=now,
+        )
     log_touches(contacts[6], ("comment", "outbound", 3), ("share", "inbound", 30), now=now)
     return user, contacts
 

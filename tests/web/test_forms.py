@@ -6,10 +6,13 @@ from datetime import timedelta
 
 import pytest
 
+from outreach.accounts import service as user_service
+from outreach.accounts.models import User
+from outreach.asks.models import Ask
+from outreach.campaigns.models import Campaign
+from outreach.contacts.models import Contact
+from outreach.core.types import utcnow
 from outreach.extensions import db
-from outreach.models import Ask, Campaign, Contact, User
-from outreach.models.types import utcnow
-from outreach.services import users as user_service
 from tests.conftest import csrf_from
 
 
@@ -43,7 +46,11 @@ def test_contact_form_errors_are_shown_beside_the_field(client, logged_in, data,
 
 
 def test_contact_form_creates_and_redirects_to_the_contact(client, logged_in):
-    response = post(client, "/contacts/new", {"name": "Maya Chen", "kind": "podcast_guest", "topics": "Podcasting, marketing", "audience_size": "12000"})
+    response = post(
+        client,
+        "/contacts/new",
+        {"name": "Maya Chen", "kind": "podcast_guest", "topics": "Podcasting, marketing", "audience_size": "12000"},
+    )
     contact = db.session.scalars(db.select(Contact)).one()
     assert response.headers["Location"].endswith(f"/contacts/{contact.id}")
     assert contact.topics == ["podcasting", "marketing"] and contact.audience_size == 12000
@@ -52,9 +59,32 @@ def test_contact_form_creates_and_redirects_to_the_contact(client, logged_in):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "S", "kind": "launch", "date": "", "yes_target": "3", "window_start_weeks": "12", "window_end_weeks": "3"}, "Enter the campaign"),
-        ({"name": "S", "kind": "launch", "date": "2027-05-01", "yes_target": "3", "window_start_weeks": "3", "window_end_weeks": "5"}, "must close after it opens"),
-        ({"name": "", "kind": "launch", "date": "2027-05-01", "yes_target": "3", "window_start_weeks": "12", "window_end_weeks": "3"}, "at least 1 character"),
+        (
+            {"name": "S", "kind": "launch", "date": "", "yes_target": "3", "window_start_weeks": "12", "window_end_weeks": "3"},
+            "Enter the campaign",
+        ),
+        (
+            {
+                "name": "S",
+                "kind": "launch",
+                "date": "2027-05-01",
+                "yes_target": "3",
+                "window_start_weeks": "3",
+                "window_end_weeks": "5",
+            },
+            "must close after it opens",
+        ),
+        (
+            {
+                "name": "",
+                "kind": "launch",
+                "date": "2027-05-01",
+                "yes_target": "3",
+                "window_start_weeks": "12",
+                "window_end_weeks": "3",
+            },
+            "at least 1 character",
+        ),
     ],
 )
 def test_campaign_form_errors(client, logged_in, data, message):
@@ -65,7 +95,12 @@ def test_campaign_form_errors(client, logged_in, data, message):
 def test_quick_log_refuses_a_future_touch(client, logged_in, make_contact):
     contact = make_contact(logged_in)
     future = (utcnow() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
-    response = post(client, f"/contacts/{contact.id}/touches", {"kind": "comment", "direction": "outbound", "occurred_at": future}, f"/contacts/{contact.id}")
+    response = post(
+        client,
+        f"/contacts/{contact.id}/touches",
+        {"kind": "comment", "direction": "outbound", "occurred_at": future},
+        f"/contacts/{contact.id}",
+    )
     assert response.status_code == 422 and "future" in response.get_data(as_text=True)
 
 
@@ -82,13 +117,17 @@ def test_quick_log_as_json_returns_the_new_warmth(client, logged_in, make_contac
 
 def test_busy_period_ending_before_it_starts(client, logged_in, make_contact):
     contact = make_contact(logged_in)
-    response = post(client, f"/contacts/{contact.id}/busy", {"start": "2027-01-05", "end": "2027-01-01"}, f"/contacts/{contact.id}")
+    response = post(
+        client, f"/contacts/{contact.id}/busy", {"start": "2027-01-05", "end": "2027-01-01"}, f"/contacts/{contact.id}"
+    )
     assert response.status_code == 422 and "on or after start" in response.get_data(as_text=True)
 
 
 def test_ask_with_a_reason_on_a_pending_outcome(client, logged_in, make_contact):
     contact = make_contact(logged_in)
-    page = post(client, "/asks/new", {"contact_id": str(contact.id), "outcome": "pending", "reason": "full_plate", "recipients": "1"}).get_data(as_text=True)
+    page = post(
+        client, "/asks/new", {"contact_id": str(contact.id), "outcome": "pending", "reason": "full_plate", "recipients": "1"}
+    ).get_data(as_text=True)
     assert "a reason belongs to a no" in page and db.session.scalar(db.select(db.func.count(Ask.id))) == 0
 
 
@@ -139,7 +178,7 @@ def test_changing_the_half_life_rescores_and_says_so(client, logged_in, make_con
     assert "rescored" in response.get_data(as_text=True)
     db.session.expire_all()
     before = 3 * 2 ** (-60 / 90)
-    from outreach import warmth
+    from outreach.domain import warmth
 
     after = warmth.decayed_sum(db.session.get(Contact, contact.id).warmth_key, utcnow(), warmth.WarmthParams(half_life_days=30))
     assert after < before / 2
@@ -147,7 +186,9 @@ def test_changing_the_half_life_rescores_and_says_so(client, logged_in, make_con
 
 def test_soft_delete_then_undo(client, logged_in, make_contact):
     contact = make_contact(logged_in, "Undo Me")
-    page = client.post(f"/contacts/{contact.id}/delete", data={"csrf_token": csrf_from(client, f"/contacts/{contact.id}")}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/contacts/{contact.id}/delete", data={"csrf_token": csrf_from(client, f"/contacts/{contact.id}")}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Deleted Undo Me" in page and f"/contacts/{contact.id}/restore" in page
     assert client.get(f"/contacts/{contact.id}").status_code == 404
     client.post(f"/contacts/{contact.id}/restore", data={"csrf_token": csrf_from(client, "/contacts/")})
@@ -155,7 +196,9 @@ def test_soft_delete_then_undo(client, logged_in, make_contact):
 
 
 def test_api_token_is_shown_once_and_works_until_revoked(client, logged_in):
-    page = client.post("/settings/tokens", data={"csrf_token": csrf_from(client, "/settings/"), "name": "laptop"}).get_data(as_text=True)
+    page = client.post("/settings/tokens", data={"csrf_token": csrf_from(client, "/settings/"), "name": "laptop"}).get_data(
+        as_text=True
+    )
     import re
 
     token = re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)
@@ -182,19 +225,45 @@ def test_contacts_list_filters_and_pages(client, logged_in, make_contact, log_to
 
 def test_signup_login_logout_and_password_change(client, app):
     page_token = csrf_from(client, "/signup")
-    response = client.post("/signup", data={"csrf_token": page_token, "email": "new@example.com", "password": "a long password", "confirm": "a long password"})
+    response = client.post(
+        "/signup",
+        data={"csrf_token": page_token, "email": "new@example.com", "password": "a long password", "confirm": "a long password"},
+    )
     assert response.status_code == 302
-    taken = client.post("/signup", data={"csrf_token": csrf_from(client, "/settings/"), "email": "new@example.com", "password": "a long password", "confirm": "a long password"})
+    taken = client.post(
+        "/signup",
+        data={
+            "csrf_token": csrf_from(client, "/settings/"),
+            "email": "new@example.com",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+    )
     assert taken.status_code in (200, 302)
     client.post("/logout", data={"csrf_token": csrf_from(client, "/settings/")})
-    wrong = client.post("/login", data={"csrf_token": csrf_from(client, "/login"), "email": "new@example.com", "password": "nope"})
+    wrong = client.post(
+        "/login", data={"csrf_token": csrf_from(client, "/login"), "email": "new@example.com", "password": "nope"}
+    )
     assert "Wrong email or password." in wrong.get_data(as_text=True)
-    evil = client.post("/login?next=https://evil.example/", data={"csrf_token": csrf_from(client, "/login"), "email": "new@example.com", "password": "a long password"})
+    evil = client.post(
+        "/login?next=https://evil.example/",
+        data={"csrf_token": csrf_from(client, "/login"), "email": "new@example.com", "password": "a long password"},
+    )
     assert evil.headers["Location"] == "/"
-    changed = client.post("/account/password", data={"csrf_token": csrf_from(client, "/account/password"), "current": "a long password", "password": "another long one", "confirm": "another long one"})
+    changed = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_from(client, "/account/password"),
+            "current": "a long password",
+            "password": "another long one",
+            "confirm": "another long one",
+        },
+    )
     assert changed.status_code == 302
     client.post("/logout", data={"csrf_token": csrf_from(client, "/settings/")})
-    old = client.post("/login", data={"csrf_token": csrf_from(client, "/login"), "email": "new@example.com", "password": "a long password"})
+    old = client.post(
+        "/login", data={"csrf_token": csrf_from(client, "/login"), "email": "new@example.com", "password": "a long password"}
+    )
     assert old.status_code == 200
 
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from outreach.accounts.auth import PUBLIC_ENDPOINTS
+from outreach.contacts.models import Contact
 from outreach.extensions import db
-from outreach.models import Contact
-from outreach.web.auth import PUBLIC_ENDPOINTS
 from tests.conftest import csrf_from
 
 
@@ -60,7 +60,9 @@ def test_another_users_ids_are_404_on_every_page(app, client, victim, make_user,
     for rule, method in web_rules(app):
         if not rule.arguments or rule.endpoint == "calendar.feed":
             continue
-        response = client.open(fill(rule, ids), method=method, data={"csrf_token": token, "action": "done"} if method == "POST" else None)
+        response = client.open(
+            fill(rule, ids), method=method, data={"csrf_token": token, "action": "done"} if method == "POST" else None
+        )
         assert response.status_code == 404, (method, rule.rule, response.status_code)
         checked += 1
     assert checked >= 20
@@ -73,10 +75,30 @@ def test_no_page_answers_500_to_junk(app, client, make_user, make_contact, web_l
     contact = make_contact(user)
     web_login(user.email)
     token = csrf_from(client, "/")
-    junk = {"csrf_token": token, "name": "x" * 5000, "date": "2024-99-99", "audience_size": "-∞", "kind": "nope",
-            "start": "soon", "end": "later", "contact_id": "abc", "campaign_id": "-1", "outcome": "maybe", "occurred_at": "yesterday",
-            "window_start_weeks": "x", "half_life_days": "0", "action": "explode", "file": "not a file", "url": "ftp://x"}
+    junk = {
+        "csrf_token": token,
+        "name": "x" * 5000,
+        "date": "2024-99-99",
+        "audience_size": "-∞",
+        "kind": "nope",
+        "start": "soon",
+        "end": "later",
+        "contact_id": "abc",
+        "campaign_id": "-1",
+        "outcome": "maybe",
+        "occurred_at": "yesterday",
+        "window_start_weeks": "x",
+        "half_life_days": "0",
+        "action": "explode",
+        "file": "not a file",
+        "url": "ftp://x",
+    }
     for rule, method in web_rules(app):
         path = fill(rule, {"contact_id": contact.id})
-        response = client.open(path, method=method, data=junk if method == "POST" else None, query_string={"page": "-3", "min_warmth": "hot", "ready_for": "x", "kind": "zzz"})
+        response = client.open(
+            path,
+            method=method,
+            data=junk if method == "POST" else None,
+            query_string={"page": "-3", "min_warmth": "hot", "ready_for": "x", "kind": "zzz"},
+        )
         assert response.status_code < 500, (method, rule.rule, response.status_code)

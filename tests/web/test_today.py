@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from outreach.accounts import service as user_service
+from outreach.asks import service as ask_service
+from outreach.campaigns import service as campaign_service
 from outreach.extensions import db
-from outreach.services import asks as ask_service
-from outreach.services import campaigns as campaign_service
-from outreach.services import today as today_service
-from outreach.services import users as user_service
+from outreach.today import service as today_service
 
 
 @pytest.fixture

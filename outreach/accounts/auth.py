@@ -1,0 +1,110 @@
+"""Accounts: sign up, log in, log out, change password."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from outreach.accounts import service as user_service
+from outreach.core.errors import InvalidInput
+from outreach.core.forms import LoginForm, PasswordForm, SignupForm
+from outreach.core.security import (
+    login_account,
+    login_limit_per_account,
+    login_limit_per_ip,
+)
+from outreach.core.web import invalid_to_form
+from outreach.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+# Pages that must work for a visitor who is not logged in.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.signup", "static", "calendar.feed"})
+
+
+# Browsers read a backslash as a slash and drop tabs and newlines: `/\evil.example` means `//evil.example`.
+BROWSER_REWRITTEN = re.compile(r"[\\\x00-\x1f\x7f]")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a login link must not send the user to someone else's site."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not BROWSER_REWRITTEN.search(target)
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("today.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit_per_ip, methods=["POST"])
+@limiter.limit(login_limit_per_account, key_func=login_account, methods=["POST"])
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("today.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = user_service.find_user(db.session, form.email.data or "")
+        if user is not None and user_service.check_password(user, form.password.data or ""):
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = ["Wrong email or password."]
+    return render_template("auth/login.html", form=form, signup=current_app.config["SIGNUP_ENABLED"])
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Any:
+    if not current_app.config["SIGNUP_ENABLED"]:
+        abort(404)
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = user_service.create_user(db.session, form.email.data or "", form.password.data or "", form.audience_size.data)
+        except InvalidInput as exc:
+            invalid_to_form(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Welcome to Outreach. Add the people you want to build relationships with.", "success")
+            return redirect(url_for("contacts.new"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Any:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user_service.check_password(user, form.current.data or ""):
+            form.current.errors = ["That is not your current password."]
+        else:
+            user_service.set_password(user, form.password.data or "")
+            db.session.commit()
+            flash("Password changed.", "success")
+            return redirect(url_for("settings.index"))
+    return render_template("auth/password.html", form=form)

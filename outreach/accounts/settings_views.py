@@ -1,0 +1,95 @@
+"""Settings: your audience, the warmth model, the criteria's bars, cadence, and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from pydantic import ValidationError
+
+from outreach.accounts import service as user_service
+from outreach.accounts.models import ApiToken
+from outreach.contacts.rescore import rescore_owner
+from outreach.core.errors import field_errors
+from outreach.core.forms import WEIGHT_FIELDS, SettingsForm, TokenForm
+from outreach.core.ownership import owned
+from outreach.core.web import attach_errors, me, owned_or_404
+from outreach.domain.settings import UserSettings
+from outreach.extensions import db
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+PLAIN_FIELDS = [name for name in UserSettings.model_fields if name != "weights"]
+
+
+def _render(form: SettingsForm, token_form: TokenForm | None = None, status: int = 200, new_token: str | None = None) -> Any:
+    tokens = db.session.scalars(owned(ApiToken, me().id).order_by(ApiToken.created_at.desc()))
+    return (
+        render_template(
+            "accounts/settings.html",
+            form=form,
+            token_form=token_form or TokenForm(formdata=None),
+            tokens=list(tokens),
+            new_token=new_token,
+            weight_fields=WEIGHT_FIELDS,
+        ),
+        status,
+    )
+
+
+def _filled_form() -> SettingsForm:
+    caller = me()
+    form = SettingsForm(formdata=None)
+    form.audience_size.data = caller.user.audience_size
+    for name in PLAIN_FIELDS:
+        getattr(form, name).data = getattr(caller.settings, name)
+    for kind, field_name in WEIGHT_FIELDS.items():
+        getattr(form, field_name).data = caller.settings.weights[kind]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> Any:
+    caller = me()
+    if request.method == "GET":
+        return _render(_filled_form())
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _render(form, status=422)
+    values: dict[str, Any] = {name: getattr(form, name).data for name in PLAIN_FIELDS}
+    values["weights"] = {kind: getattr(form, name).data for kind, name in WEIGHT_FIELDS.items()}
+    try:
+        updated = UserSettings.model_validate(values)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        attach_errors(form, {WEIGHT_FIELDS.get(k.split(".")[-1], k): v for k, v in errors.items()})
+        return _render(form, status=422)
+    user = caller.user
+    user.audience_size = form.audience_size.data
+    user.settings = updated.model_dump()
+    if updated.rescore_needed(caller.settings):
+        count = rescore_owner(db.session, user.id, updated.warmth_params())
+        flash(f"Settings saved. The warmth model changed, so {count} contacts were rescored.", "success")
+    else:
+        flash("Settings saved.", "success")
+    db.session.commit()
+    return redirect(url_for("settings.index"))
+
+
+@bp.route("/tokens", methods=["POST"])
+def create_token() -> Any:
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render(_filled_form(), token_form=form, status=422)
+    _, token = user_service.create_token(db.session, me().user, form.name.data or "web")
+    db.session.commit()
+    # Shown once, in this response only: only its hash is stored.
+    return _render(_filled_form(), new_token=token)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int) -> Any:
+    token = owned_or_404(ApiToken, token_id)
+    user_service.revoke_token(db.session, me().user, token.id)
+    db.session.commit()
+    flash(f"Token {token.name} revoked.", "info")
+    return redirect(url_for("settings.index") + "#tokens")

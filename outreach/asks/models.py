@@ -1,0 +1,63 @@
+"""Asks: requests made, with their outcome, reason and lesson (going for no)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from outreach.core.types import utcnow
+from outreach.extensions import db
+
+OUTCOMES = ("pending", "yes", "no", "not_now", "no_response")
+NO_REASONS = (
+    "full_plate",
+    "track_record",
+    "audience_mismatch",
+    "audience_too_small",
+    "connection_too_shallow",
+    "timing",
+    "other",
+)
+
+
+class Ask(db.Model):
+    __tablename__ = "asks"
+    __table_args__ = (Index("ix_asks_owner_outcome", "owner_id", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), index=True)
+    asked_at: Mapped[datetime]
+    channel: Mapped[str | None] = mapped_column(String(100))
+    request: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="pending")
+    reason: Mapped[str | None] = mapped_column(String(30))
+    reason_detail: Mapped[str] = mapped_column(Text, default="")
+    lesson: Mapped[str] = mapped_column(Text, default="")
+    recipients: Mapped[int] = mapped_column(Integer, default=1)
+    # A reply to a bulk send: the bulk ask counts its recipients, its replies count themselves.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
+    follow_up_on: Mapped[date | None]
+    decided_at: Mapped[datetime | None]
+    # Recorded when the ask is made, so yes rates can be compared by warmth band later.
+    warmth_at_ask: Mapped[float | None] = mapped_column(Float)
+    criteria_at_ask: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AskChange(db.Model):
+    """One edit of an ask: what changed, from what to what (the ledger never forgets)."""
+
+    __tablename__ = "ask_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)

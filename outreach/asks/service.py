@@ -1,0 +1,113 @@
+"""The ask ledger: record asks with a snapshot of warmth and the criteria, then their outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from outreach.asks.models import Ask, AskChange
+from outreach.campaigns.models import Campaign
+from outreach.campaigns.readiness import assess_pair
+from outreach.contacts.models import Contact
+from outreach.core.errors import InvalidInput
+from outreach.core.ownership import get_owned, owned
+from outreach.core.types import utcnow
+from outreach.domain import readiness, warmth
+from outreach.learning.models import Message
+from outreach.reminders import service as reminders
+
+ASK_FIELDS = ("asked_at", "channel", "request", "recipients", "outcome", "reason", "reason_detail", "lesson", "follow_up_on")
+HISTORY_FIELDS = ASK_FIELDS
+DECIDED = frozenset({"yes", "no", "not_now", "no_response"})
+
+
+def create_ask(
+    session: Session,
+    owner_id: int,
+    data: Mapping[str, Any],
+    planner: readiness.Planner,
+    now: datetime | None = None,
+) -> Ask:
+    now = now or utcnow()
+    contact = get_owned(session, Contact, data["contact_id"], owner_id) if data.get("contact_id") else None
+    campaign = get_owned(session, Campaign, data["campaign_id"], owner_id) if data.get("campaign_id") else None
+    values = {k: data[k] for k in ASK_FIELDS if k in data}
+    if values.get("asked_at") is None:
+        values["asked_at"] = now  # omitted or null: asked just now
+    parent = _bulk_parent(session, owner_id, data.get("parent_id"))
+    message = get_owned(session, Message, data["message_id"], owner_id) if data.get("message_id") else None
+    if parent is not None:
+        campaign = campaign or (session.get(Campaign, parent.campaign_id) if parent.campaign_id else None)
+    ask = Ask(
+        owner_id=owner_id,
+        contact_id=contact.id if contact else None,
+        campaign_id=campaign.id if campaign else None,
+        parent_id=parent.id if parent else None,
+        message_id=message.id if message else (parent.message_id if parent else None),
+        **values,
+    )
+    if contact is not None:
+        ask.warmth_at_ask = round(warmth.warmth(contact.warmth_key, ask.asked_at, planner.warmth), 2)
+        if campaign is not None:
+            pair = assess_pair(session, contact, campaign, planner, ask.asked_at).as_dict()
+            ask.criteria_at_ask = {name: pair[name] for name in ("ask_ready", "fit", "trust", "timing")}
+    _check_outcome(ask)
+    session.add(ask)
+    if contact is not None:
+        # Asking answers the ask, target and follow-up reminders for this contact and campaign.
+        kinds = ("ask", "target", "follow_up")
+        reminders.close_for(session, owner_id, kinds, contact.id, campaign.id if campaign else None, now)
+    session.flush()
+    return ask
+
+
+def _bulk_parent(session: Session, owner_id: int, parent_id: int | None) -> Ask | None:
+    """A reply attaches to one of the owner's bulk sends, and no more replies than recipients."""
+    if not parent_id:
+        return None
+    parent = get_owned(session, Ask, parent_id, owner_id)
+    if parent.recipients <= 1 or parent.parent_id is not None:
+        raise InvalidInput({"parent_id": "replies attach to a bulk send (an ask with more than one recipient)"})
+    replies = session.scalar(owned(Ask, owner_id).where(Ask.parent_id == parent.id).with_only_columns(func.count())) or 0
+    if replies >= parent.recipients:
+        raise InvalidInput({"parent_id": f"that send went to {parent.recipients} people and has that many replies"})
+    return parent
+
+
+def update_ask(session: Session, ask: Ask, data: Mapping[str, Any], now: datetime | None = None) -> Ask:
+    """Change an ask and keep what changed, from what to what, in its history."""
+    now = now or utcnow()
+    changes: dict[str, list[Any]] = {}
+    for name in ASK_FIELDS:
+        if name in data and getattr(ask, name) != data[name]:
+            changes[name] = [_plain(getattr(ask, name)), _plain(data[name])]
+            setattr(ask, name, data[name])
+    _check_outcome(ask, now)
+    if changes:
+        session.add(AskChange(owner_id=ask.owner_id, ask_id=ask.id, changed_at=now, changes=changes))
+    session.flush()
+    return ask
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def history(session: Session, ask: Ask) -> list[AskChange]:
+    return list(session.scalars(owned(AskChange, ask.owner_id).where(AskChange.ask_id == ask.id).order_by(AskChange.id)))
+
+
+def _check_outcome(ask: Ask, now: datetime | None = None) -> None:
+    outcome = ask.outcome or "pending"
+    if ask.reason and outcome not in ("no", "no_response", "not_now"):
+        raise InvalidInput({"reason": "a reason belongs to a no, a not-now or a no-response"})
+    if ask.follow_up_on and outcome != "not_now":
+        raise InvalidInput({"follow_up_on": "a follow-up date belongs to a 'not now' answer"})
+    if outcome in DECIDED and ask.decided_at is None:
+        ask.decided_at = now or utcnow()
+    if outcome == "pending":
+        ask.decided_at = None

@@ -1,0 +1,81 @@
+"""Contacts, the touches that warm them, and the periods they are busy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from outreach.core.types import TagList, utcnow
+from outreach.extensions import db
+
+CONTACT_KINDS = ("influencer", "alliance_partner", "podcast_guest", "peer")
+BUSY_SOURCES = ("manual", "imported")
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),
+        Index("ix_contacts_owner_last_touch", "owner_id", "last_touch_at"),  # the list sorted by last touch
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(20), default="peer")
+    topics: Mapped[list[str]] = mapped_column(TagList, default=list)
+    audience_size: Mapped[int | None] = mapped_column(Integer)
+    promotes_others: Mapped[bool | None]
+    promotion_methods: Mapped[list[str]] = mapped_column(TagList, default=list)
+    fit_override: Mapped[int | None] = mapped_column(Integer)
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(TagList, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Research (seed 003): how they like to be contacted, where they promote others, what is coming up.
+    preferred_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    promotions_url: Mapped[str | None] = mapped_column(String(2000))
+    upcoming_events: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # log2 of the decayed touch sum plus t/h: orders contacts by warmth at any moment (warmth.py).
+    warmth_key: Mapped[float | None] = mapped_column(Float)
+    first_touch_at: Mapped[datetime | None]
+    last_touch_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+
+class Touch(db.Model):
+    __tablename__ = "touches"
+    __table_args__ = (
+        Index("ix_touches_contact_occurred", "contact_id", "occurred_at"),
+        # The rescore streams one owner's touches in contact order.
+        Index("ix_touches_owner_contact", "owner_id", "contact_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(10), default="outbound")
+    occurred_at: Mapped[datetime]
+    channel: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BusyPeriod(db.Model):
+    __tablename__ = "busy_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    start: Mapped[date]
+    end: Mapped[date]
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,124 @@
+"""Contacts: create, edit, soft-delete with undo, and the warmth-ordered, filtered list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_
+from sqlalchemy.orm import Session
+
+from outreach.contacts.models import Contact
+from outreach.core.ownership import get_owned, owned
+from outreach.core.types import tag_pattern, utcnow
+from outreach.domain import warmth
+
+CONTACT_FIELDS = (
+    "name",
+    "email",
+    "kind",
+    "topics",
+    "audience_size",
+    "promotes_others",
+    "promotion_methods",
+    "fit_override",
+    "links",
+    "tags",
+    "notes",
+    "preferred_contact",
+    "promotions_url",
+    "upcoming_events",
+)
+
+
+def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:
+    contact = Contact(owner_id=owner_id, **{k: data[k] for k in CONTACT_FIELDS if k in data})
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def update_contact(session: Session, contact: Contact, data: Mapping[str, Any]) -> Contact:
+    for name in CONTACT_FIELDS:
+        if name in data:
+            setattr(contact, name, data[name])
+    session.flush()
+    return contact
+
+
+def delete_contact(session: Session, contact: Contact) -> None:
+    """Soft delete: the contact disappears from lists and can be restored."""
+    contact.deleted_at = utcnow()
+    session.flush()
+
+
+def restore_contact(session: Session, owner_id: int, contact_id: int) -> Contact:
+    contact = get_owned(session, Contact, contact_id, owner_id, include_deleted=True)
+    contact.deleted_at = None
+    session.flush()
+    return contact
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    kind: str | None = None
+    tag: str | None = None
+    topic: str | None = None
+    search: str | None = None
+    min_warmth: float | None = None
+    max_warmth: float | None = None
+    sort: str = "warmth"  # warmth | last_touch | name
+
+
+def list_contacts(
+    session: Session,
+    owner_id: int,
+    filters: ContactFilter,
+    params: warmth.WarmthParams,
+    page: int = 1,
+    per_page: int = 50,
+    now: datetime | None = None,
+) -> tuple[list[Contact], int]:
+    """One page of contacts and the total; warmth bounds are range conditions on the stored key."""
+    now = now or utcnow()
+    query = owned(Contact, owner_id)
+    if filters.kind:
+        query = query.where(Contact.kind == filters.kind)
+    if filters.tag:
+        query = query.where(Contact.tags.like(tag_pattern(filters.tag), escape="\\"))
+    if filters.topic:
+        query = query.where(Contact.topics.like(tag_pattern(filters.topic.lower()), escape="\\"))
+    if filters.search:
+        needle = f"%{filters.search.lower()}%"
+        query = query.where(or_(func.lower(Contact.name).like(needle), func.lower(Contact.email).like(needle)))
+    if filters.min_warmth is not None and filters.min_warmth > 0:
+        query = query.where(Contact.warmth_key >= warmth.min_key(min(filters.min_warmth, 99.999), now, params))
+    if filters.max_warmth is not None and filters.max_warmth < 100:
+        cold = Contact.warmth_key.is_(None)
+        if filters.max_warmth > 0:
+            cold = or_(cold, Contact.warmth_key <= warmth.min_key(filters.max_warmth, now, params))
+        query = query.where(cold)
+    total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+    offset = (page - 1) * per_page
+    if filters.sort == "name":
+        rows = session.scalars(query.order_by(func.lower(Contact.name), Contact.id).limit(per_page).offset(offset))
+        return list(rows), total
+    column = Contact.last_touch_at if filters.sort == "last_touch" else Contact.warmth_key
+    return _desc_nulls_last(session, query, column, offset, per_page), total
+
+
+def _desc_nulls_last(session: Session, query: Select[tuple[Contact]], column: Any, offset: int, per_page: int) -> list[Contact]:
+    """A page of ``column DESC NULLS LAST, id`` as reads that the (owner, column) index serves on both
+    databases: the rows with a value, then the rest by id. In one ORDER BY, PostgreSQL (whose index,
+    read backwards, yields NULLs first) sorted every contact of the owner for each page."""
+    valued = query.where(column.is_not(None))
+    rows = list(session.scalars(valued.order_by(column.desc(), Contact.id).limit(per_page).offset(offset)))
+    if len(rows) == per_page:
+        return rows
+    # The valued rows ran out on this page (or before it): the NULL rows continue the order.
+    valued_total = offset + len(rows) if rows else session.scalar(valued.with_only_columns(func.count()).order_by(None)) or 0
+    blank = query.where(column.is_(None)).order_by(Contact.id)
+    rows += session.scalars(blank.limit(per_page - len(rows)).offset(max(0, offset - valued_total)))
+    return rows

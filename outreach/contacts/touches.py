@@ -1,0 +1,91 @@
+"""Logging, editing and deleting touches, keeping each contact's warmth key exact."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from outreach.contacts.models import Contact, Touch
+from outreach.core.ownership import get_owned, owned
+from outreach.core.types import utcnow
+from outreach.domain import warmth
+from outreach.reminders import service as reminders
+
+TOUCH_FIELDS = ("kind", "direction", "occurred_at", "channel", "url", "note")
+
+
+def point(touch: Touch) -> warmth.TouchPoint:
+    return warmth.TouchPoint(touch.kind, touch.direction, touch.occurred_at, touch.id)
+
+
+def touches_of(session: Session, contact: Contact) -> list[Touch]:
+    query = owned(Touch, contact.owner_id).where(Touch.contact_id == contact.id)
+    return list(session.scalars(query.order_by(Touch.occurred_at.desc(), Touch.id.desc())))
+
+
+def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None:
+    """O(1): fold one new touch into the contact's key and its first/last/inbound times."""
+    contact.warmth_key = warmth.add_touch(contact.warmth_key, point(touch), params)
+    at = touch.occurred_at
+    contact.first_touch_at = min(contact.first_touch_at or at, at)
+    contact.last_touch_at = max(contact.last_touch_at or at, at)
+    if touch.direction == "inbound":
+        contact.last_inbound_at = max(contact.last_inbound_at or at, at)
+
+
+def log_touch(session: Session, contact: Contact, data: Mapping[str, Any], params: warmth.WarmthParams) -> Touch:
+    _lock_row(session, contact)
+    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
+    session.add(touch)
+    _absorb(contact, touch, params)
+    # Any new touch answers a keep-warm reminder.
+    reminders.close_for(session, contact.owner_id, ("keep_warm",), contact.id, None, utcnow())
+    session.flush()
+    return touch
+
+
+def _lock_row(session: Session, contact: Contact) -> None:
+    """The key is read, combined and written back: two writers must not both start from the same old
+    key. PostgreSQL (READ COMMITTED) would lose one, so the row is re-read under FOR UPDATE; SQLite
+    already serializes writers (BEGIN IMMEDIATE, or a stale snapshot refused), and re-reading the row
+    inside the same transaction would only read the same values again."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.refresh(contact, with_for_update=True)
+
+
+def recompute(session: Session, contact: Contact, params: warmth.WarmthParams) -> None:
+    """Rebuild one contact's key from its touches: after an edit or delete, where O(1) cannot."""
+    session.flush()
+    _lock_row(session, contact)
+    summarize(contact, touches_of(session, contact), params)
+
+
+def summarize(contact: Contact, touches: Iterable[Touch], params: warmth.WarmthParams) -> None:
+    contact.warmth_key = None
+    contact.first_touch_at = contact.last_touch_at = contact.last_inbound_at = None
+    for touch in touches:
+        _absorb(contact, touch, params)
+
+
+def update_touch(session: Session, touch: Touch, data: Mapping[str, Any], params: warmth.WarmthParams) -> Touch:
+    for name, value in _fields(data).items():
+        setattr(touch, name, value)
+    recompute(session, session.get_one(Contact, touch.contact_id), params)
+    return touch
+
+
+def delete_touch(session: Session, owner_id: int, touch_id: int, params: warmth.WarmthParams) -> None:
+    touch = get_owned(session, Touch, touch_id, owner_id)
+    contact = session.get_one(Contact, touch.contact_id)
+    session.delete(touch)
+    recompute(session, contact, params)
+
+
+def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in TOUCH_FIELDS if name in data}
+
+
+def get_touch(session: Session, owner_id: int, touch_id: int) -> Touch:
+    return get_owned(session, Touch, touch_id, owner_id)

@@ -1,0 +1,46 @@
+"""Podcast episodes (invited → booked → recorded → published) and partner offers (give and take)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from outreach.core.types import utcnow
+from outreach.extensions import db
+
+EPISODE_STAGES = ("invited", "booked", "recorded", "published")
+OFFER_KINDS = ("free_call", "guest_post", "recommendation", "interview", "affiliate", "other")
+OFFER_DIRECTIONS = ("gave", "received")
+
+
+class Episode(db.Model):
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    stage: Mapped[str] = mapped_column(String(12), default="invited")
+    recording_at: Mapped[datetime | None]
+    published_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Offer(db.Model):
+    """Seed 003, start small: what you gave a partner first, and how they promoted you back."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(10), default="gave")
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    happened_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

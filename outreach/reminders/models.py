@@ -1,0 +1,48 @@
+"""Reminders: what the planner suggests doing on a date; what the calendar export carries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from outreach.core.types import utcnow
+from outreach.extensions import db
+
+REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
+# "withdrawn": the planner took it back (the pair stopped being ready, the forecast vanished).
+REMINDER_STATES = ("open", "snoozed", "done", "dismissed", "withdrawn")
+LIVE_STATES = ("open", "snoozed")
+
+
+def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: int | None, due_on: date) -> str:
+    """(owner, kind, contact, campaign, due date) as one string: unique even where ids are NULL."""
+    return f"{owner_id}:{kind}:{contact_id or '-'}:{campaign_id or '-'}:{due_on.isoformat()}"
+
+
+class Reminder(db.Model):
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "kind", "contact_id", "campaign_id", "due_on"),
+        Index("ix_reminders_owner_state_due", "owner_id", "state", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    due_on: Mapped[date]
+    due_at: Mapped[datetime | None]  # naive UTC, for the few reminders that have a time (an interview)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    snoozed_until: Mapped[date | None]
+    # SQL treats NULLs as distinct, so the composite constraint alone cannot stop a second
+    # keep-warm reminder (no campaign) on the same day; this column can.
+    natural_key: Mapped[str] = mapped_column(String(120), unique=True)
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,214 @@
+"""Reminders: created and moved by the tick, acted on by the user; one live reminder per subject."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import bindparam, or_, update
+from sqlalchemy.orm import Session
+
+from outreach.core.errors import InvalidInput
+from outreach.core.ownership import owned
+from outreach.reminders.models import LIVE_STATES, Reminder, natural_key
+
+Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the planner wants a reminder to say and when."""
+
+    kind: str
+    contact_id: int | None
+    campaign_id: int | None
+    due_on: date
+    title: str
+    body: str
+    due_at: datetime | None = None  # a time of day, naive UTC, when the reminder has one
+
+    @property
+    def subject(self) -> Subject:
+        return (self.kind, self.contact_id, self.campaign_id)
+
+
+@dataclass
+class Book:
+    """One owner's reminders as the tick needs them, loaded once: no query per draft."""
+
+    live: dict[Subject, Reminder]
+    by_key: dict[str, Reminder]
+    withdrawn: dict[Subject, Reminder]
+    loaded_from: date
+
+    def find_key(self, session: Session, owner_id: int, key: str, due_on: date) -> Reminder | None:
+        if due_on >= self.loaded_from or key in self.by_key:
+            return self.by_key.get(key)
+        return session.scalars(owned(Reminder, owner_id).where(Reminder.natural_key == key)).first()
+
+
+def load_book(session: Session, owner_id: int, today: date) -> Book:
+    """Live and withdrawn reminders, and every reminder due from yesterday on (for natural keys)."""
+    since = today - timedelta(days=1)
+    query = owned(Reminder, owner_id).where(or_(Reminder.state.in_((*LIVE_STATES, "withdrawn")), Reminder.due_on >= since))
+    book = Book({}, {}, {}, since)
+    for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id)):
+        subject = (reminder.kind, reminder.contact_id, reminder.campaign_id)
+        book.by_key[reminder.natural_key] = reminder
+        if reminder.state in LIVE_STATES:
+            book.live[subject] = reminder
+        elif reminder.state == "withdrawn":
+            previous = book.withdrawn.get(subject)
+            if previous is None or (reminder.updated_at, reminder.id) > (previous.updated_at, previous.id):
+                book.withdrawn[subject] = reminder
+    return book
+
+
+def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datetime, *, move: bool) -> str:
+    """Create the reminder, or update the live one in place (same UID, higher SEQUENCE).
+
+    ``move`` says whether a changed due date moves an existing reminder (forecast targets) or
+    the first due date stands (an ask reminder stays on the day the pair became ready).
+    Returns "created", "updated" or "unchanged".
+    """
+    key = natural_key(owner_id, draft.kind, draft.contact_id, draft.campaign_id, draft.due_on)
+    current = book.live.get(draft.subject)
+    revived = False
+    if current is None:
+        same_day = book.find_key(session, owner_id, key, draft.due_on)
+        if same_day is not None and same_day.state != "withdrawn":
+            return "unchanged"  # the user already handled today's reminder
+        # A subject the planner withdrew comes back as the same event (same UID, moved), so a
+        # calendar shows one event that was cancelled and restored, not two.
+        current = same_day or book.withdrawn.pop(draft.subject, None)
+        if current is None:
+            created = _create(session, owner_id, draft, now, key)
+            book.live[draft.subject] = book.by_key[key] = created
+            return "created"
+        revived = True
+        current.state = "open"
+        book.live[draft.subject] = current
+        book.withdrawn.pop(draft.subject, None)
+    moved = False
+    snoozed = current.state == "snoozed" and current.snoozed_until is not None and current.snoozed_until > now.date()
+    if (
+        (move or revived)
+        and not snoozed
+        and current.due_on != draft.due_on
+        and book.find_key(session, owner_id, key, draft.due_on) is None
+    ):
+        book.by_key.pop(current.natural_key, None)
+        current.due_on, current.natural_key = draft.due_on, key
+        book.by_key[key] = current
+        moved = True
+    # The body quotes today's numbers; rewriting it daily would bump SEQUENCE every day and make
+    # every calendar re-sync. It is refreshed with the title, the date, or on reopening.
+    if revived or moved or current.title != draft.title[:300] or current.due_at != draft.due_at:
+        current.title, current.body, current.due_at = draft.title[:300], draft.body, draft.due_at
+        _touch(current, now)
+        return "updated"
+    return "unchanged"
+
+
+def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: str) -> Reminder:
+    reminder = Reminder(
+        owner_id=owner_id,
+        kind=draft.kind,
+        contact_id=draft.contact_id,
+        campaign_id=draft.campaign_id,
+        due_on=draft.due_on,
+        due_at=draft.due_at,
+        natural_key=key,
+        title=draft.title[:300],
+        body=draft.body,
+        uid=f"reminder-{uuid.uuid4().hex}@outreach",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(reminder)
+    return reminder
+
+
+def _touch(reminder: Reminder, now: datetime) -> None:
+    reminder.sequence += 1
+    reminder.updated_at = now
+
+
+def withdraw(book: Book, subject: Subject, why: str, now: datetime) -> None:
+    """The planner takes a reminder back; the calendar sends it as cancelled."""
+    reminder = book.live.pop(subject)
+    book.withdrawn[subject] = reminder
+    reminder.state = "withdrawn"
+    reminder.body = why
+    _touch(reminder, now)
+
+
+_TABLE = Reminder.__table__
+# Built once: this runs on every logged touch, so it skips the ORM and its statement building.
+_CLOSE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.owner_id == bindparam("owner"),
+        _TABLE.c.kind.in_(bindparam("kinds", expanding=True)),
+        _TABLE.c.contact_id == bindparam("contact"),
+        _TABLE.c.state.in_(LIVE_STATES),
+    )
+    .values(state="done", updated_at=bindparam("now"), sequence=_TABLE.c.sequence + 1)
+)
+_CLOSE_FOR_CAMPAIGN = _CLOSE.where(_TABLE.c.campaign_id == bindparam("campaign"))
+
+
+def close_for(
+    session: Session, owner_id: int, kinds: tuple[str, ...], contact_id: int, campaign_id: int | None, now: datetime
+) -> int:
+    """Mark live reminders done because the user did the thing (logged a touch, made the ask)."""
+    values = {"owner": owner_id, "kinds": list(kinds), "contact": contact_id, "now": now}
+    if campaign_id is None:
+        return session.connection().execute(_CLOSE, values).rowcount or 0
+    return session.connection().execute(_CLOSE_FOR_CAMPAIGN, {**values, "campaign": campaign_id}).rowcount or 0
+
+
+def wake_snoozed(session: Session, owner_id: int, today: date, now: datetime) -> int:
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.owner_id == owner_id, Reminder.state == "snoozed", Reminder.snoozed_until <= today)
+        .values(state="open", updated_at=now, sequence=Reminder.sequence + 1)
+    )
+    return result.rowcount or 0
+
+
+def act(
+    session: Session,
+    reminder: Reminder,
+    state: str,
+    now: datetime,
+    snoozed_until: date | None = None,
+) -> Reminder:
+    """The user's verbs: done, dismissed, snoozed (to a date), or open again."""
+    if state == "snoozed":
+        if snoozed_until is None or snoozed_until <= now.date():
+            raise InvalidInput({"snoozed_until": "snooze to a date after today"})
+        key = natural_key(reminder.owner_id, reminder.kind, reminder.contact_id, reminder.campaign_id, snoozed_until)
+        clash = session.scalars(owned(Reminder, reminder.owner_id).where(Reminder.natural_key == key)).first()
+        if clash is not None and clash.id != reminder.id:
+            raise InvalidInput({"snoozed_until": "there is already the same reminder on that day"})
+        reminder.snoozed_until = snoozed_until
+        reminder.due_on = snoozed_until
+        reminder.natural_key = key
+    elif state not in ("open", "done", "dismissed"):
+        raise InvalidInput({"state": "choose open, done, dismissed or snoozed"})
+    else:
+        reminder.snoozed_until = None
+    reminder.state = state
+    _touch(reminder, now)
+    return reminder
+
+
+def snooze_date(today: date, choice: str) -> date:
+    return today + (timedelta(days=1) if choice == "1d" else timedelta(weeks=1))
+
+
+def due(session: Session, owner_id: int, today: date, limit: int = 50) -> list[Reminder]:
+    query = owned(Reminder, owner_id).where(Reminder.state == "open", Reminder.due_on <= today)
+    return list(session.scalars(query.order_by(Reminder.due_on, Reminder.id).limit(limit)))

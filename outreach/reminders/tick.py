@@ -1,0 +1,227 @@
+"""The planner's tick: turn readiness, forecasts, cooling warmth and pending asks into reminders.
+
+Idempotent by construction: every reminder has a natural key, each owner's pass runs in its own
+transaction under a per-owner lock, so a second tick — the same day, after a crash, or from a
+second scheduler started by mistake — finds the work done and changes nothing.
+
+Cost: one pass per owner reads contacts (their stored warmth keys), busy periods, asks and live
+reminders — never touches, except the last ten of each cooling contact to vary the suggestion —
+so it grows with contacts × active campaigns, not with touches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from outreach.accounts.models import User
+from outreach.asks.models import Ask
+from outreach.campaigns.models import Campaign
+from outreach.campaigns.readiness import (
+    PairReadiness,
+    active_campaigns,
+    assess_campaigns,
+    campaign_facts,
+)
+from outreach.contacts.models import Contact
+from outreach.core.caller import Caller, caller_for
+from outreach.core.ownership import owned
+from outreach.core.types import utcnow
+from outreach.domain import warmth
+from outreach.episodes.models import Episode
+from outreach.reminders import service as reminders
+from outreach.today.service import COOLING_DAYS, cooling
+
+Hook = Callable[[str], None]
+
+
+def moment(on: date | None) -> datetime:
+    """The tick's clock: now, or noon of the given day (for `outreach tick --date`)."""
+    return datetime.combine(on, time(12)) if on else utcnow()
+
+
+def tick(session: Session, now: datetime, hook: Hook | None = None) -> Counter[str]:
+    """One pass over every owner, each committed on its own so a crash loses at most one owner's pass."""
+    totals: Counter[str] = Counter()
+    owner_ids = list(session.scalars(select(User.id).order_by(User.id)))
+    session.commit()
+    for owner_id in owner_ids:
+        totals += tick_owner(session, owner_id, now, hook)
+        session.commit()
+    return totals
+
+
+def _lock_owner(session: Session, owner_id: int) -> None:
+    # On PostgreSQL two ticks for one owner queue here; SQLite's BEGIN IMMEDIATE already serializes.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x0A5C_0000 + owner_id})
+
+
+def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None = None) -> Counter[str]:
+    _lock_owner(session, owner_id)
+    user = session.get_one(User, owner_id)
+    me = caller_for(user, now)
+    counts: Counter[str] = Counter()
+    counts["implicit_no"] = implicit_nos(session, me)
+    counts["woken"] = reminders.wake_snoozed(session, owner_id, now.date(), now)
+    book = reminders.load_book(session, owner_id, now.date())
+    counts.update(follow_ups(session, me, book))
+    counts.update(campaign_reminders(session, me, book, hook))
+    counts.update(keep_warm(session, me, book))
+    counts.update(interviews(session, me, book))
+    session.flush()
+    return +counts
+
+
+def implicit_nos(session: Session, me: Caller) -> int:
+    """Pending asks older than the implicit-no days become no_response — once, by their WHERE clause."""
+    cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
+    result = session.execute(
+        update(Ask)
+        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff)
+        .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
+    )
+    return result.rowcount or 0
+
+
+def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
+    for ask in session.scalars(query):
+        contact = session.get(Contact, ask.contact_id)
+        if contact is None or contact.deleted_at is not None:
+            continue
+        campaign = session.get(Campaign, ask.campaign_id) if ask.campaign_id else None
+        about = campaign.name if campaign else (ask.request or "your earlier ask")
+        draft = reminders.Draft(
+            "follow_up",
+            contact.id,
+            ask.campaign_id,
+            ask.follow_up_on,  # type: ignore[arg-type]
+            f"Follow up with {contact.name} about {about}",
+            f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
+        )
+        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1  # type: ignore[arg-type]
+    return counts
+
+
+def _explain(pair: PairReadiness) -> str:
+    r = pair.result
+    return "\n".join([r.fit.reason, r.trust.reason, r.timing.reason, r.forecast_reason])
+
+
+def campaign_reminders(session: Session, me: Caller, book: reminders.Book, hook: Hook | None) -> Counter[str]:
+    """Ask reminders for ready pairs in open windows; forecast targets for good fits still warming."""
+    counts: Counter[str] = Counter()
+    today = me.now.date()
+    campaigns = [c for c in active_campaigns(session, me.id, me.now) if campaign_facts(c).window[1] >= today]
+    for campaign_id, pairs in assess_campaigns(session, me.id, campaigns, me.planner, me.now).items():
+        for pair in pairs:
+            contact, result = pair.contact, pair.result
+            ask_subject = ("ask", contact.id, campaign_id)
+            target_subject = ("target", contact.id, campaign_id)
+            if result.ask_ready:
+                draft = reminders.Draft(
+                    "ask",
+                    contact.id,
+                    campaign_id,
+                    today,
+                    f"Ask {contact.name} for {pair.campaign.name}",
+                    _explain(pair),
+                )
+                counts["ask " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
+                if target_subject in book.live:
+                    reminders.withdraw(book, target_subject, "Ready now: see the ask reminder.", me.now)
+                    counts["target withdrawn"] += 1
+            else:
+                if ask_subject in book.live:
+                    reminders.withdraw(book, ask_subject, "No longer ask-ready:\n" + _explain(pair), me.now)
+                    counts["ask withdrawn"] += 1
+                ready_on = result.forecast_ready_on
+                if result.fit.met and ready_on is not None and ready_on > today:
+                    draft = reminders.Draft(
+                        "target",
+                        contact.id,
+                        campaign_id,
+                        ready_on,
+                        f"{contact.name} should be ask-ready by {ready_on:%d %b %Y} at your cadence",
+                        _explain(pair),
+                    )
+                    counts["target " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
+                elif target_subject in book.live:
+                    reminders.withdraw(book, target_subject, "No forecast any more:\n" + _explain(pair), me.now)
+                    counts["target withdrawn"] += 1
+            if hook:
+                hook("pair")
+    return counts
+
+
+def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
+    """Contacts about to fall below the trust bar get one reminder; a new touch clears it (touches service)."""
+    counts: Counter[str] = Counter()
+    cooling_now = cooling(session, me, limit=500)
+    still_cooling = {w.contact.id for w in cooling_now}
+    for w in cooling_now:
+        draft = reminders.Draft(
+            "keep_warm",
+            w.contact.id,
+            None,
+            me.now.date(),
+            f"Touch {w.contact.name}: suggested {w.suggestion}",
+            f"Warmth {w.warmth_now:.0f} {w.why} (to {w.warmth_later:.0f}).",
+        )
+        counts["keep_warm " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
+    later = me.now + timedelta(days=COOLING_DAYS)
+    for subject in list(book.live):
+        if subject[0] != "keep_warm" or subject[1] in still_cooling:
+            continue
+        contact = session.get(Contact, subject[1])
+        # Below the bar already is no reason to withdraw: the touch is needed more than ever.
+        if contact is None or warmth.warmth(contact.warmth_key, later, me.params) >= me.planner.thresholds.trust_warmth:
+            reminders.withdraw(book, subject, "Warm again: no touch needed now.", me.now)
+            counts["keep_warm withdrawn"] += 1
+    return counts
+
+
+def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
+    """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
+    counts: Counter[str] = Counter()
+    query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
+    for episode in session.scalars(query):
+        contact = session.get(Contact, episode.contact_id)
+        if contact is None or contact.deleted_at is not None:
+            continue
+        draft = reminders.Draft(
+            "interview",
+            contact.id,
+            episode.campaign_id,
+            episode.recording_at.date(),  # type: ignore[union-attr]
+            f"Prepare for the interview with {contact.name} ({episode.recording_at:%H:%M} UTC)",
+            f"{episode.title or 'Episode'}: recording on {episode.recording_at:%A %d %B %Y at %H:%M} UTC. "
+            "Listen to their latest work, send the questions ahead, check your audio.",
+            due_at=episode.recording_at,
+        )
+        counts["interview " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
+    return counts
+
+
+def scheduled_tick() -> None:
+    """The scheduler's job, referenced as text ("outreach.reminders.tick:scheduled_tick")."""
+    from outreach import create_app
+    from outreach.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        now = utcnow()
+        totals = tick(db.session, now)
+        app.logger.info("tick: %s", dict(totals) or "nothing to do")
+        if app.config["SMTP_HOST"]:
+            from outreach.reminders.digest import send_digests
+
+            app.logger.info("digests: %s", dict(send_digests(db.session, now, app.config)) or "none due")
+        db.session.remove()
+        db.engine.dispose()
