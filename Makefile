@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgresql]'
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -33,7 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench --size $(or $(SIZE),small) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 $(VENV)/.installed-server: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[server]'
+	$(BIN)/pip install --quiet -e '.[server,postgresql]'
 	touch $@ $(VENV)/.installed
 
 # A team install: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY, OUTREACH_BIND); run one

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from outreach.core.paths import MIGRATIONS_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from outreach.core.paths import INSTANCE_DIR, MIGRATIONS_DIR, TEMPLATES_DIR
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(TEMPLATES_DIR),
-        instance_path=os.environ.get("OUTREACH_INSTANCE", str(PROJECT_ROOT / "instance")),
+        instance_path=os.environ.get("OUTREACH_INSTANCE") or INSTANCE_DIR,
         instance_relative_config=True,
     )
     from outreach.config import load_config

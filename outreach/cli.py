@@ -20,8 +20,12 @@ from outreach.transfer.cli import commands as data_commands
 
 def _app_factory() -> Flask:
     from outreach import create_app
+    from outreach.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:  # a plain sentence, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 def _user(email: str) -> User:
