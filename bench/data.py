@@ -192,7 +192,8 @@ def _bulk_loading(session: Session, tables: Sequence[str]) -> Iterator[None]:
 
 def _stored_forms(table: Table, columns: Sequence[str]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
     """COPY bypasses the column types: label lists and JSON become their stored text here; None if nothing to do."""
-    tags, convert = TagList(), []
+    tags = TagList()
+    convert: list[Callable[[Any], Any] | None] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, TagList):
@@ -224,7 +225,7 @@ def _analyze(session: Session) -> None:
     """Fresh statistics (and, on PostgreSQL, hint bits and the visibility map), as a long-lived database has."""
     started = time.perf_counter()
     if _copies(session):
-        with session.get_bind().connect() as conn:
+        with session.get_bind().engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             for table in ("users", "contacts", "touches", "campaigns"):
                 conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")

@@ -129,7 +129,7 @@ def serve(host: str, port: int, with_scheduler: bool, every: int) -> None:
 
     # Flask refuses app.run() under its own CLI, so serve through werkzeug directly.
     click.echo(f"Outreach on http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
 @click.command("tick")

@@ -29,7 +29,7 @@ from outreach.core.types import utcnow
 from outreach.extensions import db
 from outreach.reminders.models import Reminder
 
-PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
+PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 

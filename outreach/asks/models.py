@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.extensions import Model
 
 OUTCOMES = ("pending", "yes", "no", "not_now", "no_response")
 NO_REASONS = (
@@ -23,7 +23,7 @@ NO_REASONS = (
 )
 
 
-class Ask(db.Model):
+class Ask(Model):
     __tablename__ = "asks"
     __table_args__ = (Index("ix_asks_owner_outcome", "owner_id", "outcome"),)
 
@@ -51,7 +51,7 @@ class Ask(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class AskChange(db.Model):
+class AskChange(Model):
     """One edit of an ask: what changed, from what to what (the ledger never forgets)."""
 
     __tablename__ = "ask_changes"

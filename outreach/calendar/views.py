@@ -39,13 +39,13 @@ def _contact_url(contact_id: int) -> str:
 def ics_response(body: bytes, filename: str | None = None) -> Response:
     response = make_response(body)
     response.mimetype = "text/calendar"
-    response.charset = "utf-8"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.add_etag()
     response.cache_control.private = True
     response.cache_control.max_age = 300
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns it into a 304 in place when the ETag matches
+    return response
 
 
 @bp.route("/<token>.ics")

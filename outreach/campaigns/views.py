@@ -120,9 +120,9 @@ def detail(campaign_id: int) -> Any:
     campaign = owned_or_404(Campaign, campaign_id)
     pairs = assess_campaign(db.session, campaign, caller.planner, caller.now)
     latest_ask: dict[int, Ask] = {}
-    for ask in db.session.scalars(owned(Ask, caller.id).where(Ask.campaign_id == campaign.id).order_by(Ask.asked_at)):
-        if ask.contact_id is not None:
-            latest_ask[ask.contact_id] = ask
+    for asked in db.session.scalars(owned(Ask, caller.id).where(Ask.campaign_id == campaign.id).order_by(Ask.asked_at)):
+        if asked.contact_id is not None:
+            latest_ask[asked.contact_id] = asked
     board: dict[str, list[Any]] = {stage: [] for stage in STAGES}
     for pair in pairs:
         ask = latest_ask.get(pair.contact.id)

@@ -8,13 +8,13 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import TagList, utcnow
-from outreach.extensions import db
+from outreach.extensions import Model
 
 CONTACT_KINDS = ("influencer", "alliance_partner", "podcast_guest", "peer")
 BUSY_SOURCES = ("manual", "imported")
 
 
-class Contact(db.Model):
+class Contact(Model):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),
@@ -48,7 +48,7 @@ class Contact(db.Model):
     deleted_at: Mapped[datetime | None]
 
 
-class Touch(db.Model):
+class Touch(Model):
     __tablename__ = "touches"
     __table_args__ = (
         Index("ix_touches_contact_occurred", "contact_id", "occurred_at"),
@@ -68,7 +68,7 @@ class Touch(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class BusyPeriod(db.Model):
+class BusyPeriod(Model):
     __tablename__ = "busy_periods"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,7 +53,7 @@ def _has_sql_maths(session: Session) -> bool:
         return False
     if dialect == "postgresql":
         return True
-    url = bind.url.render_as_string()
+    url = bind.engine.url.render_as_string()
     if url not in _maths:
         try:
             session.execute(text("SELECT log2(2.0), power(2.0, 1.0)")).all()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact
@@ -96,7 +96,7 @@ def list_contacts(
     if filters.min_warmth is not None and filters.min_warmth > 0:
         query = query.where(Contact.warmth_key >= warmth.min_key(min(filters.min_warmth, 99.999), now, params))
     if filters.max_warmth is not None and filters.max_warmth < 100:
-        cold = Contact.warmth_key.is_(None)
+        cold: ColumnElement[bool] = Contact.warmth_key.is_(None)
         if filters.max_warmth > 0:
             cold = or_(cold, Contact.warmth_key <= warmth.min_key(filters.max_warmth, now, params))
         query = query.where(cold)
@@ -109,7 +109,7 @@ def list_contacts(
     return _desc_nulls_last(session, query, column, offset, per_page), total
 
 
-def _desc_nulls_last(session: Session, query: Select[tuple[Contact]], column: Any, offset: int, per_page: int) -> list[Contact]:
+def _desc_nulls_last(session: Session, query: Select[Contact], column: Any, offset: int, per_page: int) -> list[Contact]:
     """A page of ``column DESC NULLS LAST, id`` as reads that the (owner, column) index serves on both
     databases: the rows with a value, then the rest by id. In one ORDER BY, PostgreSQL (whose index,
     read backwards, yields NULLs first) sorted every contact of the owner for each page."""

@@ -58,7 +58,7 @@ def index() -> Any:
         search=(args.get("q") or "").strip() or None,
         min_warmth=_number(args.get("min_warmth")),
         max_warmth=_number(args.get("max_warmth")),
-        sort=args.get("sort") if args.get("sort") in ("warmth", "last_touch", "name") else "warmth",
+        sort=args.get("sort", "warmth") if args.get("sort") in ("warmth", "last_touch", "name") else "warmth",
     )
     campaigns = list(db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date)))
     ready_for = next((c for c in campaigns if str(c.id) == args.get("ready_for")), None)

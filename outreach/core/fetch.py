@@ -45,7 +45,7 @@ def fetch_calendar(url: str, allow_private: bool = False) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "Outreach calendar import", "Accept": "text/calendar"})
     try:
         with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            data = response.read(MAX_BYTES + 1)
+            data: bytes = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         exc.close()
         raise InvalidInput({"url": f"the server answered {exc.code} {exc.reason}"}) from None

@@ -97,7 +97,7 @@ class ContactPatch(Strict):
     # where the column cannot be empty.
     name: Name = None  # type: ignore[assignment]
     email: EmailStr | None = None
-    kind: ContactKind = None  # type: ignore[assignment]
+    kind: ContactKind = None
     topics: Labels = None  # type: ignore[assignment]
     audience_size: Audience | None = None
     promotes_others: bool | None = None
@@ -158,7 +158,7 @@ class CampaignIn(Strict):
 
 class CampaignPatch(Strict):
     name: Name = None  # type: ignore[assignment]
-    kind: CampaignKind = None  # type: ignore[assignment]
+    kind: CampaignKind = None
     date: Day = None  # type: ignore[assignment]
     topics: Labels = None  # type: ignore[assignment]
     yes_target: Annotated[int, Field(ge=0, le=100_000)] = None  # type: ignore[assignment]
@@ -206,7 +206,7 @@ class AskPatch(Strict):
     channel: Short | None = None
     request: Text = None  # type: ignore[assignment]
     recipients: Annotated[int, Field(ge=1, le=10_000_000)] = None  # type: ignore[assignment]
-    outcome: Outcome = None  # type: ignore[assignment]
+    outcome: Outcome = None
     reason: NoReason | None = None
     reason_detail: Text = None  # type: ignore[assignment]
     lesson: Text = None  # type: ignore[assignment]
@@ -236,7 +236,7 @@ class ReminderPatch(Strict):
 
     @model_validator(mode="after")
     def _one_action(self) -> ReminderPatch:
-        if self.state is None and self.snooze is None and self.snoozed_until is None:
+        if all(value is None for value in (self.state, self.snooze, self.snoozed_until)):  # state None: not sent
             raise ValueError("send state, snooze (1d or 1w) or snoozed_until")
         return self
 

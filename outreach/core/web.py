@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort, flash, g
 from flask_login import current_user
@@ -22,7 +22,7 @@ B = TypeVar("B", bound=BaseModel)
 def me() -> Caller:
     if "web_caller" not in g:
         g.web_caller = caller_for(current_user._get_current_object())
-    return g.web_caller
+    return cast(Caller, g.web_caller)  # flask.g is untyped
 
 
 def parse_id(value: str | None) -> int | None:
@@ -34,7 +34,7 @@ def parse_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def owned_or_404(model: type[M], record_id: int, **kwargs: Any) -> M:
+def owned_or_404(model: type[M], record_id: int | None, **kwargs: Any) -> M:
     try:
         return get_owned(db.session, model, record_id, me().id, **kwargs)
     except NotFoundError:

@@ -7,9 +7,10 @@ Each criterion says met or not, a 0–100 score, and one sentence that says what
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import date as Day  # for CampaignFacts, whose field `date` hides the type
 from functools import cached_property, lru_cache
 
 from outreach.domain import warmth as wm
@@ -76,7 +77,7 @@ class CampaignFacts:
     window_end_weeks: int = 3
 
     @cached_property
-    def window(self) -> tuple[date, date]:
+    def window(self) -> tuple[Day, Day]:
         return (
             self.date - timedelta(weeks=self.window_start_weeks),
             self.date - timedelta(weeks=self.window_end_weeks),
@@ -127,7 +128,7 @@ def _normalized(topics: tuple[str, ...]) -> frozenset[str]:
     return frozenset(" ".join(t.lower().replace("-", " ").replace("_", " ").split()) for t in topics if t.strip())
 
 
-def _listing(items: Sequence[str] | set[str]) -> str:
+def _listing(items: Collection[str]) -> str:
     return ", ".join(sorted(items)) if items else "none"
 
 

@@ -8,14 +8,14 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.extensions import Model
 
 EPISODE_STAGES = ("invited", "booked", "recorded", "published")
 OFFER_KINDS = ("free_call", "guest_post", "recommendation", "interview", "affiliate", "other")
 OFFER_DIRECTIONS = ("gave", "received")
 
 
-class Episode(db.Model):
+class Episode(Model):
     __tablename__ = "episodes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,7 @@ class Episode(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Offer(db.Model):
+class Offer(Model):
     """Seed 003, start small: what you gave a partner first, and how they promoted you back."""
 
     __tablename__ = "offers"

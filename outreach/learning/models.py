@@ -8,12 +8,12 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.extensions import Model
 
 WIN_KINDS = ("yes", "kind_reply", "testimonial", "result")
 
 
-class Message(db.Model):
+class Message(Model):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,7 +24,7 @@ class Message(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Win(db.Model):
+class Win(Model):
     __tablename__ = "wins"
 
     id: Mapped[int] = mapped_column(primary_key=True)

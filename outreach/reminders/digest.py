@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.core.caller import Caller, caller_for
+from outreach.core.database import rows_matched
 from outreach.reminders import service as reminders
 from outreach.today import service as today_service
 
@@ -95,11 +96,13 @@ def send_digests(session: Session, now: datetime, config: Mapping[str, Any]) -> 
         if not me.settings.daily_digest or local.hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
             continue
         before = user.digest_sent_on
-        claimed = session.execute(
-            update(User)
-            .where(User.id == user_id, or_(User.digest_sent_on.is_(None), User.digest_sent_on < day))
-            .values(digest_sent_on=day)
-        ).rowcount
+        claimed = rows_matched(
+            session.execute(
+                update(User)
+                .where(User.id == user_id, or_(User.digest_sent_on.is_(None), User.digest_sent_on < day))
+                .values(digest_sent_on=day)
+            )
+        )
         session.commit()
         if not claimed:
             continue

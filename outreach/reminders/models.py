@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.extensions import Model
 
 REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
 # "withdrawn": the planner took it back (the pair stopped being ready, the forecast vanished).
@@ -21,7 +21,7 @@ def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: i
     return f"{owner_id}:{kind}:{contact_id or '-'}:{campaign_id or '-'}:{due_on.isoformat()}"
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("owner_id", "kind", "contact_id", "campaign_id", "due_on"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -12,9 +13,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 TICK_JOB = "outreach.reminders.tick:scheduled_tick"
 _embedded_lock = threading.Lock()
 _embedded: BackgroundScheduler | None = None
+Scheduler = TypeVar("Scheduler", bound=BaseScheduler)
 
 
-def configure(scheduler: BaseScheduler, interval_minutes: int) -> BaseScheduler:
+def configure(scheduler: Scheduler, interval_minutes: int) -> Scheduler:
     """The tick by textual reference with a fixed id, so restarts replace it instead of adding one."""
     scheduler.add_job(
         TICK_JOB,
@@ -32,7 +34,7 @@ def configure(scheduler: BaseScheduler, interval_minutes: int) -> BaseScheduler:
 
 
 def blocking(interval_minutes: int) -> BlockingScheduler:
-    return configure(BlockingScheduler(timezone=UTC), interval_minutes)  # type: ignore[return-value]
+    return configure(BlockingScheduler(timezone=UTC), interval_minutes)
 
 
 def start_embedded(interval_minutes: int) -> bool:
@@ -41,6 +43,6 @@ def start_embedded(interval_minutes: int) -> bool:
     with _embedded_lock:
         if _embedded is not None:
             return False
-        _embedded = configure(BackgroundScheduler(timezone=UTC, daemon=True), interval_minutes)  # type: ignore[assignment]
+        _embedded = configure(BackgroundScheduler(timezone=UTC, daemon=True), interval_minutes)
         _embedded.start()
         return True

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session
 
+from outreach.core.database import rows_matched
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.reminders.models import LIVE_STATES, Reminder, natural_key
@@ -175,7 +176,7 @@ def wake_snoozed(session: Session, owner_id: int, today: date, now: datetime) ->
         .where(Reminder.owner_id == owner_id, Reminder.state == "snoozed", Reminder.snoozed_until <= today)
         .values(state="open", updated_at=now, sequence=Reminder.sequence + 1)
     )
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def act(

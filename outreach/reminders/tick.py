@@ -29,6 +29,7 @@ from outreach.campaigns.readiness import (
 )
 from outreach.contacts.models import Contact
 from outreach.core.caller import Caller, caller_for
+from outreach.core.database import rows_matched
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
@@ -85,7 +86,7 @@ def implicit_nos(session: Session, me: Caller) -> int:
         .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff)
         .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
     )
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
@@ -105,7 +106,7 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
             f"Follow up with {contact.name} about {about}",
             f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
         )
-        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1  # type: ignore[arg-type]
+        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
     return counts
 
 

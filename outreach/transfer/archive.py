@@ -29,7 +29,7 @@ from outreach.reminders.models import Reminder, natural_key
 
 SCHEMA_VERSION = 1
 # Section name → (model, the foreign keys that point at other sections).
-SECTIONS: dict[str, tuple[type, dict[str, str]]] = {
+SECTIONS: dict[str, tuple[type[Any], dict[str, str]]] = {
     "contacts": (Contact, {}),
     "campaigns": (Campaign, {}),
     "touches": (Touch, {"contact_id": "contacts"}),
@@ -47,7 +47,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _columns(model: type) -> list[Any]:
+def _columns(model: type[Any]) -> list[Any]:
     return [c for c in inspect(model).columns if c.key not in SKIPPED]
 
 

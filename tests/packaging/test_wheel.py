@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.slow
 LEFT_BEHIND = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "instance", ".*cache")
 
 
-def _run(*command: str | Path, **kwargs: object) -> str:
+def _run(*command: str | Path, **kwargs: Any) -> str:
     done = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=300, **kwargs)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout

@@ -159,7 +159,9 @@ def _seed(conn: Connection) -> list[tuple[Table, int]]:
         table = tables.tables[name]
         row = {key: value for key, value in values.items() if key in table.c}
         row.update({column: ids[parent] for column, parent in PARENTS.items() if column in table.c})
-        ids[name] = conn.execute(table.insert().values(row)).inserted_primary_key[0]
+        key = conn.execute(table.insert().values(row)).inserted_primary_key
+        assert key is not None
+        ids[name] = key[0]
     return [(tables.tables[name], id_) for name, id_ in ids.items()]
 
 
