@@ -75,9 +75,10 @@ def test_asked_contacts_are_not_counted_again():
     assert plan.plan(1, 0, plan.yes_rate([]), WINDOW, TODAY, asked, lead=60).ready_by_opening == 0
 
 
-def test_too_little_lead_time_says_when_it_should_have_started():
+def test_too_little_lead_time_says_how_long_warming_takes_and_how_long_is_left():
     found = plan.plan(10, 0, plan.yes_rate([]), WINDOW, TODAY, candidates(ready=2), lead=120)
-    assert found.lead_time_warning and "should have started by 11 November 2026" in found.lead_time_warning
+    assert found.lead_time_warning and "takes about 120 days" in found.lead_time_warning
+    assert "the window opens in 66 days" in found.lead_time_warning
     early = plan.plan(10, 0, plan.yes_rate([]), WINDOW, WINDOW[0] - timedelta(days=200), candidates(ready=2), lead=120)
     assert early.lead_time_warning is None
 
