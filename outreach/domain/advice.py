@@ -1,8 +1,9 @@
 """Today's warm-up advice: which (contact, campaign) pairs a touch can bring to an ask, what to do, in what order.
 
-Pure domain code beside readiness.py and forecast.py: it only reads their verdicts, so Today never
-advises what the readiness board would contradict (a yes already given, an open ask, a "not now"
-still waiting for its date, a decline whose cool-down outlasts the window, a poor fit).
+Pure domain code beside readiness.py and forecast.py: it reads their verdicts and the ledger, so Today
+never advises what the readiness board or the campaign page would contradict (an ask for this campaign
+already made, an open ask, a "not now" still waiting for its date, a decline whose cool-down outlasts
+the window, a poor fit).
 """
 
 from __future__ import annotations
@@ -81,8 +82,12 @@ def warm_up(
     # cool-down past the window, and a cadence that never gets there: touches change none of those.
     if result.ask_ready or not result.fit.met or ready_on is None:
         return None
+    if campaign.id is not None and any(ask.campaign_id == campaign.id for ask in contact.asks):
+        # Asked for this very campaign already: the answer (or its absence) is in the ledger, and the
+        # campaign page shows them as asked, yes, no or not now; what follows is a follow-up, not warming.
+        return None
     if blocking_ask(contact, now.date()) is not None:
-        return None  # a "not now" waits for its follow-up date: that is a follow-up, not warming
+        return None  # an open ask, or a "not now" waiting for its follow-up date, for another campaign
     bar = trust_warmth_bar(contact, planner)
     current = wm.warmth(contact.warmth_key, now, planner.warmth)
     # Warm enough on the day itself, with no touch in between, and they engage back: only time is missing.

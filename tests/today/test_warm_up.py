@@ -22,27 +22,30 @@ def pairs(found) -> list[tuple[str, str]]:
 
 
 LEDGER = {
-    # rule: (outcome, days ago, extra fields)
-    "they said yes to this campaign": ("yes", 10, {}),
-    "an ask to them is still open": ("pending", 3, {}),
-    "they said not now and the follow-up date is ahead": ("not_now", 12, {"follow_up_on": 20}),
-    "they declined and the cool-down outlasts the window": ("no", 10, {}),
+    # rule: (outcome, days ago, follow-up in days, for this campaign or another one)
+    "they said yes to this campaign": ("yes", 10, None, "this"),
+    "they were asked for this campaign and never answered": ("no_response", 25, None, "this"),
+    "an ask to them is still open": ("pending", 3, None, "other"),
+    "they said not now and the follow-up date is ahead": ("not_now", 12, 20, "other"),
+    "they declined and the cool-down outlasts the window": ("no", 10, None, "other"),
 }
 
 
 @pytest.mark.parametrize("rule", [*LEDGER, "they do not fit"])
-def test_warm_up_leaves_out_whom_no_touch_can_bring_to_an_ask(rule, season, make_contact, log_touches, record_ask, today_of, now):
+def test_warm_up_leaves_out_whom_no_touch_can_bring_to_an_ask(
+    rule, season, make_campaign, make_contact, log_touches, record_ask, today_of, now
+):
     user, campaign = season
+    other = make_campaign(user, "Launch", kind="launch", date=now.date() + timedelta(weeks=40), topics=["copywriting"])
     control = make_contact(user, "Control Person", topics=["podcasting"])
     subject = make_contact(user, "Sam Subject", topics=["cooking"] if rule == "they do not fit" else ["podcasting"])
     log_touches(control, *WARMING, now=now)
     log_touches(subject, *WARMING, now=now)
     if rule in LEDGER:
         assert ("Sam Subject", "Season 3") in pairs(today_of(user))  # warming until the ledger says otherwise
-        outcome, days_ago, fields = LEDGER[rule]
-        if "follow_up_on" in fields:
-            fields = {"follow_up_on": (now + timedelta(days=fields["follow_up_on"])).date()}
-        record_ask(user, subject, campaign, outcome, days_ago=days_ago, **fields)
+        outcome, days_ago, follow_up, which = LEDGER[rule]
+        fields = {"follow_up_on": (now + timedelta(days=follow_up)).date()} if follow_up else {}
+        record_ask(user, subject, campaign if which == "this" else other, outcome, days_ago=days_ago, **fields)
     listed = pairs(today_of(user))
     assert ("Sam Subject", "Season 3") not in listed
     assert ("Control Person", "Season 3") in listed
@@ -52,11 +55,13 @@ def test_a_decline_whose_cool_down_ends_before_the_window_opens_keeps_them_warmi
     make_user, make_campaign, make_contact, log_touches, record_ask, today_of, now
 ):
     user = make_user()
+    earlier = make_campaign(user, "Season 4", date=now.date() + timedelta(weeks=8))
     later = make_campaign(user, "Season 5", date=now.date() + timedelta(weeks=30))  # opens in 18 weeks
     contact = make_contact(user, "Omar Haddad", topics=["podcasting"])
     log_touches(contact, *WARMING, now=now)
-    record_ask(user, contact, later, "no", days_ago=10)  # cool-down ends in 80 days
+    record_ask(user, contact, earlier, "no", days_ago=10)  # the cool-down ends in 80 days
     assert ("Omar Haddad", "Season 5") in pairs(today_of(user))
+    assert ("Omar Haddad", "Season 4") not in pairs(today_of(user))
 
 
 def test_when_only_time_is_missing_the_advice_is_to_wait_until_that_date(season, make_contact, log_touches, today_of, now):
