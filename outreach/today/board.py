@@ -109,8 +109,8 @@ def _assess_board(session: Session, me: Caller) -> Board:
     boards = assess_campaigns(session, me.id, active_campaigns(session, me.id, me.now), me.planner, me.now, fits_only=True)
     pairs = [pair for found in boards.values() for pair in found]
     ready = ask_now(pairs)
-    warming = warm_up(session, me, pairs)
-    return Board([_plain(p) for p in ready[:KEPT]], len(ready), warming[:KEPT], len(warming))
+    warming, warming_total = warm_up(session, me, pairs)
+    return Board([_plain(p) for p in ready[:KEPT]], len(ready), warming, warming_total)
 
 
 def _plain(pair: PairReadiness) -> BoardPair:
@@ -127,26 +127,27 @@ def ask_now(pairs: list[PairReadiness]) -> list[PairReadiness]:
     return ready
 
 
-def warm_up(session: Session, me: Caller, pairs: list[PairReadiness]) -> list[WarmUpPair]:
-    """The pairs a touch (or only time) brings to an ask inside their campaign's window, ranked; the
-    kept ones get a gesture varied against their recent touches, read in one query."""
+def warm_up(session: Session, me: Caller, pairs: list[PairReadiness]) -> tuple[list[WarmUpPair], int]:
+    """The pairs a touch (or only time) brings to an ask inside their campaign's window, ranked, the first
+    KEPT of them with a gesture varied against their recent touches (read in one query); and how many."""
     found: list[tuple[Ranked, PairReadiness]] = []
+    targets = {pair.campaign.id: campaign_facts(pair.campaign) for pair in pairs}
     for pair in pairs:
-        target = campaign_facts(pair.campaign)
+        target = targets[pair.campaign.id]
         said = advise(pair.facts, target, pair.result, me.now, me.planner) if pair.facts else None
         if said is not None:
             found.append((Ranked(target.window[1], pair.campaign.id, said, pair.contact.name), pair))
     found.sort(key=lambda item: rank_key(item[0]))
-    recent = recent_kinds(session, me.id, [pair.contact.id for _, pair in found[:KEPT]])
+    kept = found[:KEPT]
+    recent = recent_kinds(session, me.id, [pair.contact.id for item, pair in kept if not item.advice.waiting])
     ranked: list[WarmUpPair] = []
-    for item, pair in found:
+    for item, pair in kept:
         said = item.advice
-        if len(ranked) < KEPT and not said.waiting and pair.facts is not None:
-            target = campaign_facts(pair.campaign)
-            said = advise(pair.facts, target, pair.result, me.now, me.planner, recent[pair.contact.id]) or said
+        if not said.waiting and pair.facts is not None:
+            said = advise(pair.facts, targets[pair.campaign.id], pair.result, me.now, me.planner, recent[pair.contact.id]) or said
         plain = _plain(pair)
         ranked.append(WarmUpPair(plain.contact, plain.campaign, plain.result, said))
-    return ranked
+    return ranked, len(found)
 
 
 def recent_kinds(session: Session, owner_id: int, contact_ids: list[int]) -> dict[int, list[str]]:

@@ -22,6 +22,7 @@ from outreach.reminders import tick as jobs
 from outreach.today.service import today
 from outreach.transfer.demo import load_demo
 from tests.conftest import Api
+from tests.today.conftest import WARMING
 
 LISTS = ("ask_now", "warm_up", "reminders_due", "waiting", "follow_ups")
 HEADINGS = {"reminders_due": "Reminders due", "waiting": "Waiting for an answer", "follow_ups": "Follow-ups due"}
@@ -119,3 +120,15 @@ def test_the_week_is_the_users_own_on_today_and_on_go_for_no(make_user, make_con
     stats = stats_for(db.session, me)
     assert (week.week_start, week.asks, week.nos) == (stats.week_start, 1, 1)
     assert (stats.this_week.asks, stats.this_week.nos) == (1, 1)
+
+
+def test_the_api_gives_the_short_lists_or_all_of_them(api, make_campaign, make_contact, log_touches, now):
+    make_campaign(api.user, "Season 3", date=now.date() + timedelta(weeks=8))
+    for n in range(9):
+        log_touches(make_contact(api.user, f"Guest {n}", topics=["podcasting"]), *WARMING, now=now)
+    assert len(api("GET", "/today").json["warm_up"]) == 7
+    assert len(api("GET", "/today?all=true").json["warm_up"]) == 9
+    refused = api("GET", "/today?all=perhaps")
+    assert refused.status_code == 422 and "all" in refused.json["fields"]
+    documented = api("GET", "/openapi.json").json["paths"]["/api/v1/today"]["get"]
+    assert [p["name"] for p in documented["parameters"]] == ["all"]

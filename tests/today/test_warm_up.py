@@ -56,7 +56,7 @@ def test_a_decline_whose_cool_down_ends_before_the_window_opens_keeps_them_warmi
 ):
     user = make_user()
     earlier = make_campaign(user, "Season 4", date=now.date() + timedelta(weeks=8))
-    later = make_campaign(user, "Season 5", date=now.date() + timedelta(weeks=30))  # opens in 18 weeks
+    make_campaign(user, "Season 5", date=now.date() + timedelta(weeks=30))  # opens in 18 weeks
     contact = make_contact(user, "Omar Haddad", topics=["podcasting"])
     log_touches(contact, *WARMING, now=now)
     record_ask(user, contact, earlier, "no", days_ago=10)  # the cool-down ends in 80 days
