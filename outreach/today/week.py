@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -144,7 +144,7 @@ def _asked_again(session: Session, owner_id: int, asks: list[Ask]) -> set[int]:
     if not people:
         return set()
     later = owned(Ask, owner_id).where(Ask.contact_id.in_(sorted(people)))
-    latest: dict[tuple[int | None, int | None], Any] = {}
+    latest: dict[tuple[int | None, int | None], datetime] = {}
     for contact_id, campaign_id, asked_at in session.execute(
         later.with_only_columns(Ask.contact_id, Ask.campaign_id, Ask.asked_at)
     ):
