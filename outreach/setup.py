@@ -40,6 +40,7 @@ API_MODULES = [
     "outreach.episodes.api",
     "outreach.learning.api",
     "outreach.reminders.api",
+    "outreach.today.api",
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ class PairReadiness:
     contact: Contact
     campaign: Campaign
     result: readiness.Readiness
+    facts: readiness.ContactFacts | None = field(default=None, compare=False)  # what the result was judged on
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -114,7 +115,7 @@ def assess_campaigns(
     for campaign in campaigns:
         target = campaign_facts(campaign)
         candidates = [c for c in contacts if not fits_only or readiness.fit(facts[c.id], target, planner.thresholds).met]
-        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner)) for c in candidates]
+        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner), facts[c.id]) for c in candidates]
         pairs.sort(
             key=lambda p: (
                 not p.result.ask_ready,

@@ -84,10 +84,8 @@ def new() -> Any:
         campaign = _save(form, None)
         if campaign is not None:
             db.session.commit()
+            # The campaign page shows the plan and its lead-time warning: flashing it too said it twice.
             flash(f"Created {campaign.name}.", "success")
-            warning = plan_service.campaign_plan(db.session, me(), campaign).lead_time_warning
-            if warning:
-                flash(warning, "error")
             return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, campaign=None)
 

@@ -46,6 +46,8 @@ class Contact(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
+    # "manual" (a form, the API, the bookmarklet) or "import" (a CSV file): Today's first-day list reads it.
+    source: Mapped[str] = mapped_column(String(10), default="manual", server_default="manual")
 
 
 class Touch(Model):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from outreach.accounts.models import User
 from outreach.core.caller import Caller, caller_for
 from outreach.core.database import rows_matched
-from outreach.reminders import service as reminders
 from outreach.today import service as today_service
 
 
@@ -39,26 +38,17 @@ def local_time(user: User, now: datetime) -> datetime:
 
 
 def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
-    """What Today would say this morning; None when there is nothing to do (no empty mail)."""
-    day = local_time(me.user, me.now).date()
-    due = reminders.due(session, me.id, day, limit=20)
-    board = today_service.board(session, me)
-    cooling = today_service.cooling(session, me, limit=5)
-    week = today_service.week_of_asking(session, me)
-    if not (due or board.ask_now or cooling):
+    """What Today says this morning, the same lists; None when there is nothing to do (no empty mail)."""
+    found = today_service.today(session, me)
+    if not found.has_advice:
         return None
-    values: Mapping[str, Any] = {
-        "due": due,
-        "ask_now": board.ask_now[:5],
-        "ask_now_total": board.ask_now_total,
-        "cooling": cooling,
-        "week": week,
-        "base_url": base_url.rstrip("/"),
-        "day": day,
-    }
-    parts = [f"{len(due)} reminder{'' if len(due) == 1 else 's'}"]
-    if board.ask_now_total:
-        parts.append(f"{board.ask_now_total} ready to ask")
+    values: Mapping[str, Any] = {"today": found, "base_url": base_url.rstrip("/"), "day": me.today}
+    due = len(found.reminders_due)
+    parts = [f"{due} reminder{'' if due == 1 else 's'}"]
+    if found.ask_now_total:
+        parts.append(f"{found.ask_now_total} ready to ask")
+    if found.warm_up_total:
+        parts.append(f"{found.warm_up_total} to warm up")
     return Digest(
         subject=f"Outreach today: {', '.join(parts)}",
         text=render_template("digest/digest.txt", **values),

@@ -107,7 +107,7 @@ def import_contacts(
                 _merge(existing, values)
         else:
             summary.imported += 1
-            contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, **values)
+            contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, source="import", **values)
             index.add(contact)
             if not dry_run:
                 session.add(contact)

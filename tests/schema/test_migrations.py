@@ -95,6 +95,7 @@ SEED = {
         "updated_at": NOW,
         "preferred_contact": "email",
         "upcoming_events": "Book launch",
+        "source": "import",
     },
     "campaigns": {
         "name": "Season 3",

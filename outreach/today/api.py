@@ -1,0 +1,33 @@
+"""/today: the same lists as the Today page and the morning digest, from the same function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from outreach.core.api import bp
+from outreach.core.api_context import caller
+from outreach.core.openapi import endpoint
+from outreach.core.schemas import Strict
+from outreach.extensions import db
+from outreach.today import service
+
+
+class TodayQuery(Strict):
+    all: bool = False  # every warm-up and ask-now item kept, not only the short lists the page shows first
+
+
+@endpoint(
+    bp,
+    "/today",
+    "GET",
+    "Today's advice: ask_now, warm_up, reminders_due, waiting, follow_ups (each naming contact and campaign, "
+    "with a sentence and an action) and this_week (the week's asking, counted as /stats counts it)",
+    tag="today",
+    query=TodayQuery,
+    not_found=False,
+)
+def get_today(query: TodayQuery) -> Any:
+    me = caller()
+    return jsonify(service.today(db.session, me, show_all=query.all).as_dict())
