@@ -39,7 +39,7 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True, help="The new user's email (their login).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted when omitted.")
-@click.option("--audience", type=click.IntRange(min=0), default=None, help="Your own audience size.")
+@click.option("--audience", type=int, default=None, help="Your own audience size.")
 @with_appcontext
 def create_user(email: str, password: str, audience: int | None) -> None:
     """Create a user who can log in and own contacts."""
