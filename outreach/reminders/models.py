@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.core.types import utcnow
 from outreach.extensions import db
+
+if TYPE_CHECKING:
+    from outreach.contacts.models import Contact
 
 REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
 # "withdrawn": the planner took it back (the pair stopped being ready, the forecast vanished).
@@ -46,3 +50,6 @@ class Reminder(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Loaded with the planner's book of reminders (reminders.service.load_book), not one by one.
+    contact: Mapped[Contact | None] = relationship()
