@@ -6,10 +6,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from outreach.campaigns import plans
-from outreach.core.errors import InvalidInput
-from outreach.core.web import me, owned_or_404
+from outreach.core.web import flash_back, me, owned_or_404
 from outreach.extensions import db
+from outreach.learning import service as learning
 from outreach.reminders import service as reminders
 from outreach.reminders.models import Reminder
 from outreach.today import service
@@ -31,8 +30,8 @@ def index() -> Any:
         closest=[(p, service.suggest_touch(db.session, caller.id, p.contact.id)) for p in board.closest],
         week=service.week_of_asking(db.session, caller),
         now=caller.now,
-        nos_in_a_row=(run := plans.nos_in_a_row(db.session, caller.id)),
-        wins=plans.wins_of(db.session, caller.id, 3) if run >= plans.WIN_AFTER_NOS else [],
+        nos_in_a_row=(run := learning.nos_in_a_row(db.session, caller.id)),
+        wins=learning.wins_of(db.session, caller.id, 3) if run >= learning.WIN_AFTER_NOS else [],
     )
 
 
@@ -43,16 +42,13 @@ def act_on_reminder(reminder_id: int) -> Any:
     action = ACTIONS.get(request.form.get("action", ""))
     if action is None:
         abort(400, "Choose done, dismiss, or snooze for a day or a week.")
-    try:
-        if action in ("1d", "1w"):
-            until = reminders.snooze_date(caller.now.date(), action)
-            reminders.act(db.session, reminder, "snoozed", caller.now, until)
-            flash(f"Snoozed until {until:%a %d %b}.", "info")
-        else:
-            reminders.act(db.session, reminder, action, caller.now)
-            flash(f"Marked {action}.", "success")
-    except InvalidInput as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("today.index"))
+    flash_back(url_for("today.index"), "Not changed")
+    if action in ("1d", "1w"):
+        until = reminders.snooze_date(caller.now.date(), action)
+        reminders.act(db.session, reminder, "snoozed", caller.now, until)
+        flash(f"Snoozed until {until:%a %d %b}.", "info")
+    else:
+        reminders.act(db.session, reminder, action, caller.now)
+        flash(f"Marked {action}.", "success")
     db.session.commit()
     return redirect(url_for("today.index"))
