@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import BusyPeriod, Contact
+from outreach.core import records
 from outreach.domain import rules
 
 CAMPAIGN_FIELDS = (
@@ -25,13 +26,8 @@ CAMPAIGN_FIELDS = (
 
 
 def create_campaign(session: Session, owner_id: int, data: Mapping[str, Any]) -> Campaign:
-    values = {"window_start_weeks": 12, "window_end_weeks": 3}
-    values.update({k: data[k] for k in CAMPAIGN_FIELDS if k in data})
-    rules.ask_window(values["window_start_weeks"], values["window_end_weeks"])
-    campaign = Campaign(owner_id=owner_id, **values)
-    session.add(campaign)
-    session.flush()
-    return campaign
+    rules.ask_window(data.get("window_start_weeks", 12), data.get("window_end_weeks", 3))  # the columns' defaults
+    return records.create(session, Campaign, owner_id, CAMPAIGN_FIELDS, data)
 
 
 def update_campaign(session: Session, campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
@@ -39,11 +35,7 @@ def update_campaign(session: Session, campaign: Campaign, data: Mapping[str, Any
     rules.ask_window(
         data.get("window_start_weeks", campaign.window_start_weeks), data.get("window_end_weeks", campaign.window_end_weeks)
     )
-    for name in CAMPAIGN_FIELDS:
-        if name in data:
-            setattr(campaign, name, data[name])
-    session.flush()
-    return campaign
+    return records.update(session, campaign, CAMPAIGN_FIELDS, data)
 
 
 def delete_campaign(session: Session, campaign: Campaign) -> None:

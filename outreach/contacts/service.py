@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_
 from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact
+from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import tag_pattern, utcnow
 from outreach.domain import warmth
@@ -34,18 +35,11 @@ CONTACT_FIELDS = (
 
 
 def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:
-    contact = Contact(owner_id=owner_id, **{k: data[k] for k in CONTACT_FIELDS if k in data})
-    session.add(contact)
-    session.flush()
-    return contact
+    return records.create(session, Contact, owner_id, CONTACT_FIELDS, data)
 
 
 def update_contact(session: Session, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    for name in CONTACT_FIELDS:
-        if name in data:
-            setattr(contact, name, data[name])
-    session.flush()
-    return contact
+    return records.update(session, contact, CONTACT_FIELDS, data)
 
 
 def delete_contact(session: Session, contact: Contact) -> None:

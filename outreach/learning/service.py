@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
+from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.domain import goforno, plan
 from outreach.domain.drafts import draft
@@ -27,18 +28,11 @@ def messages_of(session: Session, owner_id: int) -> list[Message]:
 
 
 def create_message(session: Session, owner_id: int, data: Mapping[str, Any]) -> Message:
-    message = Message(owner_id=owner_id, **{k: data[k] for k in MESSAGE_FIELDS if k in data})
-    session.add(message)
-    session.flush()
-    return message
+    return records.create(session, Message, owner_id, MESSAGE_FIELDS, data)
 
 
 def update_message(session: Session, message: Message, data: Mapping[str, Any]) -> Message:
-    for name in MESSAGE_FIELDS:
-        if name in data:
-            setattr(message, name, data[name])
-    session.flush()
-    return message
+    return records.update(session, message, MESSAGE_FIELDS, data)
 
 
 def delete_message(session: Session, message: Message) -> None:
