@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,11 @@ LIVE_STATES = ("open", "snoozed")
 def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: int | None, due_on: date) -> str:
     """(owner, kind, contact, campaign, due date) as one string: unique even where ids are NULL."""
     return f"{owner_id}:{kind}:{contact_id or '-'}:{campaign_id or '-'}:{due_on.isoformat()}"
+
+
+def new_uid() -> str:
+    """The calendar UID a reminder keeps for life, so every refresh updates one event (RFC 5545)."""
+    return f"reminder-{uuid.uuid4().hex}@outreach"
 
 
 class Reminder(db.Model):

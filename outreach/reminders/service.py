@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
-from outreach.reminders.models import LIVE_STATES, Reminder, natural_key
+from outreach.reminders.models import LIVE_STATES, Reminder, natural_key, new_uid
 
 Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
 
@@ -123,7 +122,7 @@ def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: s
         natural_key=key,
         title=draft.title[:300],
         body=draft.body,
-        uid=f"reminder-{uuid.uuid4().hex}@outreach",
+        uid=new_uid(),
         created_at=now,
         updated_at=now,
     )
