@@ -16,7 +16,7 @@ from flask import flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import UnprocessableEntity
+from werkzeug.exceptions import default_exceptions
 
 from outreach.core.caller import Caller, caller_for
 from outreach.core.errors import InvalidInput
@@ -80,12 +80,12 @@ def refused_page(exc: InvalidInput) -> ResponseReturnValue:
     """The web's answer to refused input, the session already rolled back (see ``outreach.setup``)."""
     refusal: Refusal | None = g.pop("refusal", None)
     if refusal is not None and refusal.form is not None and refusal.page is not None:
-        attach_errors(refusal.form, exc.fields)
+        _attach_errors(refusal.form, exc.fields)
         return refusal.page()
     if refusal is not None and refusal.back is not None:
         flash(f"{refusal.prefix}: {_in_words(exc.fields)}", "error")
         return redirect(refusal.back)
-    error = UnprocessableEntity()
+    error = default_exceptions[exc.status]()
     return render_template("error.html", error=error, message=_in_words(exc.fields)), exc.status
 
 
@@ -95,7 +95,7 @@ def _in_words(fields: dict[str, str]) -> str:
     return "; ".join(named)
 
 
-def attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
+def _attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
     for name, message in fields.items():
         field = getattr(form, name.split(".")[0], None)
         target = field if field is not None and hasattr(field, "errors") else None

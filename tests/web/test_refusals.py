@@ -5,6 +5,9 @@ from __future__ import annotations
 from outreach.accounts import service as user_service
 from outreach.asks import service as ask_service
 from outreach.asks.models import Ask
+from outreach.contacts.models import Contact
+from outreach.core.errors import InvalidInput
+from outreach.core.web import owned_or_404
 from outreach.extensions import db
 from outreach.learning.models import Win
 from tests.conftest import csrf_from
@@ -68,3 +71,22 @@ def test_a_refused_signup_shows_the_form_again_beside_the_field(client):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "enter a valid email address" in text and 'name="email"' in text
     assert user_service.find_user(db.session, "no-at-sign") is None
+
+
+def test_a_view_that_declares_nothing_still_rolls_back_and_answers_in_a_sentence(app, client, make_user, make_contact, web_login):
+    """The rule needs no try/except in the view: whatever it changed is undone, the user reads why."""
+
+    @app.route("/rename/<int:contact_id>")
+    def rename(contact_id: int) -> str:
+        owned_or_404(Contact, contact_id).name = "Changed"
+        db.session.flush()
+        raise InvalidInput({"name": "that name is taken"})
+
+    user = make_user("plain@example.com")
+    contact = make_contact(user, "Kept")
+    web_login(user.email)
+    refused = client.get(f"/rename/{contact.id}")
+    assert refused.status_code == 422 and "that name is taken" in refused.get_data(as_text=True)
+    assert client.get("/rename/999999").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Contact, contact.id).name == "Kept"
