@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import Select, func, or_
 from sqlalchemy.orm import Session
 
-from outreach.contacts.models import Contact
+from outreach.asks.models import Ask
+from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import tag_pattern, utcnow
@@ -53,6 +54,17 @@ def restore_contact(session: Session, owner_id: int, contact_id: int) -> Contact
     contact.deleted_at = None
     session.flush()
     return contact
+
+
+def timeline(session: Session, contact: Contact, touches: list[Touch]) -> list[tuple[str, datetime, Touch | Ask | BusyPeriod]]:
+    """The contact's touches (already read by the caller), asks and busy periods, newest first."""
+    asks = session.scalars(owned(Ask, contact.owner_id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc()))
+    periods = owned(BusyPeriod, contact.owner_id).where(BusyPeriod.contact_id == contact.id)
+    busy = session.scalars(periods.order_by(BusyPeriod.start))
+    items: list[tuple[str, datetime, Touch | Ask | BusyPeriod]] = [("touch", t.occurred_at, t) for t in touches]
+    items += [("ask", a.asked_at, a) for a in asks]
+    items += [("busy", datetime.combine(b.start, time.min), b) for b in busy]
+    return sorted(items, key=lambda item: item[1], reverse=True)
 
 
 @dataclass(frozen=True)

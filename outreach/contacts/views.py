@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from outreach.asks.models import Ask
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_contact
@@ -167,17 +165,6 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
     points = [touch_service.point(t) for t in touches]
     campaigns = active_campaigns(db.session, caller.id, caller.now)
     checklist = assess_contact(db.session, contact, campaigns, caller.planner, caller.now)
-    asks = list(db.session.scalars(owned(Ask, caller.id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc())))
-    busy = list(
-        db.session.scalars(owned(BusyPeriod, caller.id).where(BusyPeriod.contact_id == contact.id).order_by(BusyPeriod.start))
-    )
-    timeline = sorted(
-        [("touch", t.occurred_at, t) for t in touches]
-        + [("ask", a.asked_at, a) for a in asks]
-        + [("busy", _midnight(b.start), b) for b in busy],
-        key=lambda item: item[1],
-        reverse=True,
-    )
     touch_form = touch_form or TouchForm(formdata=None, occurred_at=caller.now.replace(second=0, microsecond=0))
     return render_template(
         "contacts/detail.html",
@@ -186,16 +173,12 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
         explanation=warmth.explain(points, caller.now, caller.params),
         chart=warmth_chart(points, contact.warmth_key, caller.now, caller.params, caller.planner.thresholds.trust_warmth),
         checklist=checklist,
-        timeline=timeline,
+        timeline=service.timeline(db.session, contact, touches),
         touch_form=touch_form,
         busy_form=busy_form or BusyForm(formdata=None),
         offers=episode_service.offers_of(db.session, contact),
         today=caller.now.date(),
     )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
 
 
 def _with_article(noun: str) -> str:
