@@ -16,6 +16,7 @@ from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.extensions import db
 from outreach.transfer.cli import commands as data_commands
+from outreach.transfer.cli import known_user
 
 
 def _app_factory() -> Flask:
@@ -28,13 +29,6 @@ def _app_factory() -> Flask:
         raise click.ClickException(str(exc)) from None
 
 
-def _user(email: str) -> User:
-    user = user_service.find_user(db.session, email)
-    if user is None:
-        raise click.ClickException(f"no user with email {email!r}: create one with `outreach user create`")
-    return user
-
-
 @click.group("user", help="Manage user accounts.")
 def user_group() -> None:
     """Group for user commands."""
@@ -43,7 +37,7 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True, help="The new user's email (their login).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted when omitted.")
-@click.option("--audience", type=click.IntRange(min=0), default=None, help="Your own audience size.")
+@click.option("--audience", type=int, default=None, help="Your own audience size.")
 @with_appcontext
 def create_user(email: str, password: str, audience: int | None) -> None:
     """Create a user who can log in and own contacts."""
@@ -66,7 +60,7 @@ def token_group() -> None:
 @with_appcontext
 def create_token(email: str, name: str) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
-    record, token = user_service.create_token(db.session, _user(email), name)
+    record, token = user_service.create_token(db.session, known_user(email), name)
     db.session.commit()
     click.echo(token)
     click.echo(f"Token {record.id} ({name}) for {email}. Keep it now: it cannot be shown again.", err=True)
@@ -77,7 +71,7 @@ def create_token(email: str, name: str) -> None:
 @with_appcontext
 def rescore(email: str | None) -> None:
     """Recompute every warmth key from the touches (after changing weights or half-life)."""
-    users = [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
+    users = [known_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
     for user in users:
         params = user_service.user_settings(user).warmth_params()
         total = db.session.scalar(select(func.count(Contact.id)).where(Contact.owner_id == user.id)) or 0
@@ -172,7 +166,7 @@ def digest(email: str | None, show: bool, on: datetime | None) -> None:
     now = moment(on.date() if on else None)
     config = current_app.config
     if show:
-        for user in [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id))):
+        for user in [known_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id))):
             found = compose(db.session, caller_for(user, now), config["PUBLIC_URL"])
             click.echo(
                 f"To: {user.email}\nSubject: {found.subject}\n\n{found.text}" if found else f"{user.email}: nothing to say today."

@@ -8,12 +8,15 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from outreach.accounts.models import User
+from outreach.core.api import error as api_error
 from outreach.core.database import tune_sqlite, write_intent
+from outreach.core.errors import InvalidInput, NotFoundError
 from outreach.core.paths import MIGRATIONS_DIR
 from outreach.core.security import add_security_headers, too_large, too_many_requests
+from outreach.core.web import forget_refusal, refused_page
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's web views and API routes, in registration order.
@@ -87,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     def require_login() -> Any:
         """Every page needs a logged-in user unless it is deliberately public (or has its own auth)."""
         g.pop("web_caller", None)  # `g` can outlive a request when an app context was already pushed
+        forget_refusal()
         endpoint = request.endpoint or ""
         if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
             return None
@@ -102,12 +106,28 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def _api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
-        if request.path.startswith("/api/"):
+        if _api_request():
             return jsonify({"error": exc.description or exc.name}), exc.code
         return render_template("error.html", error=exc), exc.code
+
+    # One rule for refusals, web and API alike: a refused request changes nothing (the session is
+    # rolled back, whatever a service had flushed), then each side answers in its own language.
+    @app.errorhandler(InvalidInput)
+    def invalid_input(exc: InvalidInput) -> Any:
+        db.session.rollback()
+        return api_error(exc.status, "invalid input", exc.fields) if _api_request() else refused_page(exc)
+
+    @app.errorhandler(NotFoundError)
+    def not_found(exc: NotFoundError) -> Any:
+        db.session.rollback()
+        return api_error(404, "not found") if _api_request() else http_error(NotFound())
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:

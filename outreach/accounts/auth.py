@@ -19,14 +19,13 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from outreach.accounts import service as user_service
-from outreach.core.errors import InvalidInput
 from outreach.core.forms import LoginForm, PasswordForm, SignupForm
 from outreach.core.security import (
     login_account,
     login_limit_per_account,
     login_limit_per_ip,
 )
-from outreach.core.web import invalid_to_form
+from outreach.core.web import show_again
 from outreach.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -73,17 +72,14 @@ def signup() -> Any:
     if not current_app.config["SIGNUP_ENABLED"]:
         abort(404)
     form = SignupForm()
+    page = show_again(form, lambda: render_template("auth/signup.html", form=form))
     if form.validate_on_submit():
-        try:
-            user = user_service.create_user(db.session, form.email.data or "", form.password.data or "", form.audience_size.data)
-        except InvalidInput as exc:
-            invalid_to_form(form, exc)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash("Welcome to Outreach. Add the people you want to build relationships with.", "success")
-            return redirect(url_for("contacts.new"))
-    return render_template("auth/signup.html", form=form)
+        user = user_service.create_user(db.session, form.email.data or "", form.password.data or "", form.audience_size.data)
+        db.session.commit()
+        login_user(user)
+        flash("Welcome to Outreach. Add the people you want to build relationships with.", "success")
+        return redirect(url_for("contacts.new"))
+    return page()
 
 
 @bp.route("/logout", methods=["POST"])
@@ -98,6 +94,7 @@ def logout() -> Any:
 @login_required
 def change_password() -> Any:
     form = PasswordForm()
+    page = show_again(form, lambda: render_template("auth/password.html", form=form))
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user_service.check_password(user, form.current.data or ""):
@@ -107,4 +104,4 @@ def change_password() -> Any:
             db.session.commit()
             flash("Password changed.", "success")
             return redirect(url_for("settings.index"))
-    return render_template("auth/password.html", form=form)
+    return page()

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from outreach.asks.stats import stats_for, stats_json
-from outreach.campaigns import plans
 from outreach.core.web import me
 from outreach.domain import plan
 from outreach.extensions import db
+from outreach.learning import service as learning
 
 bp = Blueprint("goforno", __name__)
 REASON_LABELS = {
@@ -30,7 +30,7 @@ def index() -> Any:
     stats = stats_json(db.session, caller, stats_for(db.session, caller))
     months = stats["by_month"][-12:]
     peak = max([m["asks"] for m in months] + [1])
-    results = plans.message_results(db.session, caller.id)
+    results = learning.message_results(db.session, caller.id)
     return render_template(
         "asks/goforno.html",
         stats=stats,
@@ -39,5 +39,5 @@ def index() -> Any:
         labels=REASON_LABELS,
         messages=results,
         comparison=plan.compare(results),
-        wins=plans.wins_of(db.session, caller.id, 5),
+        wins=learning.wins_of(db.session, caller.id, 5),
     )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.core.types import utcnow
 from outreach.extensions import Model
+
+if TYPE_CHECKING:
+    from outreach.campaigns.models import Campaign
+    from outreach.contacts.models import Contact
 
 OUTCOMES = ("pending", "yes", "no", "not_now", "no_response")
 NO_REASONS = (
@@ -49,6 +53,10 @@ class Ask(Model):
     criteria_at_ask: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Loaded with selectinload where a loop reads them (the planner's follow-ups), never row by row.
+    contact: Mapped[Contact | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
 
 
 class AskChange(Model):

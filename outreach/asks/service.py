@@ -41,7 +41,7 @@ def create_ask(
     parent = _bulk_parent(session, owner_id, data.get("parent_id"))
     message = get_owned(session, Message, data["message_id"], owner_id) if data.get("message_id") else None
     if parent is not None:
-        campaign = campaign or (session.get(Campaign, parent.campaign_id) if parent.campaign_id else None)
+        campaign = campaign or parent.campaign  # a reply counts for its send's campaign
     ask = Ask(
         owner_id=owner_id,
         contact_id=contact.id if contact else None,

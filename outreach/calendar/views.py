@@ -20,10 +20,9 @@ from flask import (
 
 from outreach.calendar import service
 from outreach.contacts.models import Contact
-from outreach.core.errors import InvalidInput
 from outreach.core.fetch import fetch_calendar
 from outreach.core.types import utcnow
-from outreach.core.web import me, owned_or_404, parse_id
+from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import ics as calendar
 from outreach.extensions import db
 from outreach.reminders.models import REMINDER_KINDS, Reminder
@@ -123,20 +122,16 @@ def import_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     upload = request.files.get("file")
     address = (request.form.get("url") or "").strip()
-    back = redirect(url_for("contacts.detail", contact_id=contact.id))
+    back = url_for("contacts.detail", contact_id=contact.id)
     if (upload is None or not upload.filename) and not address:
         flash("Choose an .ics file or give the address of their public calendar.", "error")
-        return back
-    try:
-        if upload is not None and upload.filename:
-            data, source = upload.read(service.MAX_IMPORT_BYTES + 1), upload.filename
-        else:
-            data, source = fetch_calendar(address, current_app.config["ALLOW_PRIVATE_CALENDAR_URLS"]), address
-        count = service.import_busy_periods(db.session, contact, data, me().now.date())
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(f"Nothing imported: {'; '.join(exc.fields.values())}.", "error")
-        return back
+        return redirect(back)
+    flash_back(back, "Nothing imported")
+    if upload is not None and upload.filename:
+        data, source = upload.read(service.MAX_IMPORT_BYTES + 1), upload.filename
+    else:
+        data, source = fetch_calendar(address, current_app.config["ALLOW_PRIVATE_CALENDAR_URLS"]), address
+    count = service.import_busy_periods(db.session, contact, data, me().now.date())
     db.session.commit()
     flash(f"Imported {count} busy periods for the next 12 months from {source}.", "success")
-    return back
+    return redirect(back)

@@ -86,8 +86,15 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 def assess_pair(
     session: Session, contact: Contact, campaign: Campaign, planner: readiness.Planner, now: datetime
 ) -> PairReadiness:
+    return assess_contact(session, contact, [campaign], planner, now)[0]
+
+
+def assess_contact(
+    session: Session, contact: Contact, campaigns: list[Campaign], planner: readiness.Planner, now: datetime
+) -> list[PairReadiness]:
+    """One contact against several campaigns (their page's checklist): the contact's facts read once."""
     facts = facts_for(session, contact.owner_id, [contact])[contact.id]
-    return PairReadiness(contact, campaign, forecast.assess(facts, campaign_facts(campaign), now, planner))
+    return [PairReadiness(contact, c, forecast.assess(facts, campaign_facts(c), now, planner)) for c in campaigns]
 
 
 def assess_campaign(session: Session, campaign: Campaign, planner: readiness.Planner, now: datetime) -> list[PairReadiness]:

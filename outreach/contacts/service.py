@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.orm import Session
 
-from outreach.contacts.models import Contact
+from outreach.asks.models import Ask
+from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import tag_pattern, utcnow
 from outreach.domain import warmth
@@ -34,18 +36,11 @@ CONTACT_FIELDS = (
 
 
 def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:
-    contact = Contact(owner_id=owner_id, **{k: data[k] for k in CONTACT_FIELDS if k in data})
-    session.add(contact)
-    session.flush()
-    return contact
+    return records.create(session, Contact, owner_id, CONTACT_FIELDS, data)
 
 
 def update_contact(session: Session, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    for name in CONTACT_FIELDS:
-        if name in data:
-            setattr(contact, name, data[name])
-    session.flush()
-    return contact
+    return records.update(session, contact, CONTACT_FIELDS, data)
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
@@ -59,6 +54,17 @@ def restore_contact(session: Session, owner_id: int, contact_id: int) -> Contact
     contact.deleted_at = None
     session.flush()
     return contact
+
+
+def timeline(session: Session, contact: Contact, touches: list[Touch]) -> list[tuple[str, datetime, Touch | Ask | BusyPeriod]]:
+    """The contact's touches (already read by the caller), asks and busy periods, newest first."""
+    asks = session.scalars(owned(Ask, contact.owner_id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc()))
+    periods = owned(BusyPeriod, contact.owner_id).where(BusyPeriod.contact_id == contact.id)
+    busy = session.scalars(periods.order_by(BusyPeriod.start))
+    items: list[tuple[str, datetime, Touch | Ask | BusyPeriod]] = [("touch", t.occurred_at, t) for t in touches]
+    items += [("ask", a.asked_at, a) for a in asks]
+    items += [("busy", datetime.combine(b.start, time.min), b) for b in busy]
+    return sorted(items, key=lambda item: item[1], reverse=True)
 
 
 @dataclass(frozen=True)

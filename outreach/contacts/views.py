@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from pydantic import ValidationError
 
-from outreach.asks.models import Ask
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_pair
+from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_contact
 from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.chart import warmth_chart
 from outreach.contacts.models import CONTACT_KINDS, BusyPeriod, Contact, Touch
-from outreach.core.errors import InvalidInput
+from outreach.core.errors import validated
 from outreach.core.forms import BusyForm, ContactForm, TouchForm
 from outreach.core.ownership import owned
 from outreach.core.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
 from outreach.core.web import (
     blank_to_none,
-    flash_refusal,
-    invalid_to_form,
+    flash_back,
     me,
     owned_or_404,
     parse_id,
+    show_again,
     split_labels,
-    validate_into,
 )
 from outreach.domain import warmth
 from outreach.episodes import service as episode_service
@@ -119,30 +115,28 @@ def _fill(form: ContactForm, contact: Contact) -> None:
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     form = ContactForm()
+    page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=None))
     if form.validate_on_submit():
-        valid = validate_into(form, ContactIn, _payload(form))
-        if valid is not None:
-            contact = service.create_contact(db.session, me().id, valid.model_dump())
-            db.session.commit()
-            flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=None)
+        contact = service.create_contact(db.session, me().id, validated(ContactIn, _payload(form)).model_dump())
+        db.session.commit()
+        flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return page()
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = ContactForm()
+    page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=contact))
     if request.method == "GET":
         _fill(form, contact)
     elif form.validate_on_submit():
-        valid = validate_into(form, ContactIn, _payload(form))
-        if valid is not None:
-            service.update_contact(db.session, contact, valid.model_dump())
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=contact)
+        service.update_contact(db.session, contact, validated(ContactIn, _payload(form)).model_dump())
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return page()
 
 
 @bp.route("/<int:contact_id>/delete", methods=["POST"])
@@ -169,21 +163,8 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
     contact = owned_or_404(Contact, contact_id)
     touches = touch_service.touches_of(db.session, contact)
     points = [touch_service.point(t) for t in touches]
-    checklist = [
-        assess_pair(db.session, contact, c, caller.planner, caller.now)
-        for c in active_campaigns(db.session, caller.id, caller.now)
-    ]
-    asks = list(db.session.scalars(owned(Ask, caller.id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc())))
-    busy = list(
-        db.session.scalars(owned(BusyPeriod, caller.id).where(BusyPeriod.contact_id == contact.id).order_by(BusyPeriod.start))
-    )
-    timeline = sorted(
-        [("touch", t.occurred_at, t) for t in touches]
-        + [("ask", a.asked_at, a) for a in asks]
-        + [("busy", _midnight(b.start), b) for b in busy],
-        key=lambda item: item[1],
-        reverse=True,
-    )
+    campaigns = active_campaigns(db.session, caller.id, caller.now)
+    checklist = assess_contact(db.session, contact, campaigns, caller.planner, caller.now)
     touch_form = touch_form or TouchForm(formdata=None, occurred_at=caller.now.replace(second=0, microsecond=0))
     return render_template(
         "contacts/detail.html",
@@ -192,16 +173,12 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
         explanation=warmth.explain(points, caller.now, caller.params),
         chart=warmth_chart(points, contact.warmth_key, caller.now, caller.params, caller.planner.thresholds.trust_warmth),
         checklist=checklist,
-        timeline=timeline,
+        timeline=service.timeline(db.session, contact, touches),
         touch_form=touch_form,
         busy_form=busy_form or BusyForm(formdata=None),
         offers=episode_service.offers_of(db.session, contact),
         today=caller.now.date(),
     )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
 
 
 def _with_article(noun: str) -> str:
@@ -217,26 +194,24 @@ def log_touch(contact_id: int) -> Any:
     caller = me()
     contact = owned_or_404(Contact, contact_id)
     form = TouchForm()
-    valid = None
-    if form.validate_on_submit():
-        occurred = form.occurred_at.data or caller.now
-        valid = validate_into(
-            form,
-            TouchIn,
-            {
-                "kind": form.kind.data,
-                "direction": form.direction.data,
-                "occurred_at": occurred,
-                "channel": blank_to_none((form.channel.data or "").strip()),
-                "url": blank_to_none((form.url.data or "").strip()),
-                "note": form.note.data or "",
-            },
-        )
-    if valid is None:
+
+    def refused() -> Any:
         if _wants_json():
             return jsonify({"error": "invalid input", "fields": {f.name: f.errors[0] for f in form if f.errors}}), 422
         return detail(contact_id, touch_form=form), 422
-    touch = touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
+
+    show_again(form, refused)
+    if not form.validate_on_submit():
+        return refused()
+    data = {
+        "kind": form.kind.data,
+        "direction": form.direction.data,
+        "occurred_at": form.occurred_at.data or caller.now,
+        "channel": blank_to_none((form.channel.data or "").strip()),
+        "url": blank_to_none((form.url.data or "").strip()),
+        "note": form.note.data or "",
+    }
+    touch = touch_service.log_touch(db.session, contact, validated(TouchIn, data).model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
     said = f"Logged {_with_article(touch.kind)}. Warmth is now {now_warmth:.0f}."
@@ -274,20 +249,14 @@ def delete_touch(touch_id: int) -> Any:
 def add_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = BusyForm()
-    if form.validate_on_submit():
-        valid = validate_into(
-            form, BusyPeriodIn, {"start": form.start.data, "end": form.end.data, "summary": form.summary.data or ""}
-        )
-        if valid is not None:
-            try:
-                campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)
-            except InvalidInput as exc:
-                invalid_to_form(form, exc)
-            else:
-                db.session.commit()
-                flash("Busy period added: no asks then.", "success")
-                return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return detail(contact_id, busy_form=form), 422
+    page = show_again(form, lambda: (detail(contact_id, busy_form=form), 422))
+    if not form.validate_on_submit():
+        return page()
+    valid = validated(BusyPeriodIn, {"start": form.start.data, "end": form.end.data, "summary": form.summary.data or ""})
+    campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)
+    db.session.commit()
+    flash("Busy period added: no asks then.", "success")
+    return redirect(url_for("contacts.detail", contact_id=contact.id))
 
 
 @bp.route("/busy/<int:period_id>/delete", methods=["POST"])
@@ -302,17 +271,15 @@ def delete_busy(period_id: int) -> Any:
 @bp.route("/<int:contact_id>/offers", methods=["POST"])
 def add_offer(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
+    back = url_for("contacts.detail", contact_id=contact.id) + "#offers"
+    flash_back(back)
     fields = {name: request.form.get(name) or None for name in ("direction", "kind", "happened_on")}
     fields["note"] = request.form.get("note", "")
-    try:
-        valid = OfferIn.model_validate({k: v for k, v in fields.items() if v is not None})
-    except ValidationError as exc:
-        flash_refusal("Not saved", exc)
-    else:
-        episode_service.add_offer(db.session, contact, valid.model_dump())
-        db.session.commit()
-        flash("Recorded. The next ask can build on it.", "success")
-    return redirect(url_for("contacts.detail", contact_id=contact.id) + "#offers")
+    valid = validated(OfferIn, {k: v for k, v in fields.items() if v is not None})
+    episode_service.add_offer(db.session, contact, valid.model_dump())
+    db.session.commit()
+    flash("Recorded. The next ask can build on it.", "success")
+    return redirect(back)
 
 
 @bp.route("/offers/<int:offer_id>/delete", methods=["POST"])

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from outreach.core.errors import InvalidInput, field_errors
+from outreach.core.errors import InvalidInput, validated
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -41,17 +41,7 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise InvalidInput({"body": "expected a JSON object (Content-Type: application/json)"}, status=400)
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        raise InvalidInput(field_errors(exc)) from None
-
-
-def _parse_query(model: type[BaseModel]) -> BaseModel:
-    try:
-        return model.model_validate(request.args.to_dict())
-    except ValidationError as exc:
-        raise InvalidInput(field_errors(exc)) from None
+    return validated(model, payload)
 
 
 def endpoint(
@@ -79,7 +69,7 @@ def endpoint(
             if body is not None:
                 kwargs["body"] = _parse_body(body)
             if query is not None:
-                kwargs["query"] = _parse_query(query)
+                kwargs["query"] = validated(query, request.args.to_dict())
             return view(**kwargs)
 
         bp.add_url_rule(rule, endpoint=f"{view.__name__}", view_func=wrapper, methods=[method])

@@ -20,6 +20,7 @@ from pydantic import (
 from outreach.asks.models import NO_REASONS, OUTCOMES
 from outreach.contacts.models import CONTACT_KINDS
 from outreach.core.types import MAX_ID, utcnow
+from outreach.domain import rules
 from outreach.domain.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
 from outreach.domain.warmth import DIRECTIONS, TOUCH_KINDS
 
@@ -29,7 +30,7 @@ Text = Annotated[str, StringConstraints(max_length=10_000)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
 Labels = Annotated[list[Label], Field(max_length=50)]
-Audience = Annotated[int, Field(ge=0, le=10_000_000_000)]
+Audience = Annotated[int, Field(ge=0, le=rules.MAX_AUDIENCE)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 ContactKind = Literal[CONTACT_KINDS]  # type: ignore[valid-type]
@@ -150,9 +151,8 @@ class CampaignIn(Strict):
     @field_validator("window_end_weeks")
     @classmethod
     def _window_opens_first(cls, value: int, info: ValidationInfo) -> int:
-        start = info.data.get("window_start_weeks")
-        if start is not None and start <= value:
-            raise ValueError("the ask window must close after it opens: fewer weeks before the date than window_start_weeks")
+        if info.data.get("window_start_weeks") is not None:
+            rules.ask_window(info.data["window_start_weeks"], value)
         return value
 
 
@@ -179,9 +179,8 @@ class BusyPeriodIn(Strict):
     @field_validator("end")
     @classmethod
     def _ordered(cls, value: date, info: ValidationInfo) -> date:
-        start = info.data.get("start")
-        if start is not None and value < start:
-            raise ValueError("end must be on or after start")
+        if info.data.get("start") is not None:
+            rules.busy_period(info.data["start"], value)
         return value
 
 
@@ -254,8 +253,7 @@ class EpisodeIn(Strict):
 
     @model_validator(mode="after")
     def _booked_has_a_date(self) -> EpisodeIn:
-        if self.stage == "booked" and self.recording_at is None:
-            raise ValueError("a booked episode needs its recording_at")
+        rules.episode_booking(self.stage, self.recording_at)
         return self
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.core.types import utcnow
 from outreach.extensions import Model
+
+if TYPE_CHECKING:
+    from outreach.contacts.models import Contact
 
 EPISODE_STAGES = ("invited", "booked", "recorded", "published")
 OFFER_KINDS = ("free_call", "guest_post", "recommendation", "interview", "affiliate", "other")
@@ -29,6 +33,9 @@ class Episode(Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # The guest: loaded with the season's episodes (episodes.service) and the planner's interviews.
+    contact: Mapped[Contact] = relationship()
 
 
 class Offer(Model):

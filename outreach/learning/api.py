@@ -6,18 +6,17 @@ from typing import Any
 
 from flask import jsonify
 
-from outreach.asks.models import Ask
-from outreach.campaigns import plans as service
+from outreach.campaigns import plans as plan_service
 from outreach.campaigns.models import Campaign
-from outreach.contacts.models import Contact
 from outreach.core.api import bp
 from outreach.core.api_context import caller
 from outreach.core.openapi import endpoint
-from outreach.core.ownership import get_owned, owned
+from outreach.core.ownership import get_owned
 from outreach.core.schemas import MessageIn, MessagePatch, WinIn
 from outreach.core.serialize import iso
 from outreach.domain import plan as plans
 from outreach.extensions import db
+from outreach.learning import service as learning
 from outreach.learning.models import Message, Win
 
 
@@ -59,7 +58,7 @@ def plan_json(campaign: Campaign, found: plans.Plan, cadence: float) -> dict[str
 def campaign_plan(campaign_id: int) -> Any:
     me = caller()
     campaign = get_owned(db.session, Campaign, campaign_id, me.id)
-    return jsonify(plan_json(campaign, service.campaign_plan(db.session, me, campaign), me.settings.cadence_per_week))
+    return jsonify(plan_json(campaign, plan_service.campaign_plan(db.session, me, campaign), me.settings.cadence_per_week))
 
 
 def message_json(message: Message, result: plans.MessageResult | None) -> dict[str, Any]:
@@ -82,8 +81,8 @@ def message_json(message: Message, result: plans.MessageResult | None) -> dict[s
 )
 def list_messages() -> Any:
     me = caller()
-    results = {r.message_id: r for r in service.message_results(db.session, me.id)}
-    messages = list(db.session.scalars(owned(Message, me.id).order_by(Message.name)))
+    results = {r.message_id: r for r in learning.message_results(db.session, me.id)}
+    messages = learning.messages_of(db.session, me.id)
     return jsonify(
         {
             "items": [message_json(m, results.get(m.id)) for m in messages],
@@ -104,8 +103,7 @@ def list_messages() -> Any:
     not_found=False,
 )
 def create_message(body: MessageIn) -> Any:
-    message = Message(owner_id=caller().id, **body.model_dump())
-    db.session.add(message)
+    message = learning.create_message(db.session, caller().id, body.model_dump())
     db.session.commit()
     return jsonify(message_json(message, None)), 201
 
@@ -113,8 +111,7 @@ def create_message(body: MessageIn) -> Any:
 @endpoint(bp, "/messages/<int:message_id>", "PATCH", "Edit a message template", tag="asks", body=MessagePatch)
 def patch_message(message_id: int, body: MessagePatch) -> Any:
     message = get_owned(db.session, Message, message_id, caller().id)
-    for name, value in body.model_dump(exclude_unset=True).items():
-        setattr(message, name, value)
+    learning.update_message(db.session, message, body.model_dump(exclude_unset=True))
     db.session.commit()
     return jsonify(message_json(message, None))
 
@@ -123,7 +120,7 @@ def patch_message(message_id: int, body: MessagePatch) -> Any:
     bp, "/messages/<int:message_id>", "DELETE", "Delete a message template (asks keep their numbers)", tag="asks", status=204
 )
 def delete_message(message_id: int) -> Any:
-    db.session.delete(get_owned(db.session, Message, message_id, caller().id))
+    learning.delete_message(db.session, get_owned(db.session, Message, message_id, caller().id))
     db.session.commit()
     return "", 204
 
@@ -141,26 +138,19 @@ def win_json(win: Win) -> dict[str, Any]:
 
 @endpoint(bp, "/wins", "GET", "The bank of wins, newest first", tag="asks", not_found=False)
 def list_wins() -> Any:
-    wins = service.wins_of(db.session, caller().id)
+    wins = learning.wins_of(db.session, caller().id)
     return jsonify({"items": [win_json(w) for w in wins], "total": len(wins)})
 
 
 @endpoint(bp, "/wins", "POST", "Bank a win: a yes, a kind reply, a testimonial, a result", tag="asks", body=WinIn, status=201)
 def create_win(body: WinIn) -> Any:
-    me = caller()
-    data = body.model_dump()
-    if data["contact_id"]:
-        get_owned(db.session, Contact, data["contact_id"], me.id)
-    if data["ask_id"]:
-        get_owned(db.session, Ask, data["ask_id"], me.id)
-    win = Win(owner_id=me.id, **data)
-    db.session.add(win)
+    win = learning.create_win(db.session, caller().id, body.model_dump())
     db.session.commit()
     return jsonify(win_json(win)), 201
 
 
 @endpoint(bp, "/wins/<int:win_id>", "DELETE", "Delete a win", tag="asks", status=204)
 def delete_win(win_id: int) -> Any:
-    db.session.delete(get_owned(db.session, Win, win_id, caller().id))
+    learning.delete_win(db.session, get_owned(db.session, Win, win_id, caller().id))
     db.session.commit()
     return "", 204

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.core.types import utcnow
 from outreach.extensions import Model
+
+if TYPE_CHECKING:
+    from outreach.contacts.models import Contact
 
 REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
 # "withdrawn": the planner took it back (the pair stopped being ready, the forecast vanished).
@@ -19,6 +24,11 @@ LIVE_STATES = ("open", "snoozed")
 def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: int | None, due_on: date) -> str:
     """(owner, kind, contact, campaign, due date) as one string: unique even where ids are NULL."""
     return f"{owner_id}:{kind}:{contact_id or '-'}:{campaign_id or '-'}:{due_on.isoformat()}"
+
+
+def new_uid() -> str:
+    """The calendar UID a reminder keeps for life, so every refresh updates one event (RFC 5545)."""
+    return f"reminder-{uuid.uuid4().hex}@outreach"
 
 
 class Reminder(Model):
@@ -46,3 +56,6 @@ class Reminder(Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Loaded with the planner's book of reminders (reminders.service.load_book), not one by one.
+    contact: Mapped[Contact | None] = relationship()

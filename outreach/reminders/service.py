@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, or_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from outreach.core.database import rows_matched
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
-from outreach.reminders.models import LIVE_STATES, Reminder, natural_key
+from outreach.reminders.models import LIVE_STATES, Reminder, natural_key, new_uid
 
 Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
 
@@ -54,7 +53,8 @@ def load_book(session: Session, owner_id: int, today: date) -> Book:
     since = today - timedelta(days=1)
     query = owned(Reminder, owner_id).where(or_(Reminder.state.in_((*LIVE_STATES, "withdrawn")), Reminder.due_on >= since))
     book = Book({}, {}, {}, since)
-    for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id)):
+    # With their contacts: the tick weighs each live keep-warm reminder against its contact's warmth.
+    for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id).options(selectinload(Reminder.contact))):
         subject = (reminder.kind, reminder.contact_id, reminder.campaign_id)
         book.by_key[reminder.natural_key] = reminder
         if reminder.state in LIVE_STATES:
@@ -123,7 +123,7 @@ def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: s
         natural_key=key,
         title=draft.title[:300],
         body=draft.body,
-        uid=f"reminder-{uuid.uuid4().hex}@outreach",
+        uid=new_uid(),
         created_at=now,
         updated_at=now,
     )

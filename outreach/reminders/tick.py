@@ -16,18 +16,16 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.accounts.models import User
 from outreach.asks.models import Ask
-from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import (
     PairReadiness,
     active_campaigns,
     assess_campaigns,
     campaign_facts,
 )
-from outreach.contacts.models import Contact
 from outreach.core.caller import Caller, caller_for
 from outreach.core.database import rows_matched
 from outreach.core.ownership import owned
@@ -92,12 +90,11 @@ def implicit_nos(session: Session, me: Caller) -> int:
 def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     counts: Counter[str] = Counter()
     query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
-    for ask in session.scalars(query):
-        contact = session.get(Contact, ask.contact_id)
+    for ask in session.scalars(query.options(selectinload(Ask.contact), selectinload(Ask.campaign))):
+        contact = ask.contact
         if contact is None or contact.deleted_at is not None:
             continue
-        campaign = session.get(Campaign, ask.campaign_id) if ask.campaign_id else None
-        about = campaign.name if campaign else (ask.request or "your earlier ask")
+        about = ask.campaign.name if ask.campaign else (ask.request or "your earlier ask")
         draft = reminders.Draft(
             "follow_up",
             contact.id,
@@ -177,10 +174,10 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
         )
         counts["keep_warm " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
     later = me.now + timedelta(days=COOLING_DAYS)
-    for subject in list(book.live):
+    for subject, reminder in list(book.live.items()):
         if subject[0] != "keep_warm" or subject[1] in still_cooling:
             continue
-        contact = session.get(Contact, subject[1])
+        contact = reminder.contact  # loaded with the book
         # Below the bar already is no reason to withdraw: the touch is needed more than ever.
         if contact is None or warmth.warmth(contact.warmth_key, later, me.params) >= me.planner.thresholds.trust_warmth:
             reminders.withdraw(book, subject, "Warm again: no touch needed now.", me.now)
@@ -192,9 +189,9 @@ def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[st
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
     query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
-    for episode in session.scalars(query):
-        contact = session.get(Contact, episode.contact_id)
-        if contact is None or contact.deleted_at is not None:
+    for episode in session.scalars(query.options(joinedload(Episode.contact))):
+        contact = episode.contact
+        if contact.deleted_at is not None:
             continue
         draft = reminders.Draft(
             "interview",

@@ -7,14 +7,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from outreach.campaigns import plans
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
-from outreach.core.errors import InvalidInput
 from outreach.core.schemas import TouchIn
-from outreach.core.web import me, owned_or_404, parse_id
+from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import warmth
 from outreach.extensions import db
+from outreach.learning import service as learning
 from outreach.reminders import service as reminders
 from outreach.reminders.models import Reminder
 from outreach.today import service
@@ -38,8 +37,8 @@ def index() -> Any:
         # A brand-new account has nobody to ask or warm yet: the checklist says where to begin instead.
         has_people=not steps or any(s.done for s in steps if s.key in ("import", "contact")),
         now=caller.local_now,
-        nos_in_a_row=(run := plans.nos_in_a_row(db.session, caller.id)),
-        wins=plans.wins_of(db.session, caller.id, 3) if run >= plans.WIN_AFTER_NOS else [],
+        nos_in_a_row=(run := learning.nos_in_a_row(db.session, caller.id)),
+        wins=learning.wins_of(db.session, caller.id, 3) if run >= learning.WIN_AFTER_NOS else [],
     )
 
 
@@ -75,16 +74,13 @@ def act_on_reminder(reminder_id: int) -> Any:
     action = ACTIONS.get(request.form.get("action", ""))
     if action is None:
         abort(400, "Choose done, dismiss, or snooze for a day or a week.")
-    try:
-        if action in ("1d", "1w"):
-            until = reminders.snooze_date(caller.now.date(), action)
-            reminders.act(db.session, reminder, "snoozed", caller.now, until)
-            flash(f"Snoozed until {until:%a %d %b}.", "info")
-        else:
-            reminders.act(db.session, reminder, action, caller.now)
-            flash(f"Marked {action}.", "success")
-    except InvalidInput as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("today.index"))
+    flash_back(url_for("today.index"), "Not changed")
+    if action in ("1d", "1w"):
+        until = reminders.snooze_date(caller.now.date(), action)
+        reminders.act(db.session, reminder, "snoozed", caller.now, until)
+        flash(f"Snoozed until {until:%a %d %b}.", "info")
+    else:
+        reminders.act(db.session, reminder, action, caller.now)
+        flash(f"Marked {action}.", "success")
     db.session.commit()
     return redirect(url_for("today.index"))

@@ -9,7 +9,6 @@ included, comes back as it was.
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -25,7 +24,7 @@ from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
-from outreach.reminders.models import Reminder, natural_key
+from outreach.reminders.models import Reminder, natural_key, new_uid
 
 SCHEMA_VERSION = 1
 # Section name → (model, the foreign keys that point at other sections).
@@ -112,7 +111,7 @@ def import_account(session: Session, user: User, document: dict[str, Any]) -> di
                     values[key] = new_ids[target][values[key]]
             record = model(owner_id=user.id, **values)
             if model is Reminder:
-                record.uid = f"reminder-{uuid.uuid4().hex}@outreach"
+                record.uid = new_uid()
                 record.natural_key = natural_key(user.id, record.kind, record.contact_id, record.campaign_id, record.due_on)
             session.add(record)
             if section in REFERENCED:

@@ -12,9 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from outreach.core.errors import InvalidInput, field_errors
+from outreach.core.errors import InvalidInput, validated
 from outreach.core.schemas import ContactIn
 
 CONTACT_FIELDS = (
@@ -174,10 +172,9 @@ def contact_rows(
     for line, record in parsed.rows:
         values = {target: record.get(column, "") for target, column in columns.items()}
         try:
-            yield line, ContactIn.model_validate(contact_payload(values, preset)), None
-        except ValidationError as exc:
-            reason = "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items())
-            yield line, None, RowError(line, reason)
+            yield line, validated(ContactIn, contact_payload(values, preset)), None
+        except InvalidInput as exc:
+            yield line, None, RowError(line, str(exc))
 
 
 def normalize_link(url: str) -> str:

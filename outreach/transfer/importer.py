@@ -6,13 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
-from outreach.core.errors import InvalidInput, field_errors
+from outreach.core.errors import InvalidInput, validated
 from outreach.core.ownership import owned
 from outreach.core.schemas import TouchIn
 from outreach.core.types import utcnow
@@ -157,7 +156,8 @@ def import_touches(
             summary.errors.append(importing.RowError(line, f"no contact with email or link {reference!r}"))
             continue
         try:
-            touch = TouchIn.model_validate(
+            touch = validated(
+                TouchIn,
                 {
                     "kind": record.get("kind", "").strip().lower(),
                     "direction": (record.get("direction") or "outbound").strip().lower(),
@@ -165,11 +165,11 @@ def import_touches(
                     "url": record.get("url") or None,
                     "note": record.get("note", ""),
                     "channel": record.get("channel") or None,
-                }
+                },
             )
-        except ValidationError as exc:
+        except InvalidInput as exc:
             summary.rejected += 1
-            summary.errors.append(importing.RowError(line, "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items())))
+            summary.errors.append(importing.RowError(line, str(exc)))
             continue
         if touch.occurred_at is None:
             summary.rejected += 1
