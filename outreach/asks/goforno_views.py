@@ -13,15 +13,6 @@ from outreach.domain import plan
 from outreach.extensions import db
 
 bp = Blueprint("goforno", __name__)
-REASON_LABELS = {
-    "full_plate": "full plate",
-    "track_record": "wants a track record first",
-    "audience_mismatch": "audience mismatch",
-    "audience_too_small": "audience too small",
-    "connection_too_shallow": "connection too shallow",
-    "timing": "timing",
-    "other": "other",
-}
 
 
 @bp.route("/go-for-no")
@@ -36,7 +27,6 @@ def index() -> Any:
         stats=stats,
         months=months,
         peak=peak,
-        labels=REASON_LABELS,
         messages=results,
         comparison=plan.compare(results),
         wins=plans.wins_of(db.session, caller.id, 5),

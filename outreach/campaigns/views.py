@@ -27,22 +27,20 @@ from outreach.core.web import (
     validate_into,
 )
 from outreach.domain import plan
+from outreach.domain.vocabulary import Outcome, PipelineStage
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Episode
 from outreach.extensions import db
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-STAGES = ("not_ready", "warming", "ask_ready", "asked", "yes", "no", "not_now")
-STAGE_TITLES = {
-    "not_ready": "Not a fit",
-    "warming": "Warming",
-    "ask_ready": "Ask-ready",
-    "asked": "Asked",
-    "yes": "Yes",
-    "no": "No",
-    "not_now": "Not now",
+Stage = PipelineStage
+OUTCOME_STAGE = {
+    Outcome.PENDING: Stage.ASKED,
+    Outcome.YES: Stage.YES,
+    Outcome.NO: Stage.NO,
+    Outcome.NO_RESPONSE: Stage.NO,
+    Outcome.NOT_NOW: Stage.NOT_NOW,
 }
-OUTCOME_STAGE = {"pending": "asked", "yes": "yes", "no": "no", "no_response": "no", "not_now": "not_now"}
 
 
 @bp.route("/")
@@ -123,17 +121,17 @@ def detail(campaign_id: int) -> Any:
     for ask in db.session.scalars(owned(Ask, caller.id).where(Ask.campaign_id == campaign.id).order_by(Ask.asked_at)):
         if ask.contact_id is not None:
             latest_ask[ask.contact_id] = ask
-    board: dict[str, list[Any]] = {stage: [] for stage in STAGES}
+    board: dict[str, list[Any]] = {stage: [] for stage in PipelineStage}
     for pair in pairs:
         ask = latest_ask.get(pair.contact.id)
         if ask is not None:
             stage = OUTCOME_STAGE[ask.outcome]
         elif pair.result.ask_ready:
-            stage = "ask_ready"
+            stage = Stage.ASK_READY
         elif pair.result.fit.met:
-            stage = "warming"
+            stage = Stage.WARMING
         else:
-            stage = "not_ready"
+            stage = Stage.NOT_READY
         board[stage].append(pair)
     counts = Counter({stage: len(items) for stage, items in board.items()})
     opens, closes = campaign_facts(campaign).window
@@ -144,8 +142,7 @@ def detail(campaign_id: int) -> Any:
         "campaigns/detail.html",
         campaign=campaign,
         board=board,
-        stages=STAGES,
-        titles=STAGE_TITLES,
+        stages=list(PipelineStage),
         counts=counts,
         opens=opens,
         closes=closes,

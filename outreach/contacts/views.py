@@ -15,7 +15,7 @@ from outreach.campaigns.readiness import active_campaigns, assess_campaign, asse
 from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.chart import warmth_chart
-from outreach.contacts.models import CONTACT_KINDS, BusyPeriod, Contact, Touch
+from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.core.errors import InvalidInput
 from outreach.core.forms import BusyForm, ContactForm, TouchForm
 from outreach.core.ownership import owned
@@ -31,6 +31,7 @@ from outreach.core.web import (
     validate_into,
 )
 from outreach.domain import warmth
+from outreach.domain.vocabulary import ContactKind, ContactSort
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Offer
 from outreach.extensions import db
@@ -52,13 +53,13 @@ def index() -> Any:
     args = {key: value.replace("\x00", "") for key, value in request.args.items()}
     page = min(100_000, parse_id(args.get("page")) or 1)
     filters = service.ContactFilter(
-        kind=args.get("kind") if args.get("kind") in CONTACT_KINDS else None,
+        kind=args.get("kind") if args.get("kind") in ContactKind.values() else None,
         tag=(args.get("tag") or "").strip().lower() or None,
         topic=(args.get("topic") or "").strip().lower() or None,
         search=(args.get("q") or "").strip() or None,
         min_warmth=_number(args.get("min_warmth")),
         max_warmth=_number(args.get("max_warmth")),
-        sort=args.get("sort") if args.get("sort") in ("warmth", "last_touch", "name") else "warmth",
+        sort=args.get("sort") if args.get("sort") in ContactSort.values() else ContactSort.WARMTH,
     )
     campaigns = list(db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date)))
     ready_for = next((c for c in campaigns if str(c.id) == args.get("ready_for")), None)
@@ -78,7 +79,6 @@ def index() -> Any:
         page=page,
         pages=pages,
         filters=filters,
-        kinds=CONTACT_KINDS,
         campaigns=campaigns,
         ready_for=ready_for,
         args=args,

@@ -27,14 +27,21 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from outreach.asks.models import NO_REASONS, OUTCOMES
-from outreach.contacts.models import CONTACT_KINDS
-from outreach.domain.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
-from outreach.domain.warmth import TOUCH_KINDS
+from outreach.domain.vocabulary import (
+    CampaignKind,
+    ContactKind,
+    Direction,
+    NoReason,
+    Outcome,
+    PromotionMethod,
+    TouchKind,
+    Vocabulary,
+)
 
 
-def choices(values: tuple[str, ...]) -> list[SelectChoice]:
-    return [SelectChoice(v, v.replace("_", " ")) for v in values]
+def choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
+    """A select's options: the stored values, shown by their labels."""
+    return pairs(*vocabulary.choices())
 
 
 def pairs(*options: tuple[str, str]) -> list[SelectChoice]:
@@ -68,11 +75,11 @@ class PasswordForm(FlaskForm):
 class ContactForm(FlaskForm):
     name = StringField("Name")
     email = StringField("Email")
-    kind = SelectField("Kind", choices=choices(CONTACT_KINDS), default="peer")
+    kind = SelectField("Kind", choices=choices(ContactKind), default=ContactKind.PEER.value)
     topics = StringField("Topics", description="Comma-separated: podcasting, marketing")
     audience_size = StringField("Audience size")
     promotes_others = SelectField("Promotes others?", choices=pairs(("", "unknown"), ("yes", "yes"), ("no", "no")), default="")
-    promotion_methods = CheckboxesField("How they promote others", choices=choices(PROMOTION_METHODS))
+    promotion_methods = CheckboxesField("How they promote others", choices=choices(PromotionMethod))
     fit_override = SelectField(
         "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
     )
@@ -85,8 +92,8 @@ class ContactForm(FlaskForm):
 
 
 class TouchForm(FlaskForm):
-    kind = SelectField("Kind", choices=choices(TOUCH_KINDS), default="comment")
-    direction = SelectField("Direction", choices=pairs(("outbound", "you → them"), ("inbound", "them → you")), default="outbound")
+    kind = SelectField("Kind", choices=choices(TouchKind), default=TouchKind.COMMENT.value)
+    direction = SelectField("Direction", choices=choices(Direction), default=Direction.OUTBOUND.value)
     occurred_at = DateTimeLocalField("When", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     channel = StringField("Channel")
     url = StringField("URL")
@@ -101,7 +108,7 @@ class BusyForm(FlaskForm):
 
 class CampaignForm(FlaskForm):
     name = StringField("Name")
-    kind = SelectField("Kind", choices=choices(CAMPAIGN_KINDS), default="podcast_season")
+    kind = SelectField("Kind", choices=choices(CampaignKind), default=CampaignKind.PODCAST_SEASON.value)
     date = DateField("Date", validators=[InputRequired("Enter the campaign's date.")])
     topics = StringField("Topics", description="Comma-separated")
     yes_target = IntegerField("Yes target", default=5, validators=[InputRequired(), NumberRange(min=0, max=100_000)])
@@ -119,8 +126,8 @@ class AskForm(FlaskForm):
     channel = StringField("Channel")
     request = TextAreaField("What you asked")
     recipients = IntegerField("Recipients", default=1, validators=[Optional()])
-    outcome = SelectField("Outcome", choices=choices(OUTCOMES), default="pending")
-    reason = SelectField("Reason for a no", choices=pairs(("", "—")) + choices(NO_REASONS), default="")
+    outcome = SelectField("Outcome", choices=choices(Outcome), default=Outcome.PENDING.value)
+    reason = SelectField("Reason for a no", choices=pairs(("", "—"), *NoReason.choices()), default="")
     reason_detail = TextAreaField("Reason, in their words")
     lesson = TextAreaField("One lesson")
     follow_up_on = DateField("Follow up on", validators=[Optional()])
@@ -148,6 +155,6 @@ class SettingsForm(FlaskForm):
     daily_digest = BooleanField("Email me a morning digest (when this server can send mail)")
 
 
-WEIGHT_FIELDS = {kind: f"weight_{kind}" for kind in TOUCH_KINDS}
-for _kind, _name in WEIGHT_FIELDS.items():
-    setattr(SettingsForm, _name, FloatField(f"{_kind}", validators=[InputRequired()]))
+WEIGHT_FIELDS = {kind.value: f"weight_{kind}" for kind in TouchKind}
+for _kind in TouchKind:
+    setattr(SettingsForm, WEIGHT_FIELDS[_kind], FloatField(_kind.label, validators=[InputRequired()]))

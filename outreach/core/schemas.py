@@ -17,11 +17,24 @@ from pydantic import (
     model_validator,
 )
 
-from outreach.asks.models import NO_REASONS, OUTCOMES
-from outreach.contacts.models import CONTACT_KINDS
 from outreach.core.types import MAX_ID, utcnow
-from outreach.domain.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
-from outreach.domain.warmth import DIRECTIONS, TOUCH_KINDS
+from outreach.domain.vocabulary import (
+    CampaignKind,
+    ContactKind,
+    ContactSort,
+    Direction,
+    EpisodeStage,
+    NoReason,
+    OfferDirection,
+    OfferKind,
+    Outcome,
+    PromotionMethod,
+    ReminderKind,
+    ReminderState,
+    Snooze,
+    TouchKind,
+    WinKind,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -31,14 +44,6 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, m
 Labels = Annotated[list[Label], Field(max_length=50)]
 Audience = Annotated[int, Field(ge=0, le=10_000_000_000)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-ContactKind = Literal[CONTACT_KINDS]  # type: ignore[valid-type]
-TouchKind = Literal[TOUCH_KINDS]  # type: ignore[valid-type]
-Direction = Literal[DIRECTIONS]  # type: ignore[valid-type]
-CampaignKind = Literal[CAMPAIGN_KINDS]  # type: ignore[valid-type]
-PromotionMethod = Literal[PROMOTION_METHODS]  # type: ignore[valid-type]
-Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
-NoReason = Literal[NO_REASONS]  # type: ignore[valid-type]
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -78,7 +83,7 @@ class Strict(BaseModel):
 class ContactIn(Strict):
     name: Name
     email: EmailStr | None = None
-    kind: ContactKind = "peer"
+    kind: ContactKind = ContactKind.PEER
     topics: Labels = []
     audience_size: Audience | None = None
     promotes_others: bool | None = None
@@ -118,7 +123,7 @@ class ContactQuery(Strict):
     q: Annotated[str, StringConstraints(max_length=200)] | None = None
     min_warmth: Annotated[float, Field(ge=0, le=100)] | None = None
     max_warmth: Annotated[float, Field(ge=0, le=100)] | None = None
-    sort: Literal["warmth", "last_touch", "name"] = "warmth"
+    sort: ContactSort = ContactSort.WARMTH
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=200)] = 50
 
@@ -130,7 +135,7 @@ class PageQuery(Strict):
 
 class TouchIn(Strict):
     kind: TouchKind
-    direction: Direction = "outbound"
+    direction: Direction = Direction.OUTBOUND
     occurred_at: When | None = None
     channel: Short | None = None
     url: Url | None = None
@@ -139,7 +144,7 @@ class TouchIn(Strict):
 
 class CampaignIn(Strict):
     name: Name
-    kind: CampaignKind = "other"
+    kind: CampaignKind = CampaignKind.OTHER
     date: Day
     topics: Labels = []
     yes_target: Annotated[int, Field(ge=0, le=100_000)] = 1
@@ -194,7 +199,7 @@ class AskIn(Strict):
     channel: Short | None = None
     request: Text = ""
     recipients: Annotated[int, Field(ge=1, le=10_000_000)] = 1
-    outcome: Outcome = "pending"
+    outcome: Outcome = Outcome.PENDING
     reason: NoReason | None = None
     reason_detail: Text = ""
     lesson: Text = ""
@@ -219,19 +224,17 @@ class AskQuery(PageQuery):
     campaign_id: Id | None = None
 
 
-ReminderState = Literal["open", "snoozed", "done", "dismissed", "withdrawn"]
-
-
 class ReminderQuery(PageQuery):
     state: ReminderState | None = None
-    kind: Literal["ask", "target", "keep_warm", "follow_up", "interview"] | None = None
+    kind: ReminderKind | None = None
     due_before: Day | None = None
     due_after: Day | None = None
 
 
 class ReminderPatch(Strict):
-    state: Literal["open", "done", "dismissed", "snoozed"] = None  # type: ignore[assignment]
-    snooze: Literal["1d", "1w"] | None = None
+    # Withdrawn is the planner's word, never the user's.
+    state: Literal[ReminderState.OPEN, ReminderState.DONE, ReminderState.DISMISSED, ReminderState.SNOOZED] = None  # type: ignore[assignment]
+    snooze: Snooze | None = None
     snoozed_until: Day | None = None
 
     @model_validator(mode="after")
@@ -241,13 +244,10 @@ class ReminderPatch(Strict):
         return self
 
 
-EpisodeStage = Literal["invited", "booked", "recorded", "published"]
-
-
 class EpisodeIn(Strict):
     contact_id: Id
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
-    stage: EpisodeStage = "invited"
+    stage: EpisodeStage = EpisodeStage.INVITED
     recording_at: Annotated[datetime, AfterValidator(_naive_utc)] | None = None
     published_on: Day | None = None
     notes: Text = ""
@@ -268,8 +268,8 @@ class EpisodePatch(Strict):
 
 
 class OfferIn(Strict):
-    direction: Literal["gave", "received"] = "gave"
-    kind: Literal["free_call", "guest_post", "recommendation", "interview", "affiliate", "other"]
+    direction: OfferDirection = OfferDirection.GAVE
+    kind: OfferKind
     happened_on: Day
     note: Text = ""
 
@@ -285,7 +285,7 @@ class MessagePatch(Strict):
 
 
 class WinIn(Strict):
-    kind: Literal["yes", "kind_reply", "testimonial", "result"] = "yes"
+    kind: WinKind = WinKind.YES
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
     contact_id: Id | None = None
     ask_id: Id | None = None

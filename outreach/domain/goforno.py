@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-EXPLICIT_NO = frozenset({"no", "not_now"})
+from outreach.domain.vocabulary import Outcome
+
+EXPLICIT_NO = frozenset({Outcome.NO, Outcome.NOT_NOW})
 WARMTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 
 

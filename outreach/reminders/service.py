@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
-from outreach.reminders.models import LIVE_STATES, Reminder, natural_key
+from outreach.domain.vocabulary import LIVE_STATES
+from outreach.reminders.models import Reminder, natural_key
 
 Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
 

@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import inspect
+from sqlalchemy import Enum, inspect
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
@@ -74,6 +74,9 @@ def export_account(session: Session, user: User) -> dict[str, Any]:
 def _value(column: Any, raw: Any) -> Any:
     if raw is None:
         return None
+    if isinstance(column.type, Enum) and raw not in column.type.enums:
+        # The database's CHECK would refuse it mid-restore: say which word is wrong instead.
+        raise InvalidInput({column.key: f"{raw!r} is not one of {', '.join(column.type.enums)}"})
     try:
         python_type = column.type.python_type
     except NotImplementedError:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from outreach.core.errors import InvalidInput, field_errors
 from outreach.core.schemas import ContactIn
+from outreach.domain.vocabulary import ImportPreset
 
 CONTACT_FIELDS = (
     "name",
@@ -36,7 +37,7 @@ TOUCH_FIELDS = ("contact", "kind", "direction", "date", "url", "note", "channel"
 
 # Each preset maps a file's column (first match wins) to our field.
 PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
-    "linkedin": {
+    ImportPreset.LINKEDIN: {
         "first_name": ("First Name",),
         "last_name": ("Last Name",),
         "link": ("URL",),
@@ -44,7 +45,7 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "company": ("Company",),
         "position": ("Position",),
     },
-    "google": {
+    ImportPreset.GOOGLE: {
         "name": ("Name",),
         "first_name": ("First Name", "Given Name"),
         "last_name": ("Last Name", "Family Name"),
@@ -55,9 +56,9 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "notes": ("Notes",),
         "tags": ("Labels", "Group Membership"),
     },
-    "generic": {name: (name,) for name in CONTACT_FIELDS},
+    ImportPreset.GENERIC: {name: (name,) for name in CONTACT_FIELDS},
 }
-PRESET_TAGS = {"linkedin": ["linkedin"], "google": ["google contacts"], "generic": []}
+PRESET_TAGS = {ImportPreset.LINKEDIN: ["linkedin"], ImportPreset.GOOGLE: ["google contacts"], ImportPreset.GENERIC: []}
 
 
 @dataclass
