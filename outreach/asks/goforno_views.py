@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from outreach.asks.stats import stats_for, stats_json
+from outreach.asks.stats import stats_for, stats_out
 from outreach.campaigns import plans
 from outreach.core.web import me
 from outreach.domain import plan
@@ -18,9 +18,9 @@ bp = Blueprint("goforno", __name__)
 @bp.route("/go-for-no")
 def index() -> Any:
     caller = me()
-    stats = stats_json(db.session, caller, stats_for(db.session, caller))
-    months = stats["by_month"][-12:]
-    peak = max([m["asks"] for m in months] + [1])
+    stats = stats_out(db.session, caller, stats_for(db.session, caller))
+    months = stats.by_month[-12:]
+    peak = max([m.asks for m in months] + [1])
     results = plans.message_results(db.session, caller.id)
     return render_template(
         "asks/goforno.html",

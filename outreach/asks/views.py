@@ -8,12 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from outreach.asks import service
 from outreach.asks.models import Ask
+from outreach.asks.schemas import AskIn, AskPatch
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput
 from outreach.core.forms import AskForm, pairs
 from outreach.core.ownership import owned
-from outreach.core.schemas import AskIn, AskPatch
 from outreach.core.web import (
     blank_to_none,
     invalid_to_form,

@@ -13,11 +13,11 @@ from outreach.campaigns import plans as plan_service
 from outreach.campaigns import service
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import assess_campaign, campaign_facts
+from outreach.campaigns.schemas import CampaignIn
 from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput, NotFoundError
 from outreach.core.forms import CampaignForm
 from outreach.core.ownership import owned
-from outreach.core.schemas import CampaignIn, EpisodeIn, EpisodePatch
 from outreach.core.web import (
     flash_refusal,
     invalid_to_form,
@@ -30,6 +30,7 @@ from outreach.domain import plan
 from outreach.domain.vocabulary import Outcome, PipelineStage
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Episode
+from outreach.episodes.schemas import EpisodeIn, EpisodePatch
 from outreach.extensions import db
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
+from outreach.contacts.schemas import TouchIn
 from outreach.core.forms import choices
 from outreach.core.ownership import owned
-from outreach.core.schemas import TouchIn
 from outreach.core.web import flash_refusal, me, owned_or_404
 from outreach.domain.vocabulary import TouchKind
 from outreach.extensions import db

@@ -16,10 +16,10 @@ from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.chart import warmth_chart
 from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn
 from outreach.core.errors import InvalidInput
 from outreach.core.forms import BusyForm, ContactForm, TouchForm
 from outreach.core.ownership import owned
-from outreach.core.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
 from outreach.core.web import (
     blank_to_none,
     flash_refusal,
@@ -34,6 +34,7 @@ from outreach.domain import warmth
 from outreach.domain.vocabulary import ContactKind, ContactSort
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Offer
+from outreach.episodes.schemas import OfferIn
 from outreach.extensions import db
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")

@@ -67,18 +67,6 @@ class Tally:
         else:
             self.pending += count
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "asks": self.asks,
-            "yeses": self.yeses,
-            "explicit_nos": self.explicit_nos,
-            "implicit_nos": self.implicit_nos,
-            "nos": self.nos,
-            "pending": self.pending,
-            "no_to_yes": self.no_to_yes,
-            "yes_rate": self.yes_rate,
-        }
-
 
 @dataclass
 class Stats:

@@ -100,9 +100,6 @@ class Criterion:
     score: int
     reason: str
 
-    def as_dict(self) -> dict[str, object]:
-        return {"met": self.met, "score": self.score, "reason": self.reason}
-
 
 @dataclass(frozen=True)
 class Readiness:

@@ -10,11 +10,11 @@ from pydantic import ValidationError
 from outreach.asks.models import Ask
 from outreach.campaigns import plans as service
 from outreach.core.ownership import owned
-from outreach.core.schemas import MessageIn, WinIn
 from outreach.core.web import flash_refusal, me, owned_or_404
 from outreach.domain import plan
 from outreach.extensions import db
 from outreach.learning.models import Message, Win
+from outreach.learning.schemas import MessageIn, WinIn
 
 bp = Blueprint("learning", __name__)
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from outreach.contacts.schemas import ContactIn
 from outreach.core.errors import InvalidInput, field_errors
-from outreach.core.schemas import ContactIn
 from outreach.domain.vocabulary import ImportPreset
 
 CONTACT_FIELDS = (

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
+from outreach.contacts.schemas import TouchIn
 from outreach.core.errors import InvalidInput, field_errors
 from outreach.core.ownership import owned
-from outreach.core.schemas import TouchIn
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.transfer import csvfiles as importing
