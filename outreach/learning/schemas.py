@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import MISSING, StringConstraints
 
 from outreach.core.schemas import Id, Name, Out, Strict, Text, UtcTime, patch_of
 from outreach.domain import plan
@@ -20,27 +20,19 @@ class MessageIn(Strict):
 MessagePatch = patch_of(MessageIn, "MessagePatch")
 
 
-def _absent(value: object) -> bool:
-    return value is None
-
-
-def _result() -> Any:
-    """A result field: known where the list computed it, absent (not null) elsewhere."""
-    return Field(None, exclude_if=_absent)
-
-
 class MessageOut(Out):
     """A template; with its results (sends, replies, yeses, an honest verdict) where the list shows them."""
 
     id: int
     name: str
     body: str
-    sends: int = _result()
-    replies: int = _result()
-    yeses: int = _result()
-    yes_rate: float = _result()
-    interval: list[float] = _result()
-    verdict: str = _result()
+    # Results are only known where the list computed them: absent there, not null, elsewhere.
+    sends: int | MISSING = MISSING
+    replies: int | MISSING = MISSING
+    yeses: int | MISSING = MISSING
+    yes_rate: float | MISSING | None = MISSING
+    interval: list[float] | MISSING = MISSING
+    verdict: str | MISSING = MISSING
 
     @classmethod
     def of(cls, message: Message, result: plan.MessageResult | None = None) -> MessageOut:
