@@ -16,14 +16,13 @@ from outreach.campaigns.readiness import assess_campaign, campaign_facts
 from outreach.campaigns.schemas import CampaignIn
 from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput, NotFoundError
-from outreach.core.forms import CampaignForm
+from outreach.core.forms import CampaignForm, fill_form, form_payload
 from outreach.core.ownership import owned
 from outreach.core.web import (
     flash_refusal,
     invalid_to_form,
     me,
     owned_or_404,
-    split_labels,
     validate_into,
 )
 from outreach.domain import plan
@@ -50,21 +49,8 @@ def index() -> Any:
     return render_template("campaigns/list.html", campaigns=campaigns, now=me().now)
 
 
-def _payload(form: CampaignForm) -> dict[str, Any]:
-    return {
-        "name": form.name.data or "",
-        "kind": form.kind.data,
-        "date": form.date.data,
-        "topics": split_labels(form.topics.data),
-        "yes_target": form.yes_target.data,
-        "window_start_weeks": form.window_start_weeks.data,
-        "window_end_weeks": form.window_end_weeks.data,
-        "description": form.description.data or "",
-    }
-
-
 def _save(form: CampaignForm, campaign: Campaign | None) -> Campaign | None:
-    valid = validate_into(form, CampaignIn, _payload(form))
+    valid = validate_into(form, CampaignIn, form_payload(form, CampaignIn))
     if valid is None:
         return None
     try:
@@ -94,9 +80,9 @@ def new() -> Any:
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 def edit(campaign_id: int) -> Any:
     campaign = owned_or_404(Campaign, campaign_id)
-    form = CampaignForm(obj=campaign) if request.method == "GET" else CampaignForm()
+    form = CampaignForm()
     if request.method == "GET":
-        form.topics.data = ", ".join(campaign.topics)
+        fill_form(form, campaign, CampaignIn)
     elif form.validate_on_submit() and _save(form, campaign) is not None:
         db.session.commit()
         flash("Saved.", "success")

@@ -26,6 +26,7 @@ from outreach.core.api_context import caller
 from outreach.core.openapi import endpoint
 from outreach.core.ownership import get_owned, owned
 from outreach.core.schemas import Listing, Page, Strict
+from outreach.domain import warmth
 from outreach.extensions import db
 
 TAG = "contacts"
@@ -37,7 +38,8 @@ def _contact(contact_id: int) -> Contact:
 
 def _contact_out(contact: Contact) -> ContactOut:
     me = caller()
-    return ContactOut.of(contact, touch_service.touches_of(db.session, contact), me.now, me.params)
+    points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
+    return ContactOut.of(contact, points, me.now, me.params)
 
 
 @endpoint(
@@ -62,11 +64,11 @@ def list_contacts(query: ContactQuery) -> Page[ContactOut]:
         sort=query.sort,
     )
     contacts, total = service.list_contacts(db.session, me.id, filters, me.params, query.page, query.per_page, me.now)
-    touches: dict[int, list[Touch]] = defaultdict(list)
+    touches: dict[int, list[warmth.TouchPoint]] = defaultdict(list)
     if contacts:
         rows = db.session.scalars(owned(Touch, me.id).where(Touch.contact_id.in_([c.id for c in contacts])))
         for touch in rows:
-            touches[touch.contact_id].append(touch)
+            touches[touch.contact_id].append(touch_service.point(touch))
     items = [ContactOut.of(c, touches[c.id], me.now, me.params) for c in contacts]
     return Page[ContactOut].of(items, total, query)
 

@@ -12,8 +12,7 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints, ValidationInfo, field_validator
 
-from outreach.contacts.models import Contact, Touch
-from outreach.contacts.touches import point
+from outreach.contacts.models import Contact
 from outreach.core.schemas import (
     MULTILINE,
     Audience,
@@ -87,8 +86,8 @@ class WarmthExplanation(Out):
     top_touches: list[TopTouch]
 
     @classmethod
-    def of(cls, touches: Iterable[Touch], now: datetime, params: warmth.WarmthParams) -> WarmthExplanation:
-        found = warmth.explain([point(t) for t in touches], now, params)
+    def of(cls, touches: Iterable[warmth.TouchPoint], now: datetime, params: warmth.WarmthParams) -> WarmthExplanation:
+        found = warmth.explain(touches, now, params)
         top = [
             TopTouch(
                 touch_id=c.touch.id,
@@ -134,7 +133,7 @@ class ContactOut(Out):
     updated_at: UtcTime
 
     @classmethod
-    def of(cls, contact: Contact, touches: Iterable[Touch], now: datetime, params: warmth.WarmthParams) -> ContactOut:
+    def of(cls, contact: Contact, touches: Iterable[warmth.TouchPoint], now: datetime, params: warmth.WarmthParams) -> ContactOut:
         now_warmth = round(warmth.warmth(contact.warmth_key, now, params), 1)
         explanation = WarmthExplanation.of(touches, now, params)
         return cls.model_validate(Extended(contact, warmth=now_warmth, warmth_explanation=explanation))

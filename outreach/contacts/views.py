@@ -16,22 +16,20 @@ from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.chart import warmth_chart
 from outreach.contacts.models import BusyPeriod, Contact, Touch
-from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn
+from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
 from outreach.core.errors import InvalidInput
-from outreach.core.forms import BusyForm, ContactForm, TouchForm
+from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_payload
 from outreach.core.ownership import owned
 from outreach.core.web import (
-    blank_to_none,
     flash_refusal,
     invalid_to_form,
     me,
     owned_or_404,
     parse_id,
-    split_labels,
     validate_into,
 )
 from outreach.domain import warmth
-from outreach.domain.vocabulary import ContactKind, ContactSort
+from outreach.domain.vocabulary import ContactKind, ContactSort, label
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Offer
 from outreach.episodes.schemas import OfferIn
@@ -86,42 +84,11 @@ def index() -> Any:
     )
 
 
-def _payload(form: ContactForm) -> dict[str, Any]:
-    return {
-        "name": form.name.data or "",
-        "email": blank_to_none((form.email.data or "").strip()),
-        "kind": form.kind.data,
-        "topics": split_labels(form.topics.data),
-        "audience_size": blank_to_none((form.audience_size.data or "").strip()),
-        "promotes_others": {"yes": True, "no": False}.get(form.promotes_others.data or ""),
-        "promotion_methods": form.promotion_methods.data or [],
-        "fit_override": blank_to_none(form.fit_override.data),
-        "links": [line.strip() for line in (form.links.data or "").splitlines() if line.strip()],
-        "tags": split_labels(form.tags.data),
-        "notes": form.notes.data or "",
-        "preferred_contact": (form.preferred_contact.data or "").strip(),
-        "promotions_url": blank_to_none((form.promotions_url.data or "").strip()),
-        "upcoming_events": form.upcoming_events.data or "",
-    }
-
-
-def _fill(form: ContactForm, contact: Contact) -> None:
-    form.name.data, form.email.data, form.kind.data = contact.name, contact.email or "", contact.kind
-    form.topics.data, form.tags.data = ", ".join(contact.topics), ", ".join(contact.tags)
-    form.audience_size.data = "" if contact.audience_size is None else str(contact.audience_size)
-    form.promotes_others.data = {True: "yes", False: "no"}.get(contact.promotes_others, "")  # type: ignore[arg-type]
-    form.promotion_methods.data = contact.promotion_methods
-    form.fit_override.data = "" if contact.fit_override is None else str(contact.fit_override)
-    form.links.data, form.notes.data = "\n".join(contact.links), contact.notes
-    form.preferred_contact.data, form.promotions_url.data = contact.preferred_contact, contact.promotions_url or ""
-    form.upcoming_events.data = contact.upcoming_events
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     form = ContactForm()
     if form.validate_on_submit():
-        valid = validate_into(form, ContactIn, _payload(form))
+        valid = validate_into(form, ContactIn, form_payload(form, ContactIn))
         if valid is not None:
             contact = service.create_contact(db.session, me().id, valid.model_dump())
             db.session.commit()
@@ -135,9 +102,9 @@ def edit(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = ContactForm()
     if request.method == "GET":
-        _fill(form, contact)
+        fill_form(form, contact, ContactIn)
     elif form.validate_on_submit():
-        valid = validate_into(form, ContactIn, _payload(form))
+        valid = validate_into(form, ContactIn, form_payload(form, ContactIn))
         if valid is not None:
             service.update_contact(db.session, contact, valid.model_dump())
             db.session.commit()
@@ -220,19 +187,7 @@ def log_touch(contact_id: int) -> Any:
     form = TouchForm()
     valid = None
     if form.validate_on_submit():
-        occurred = form.occurred_at.data or caller.now
-        valid = validate_into(
-            form,
-            TouchIn,
-            {
-                "kind": form.kind.data,
-                "direction": form.direction.data,
-                "occurred_at": occurred,
-                "channel": blank_to_none((form.channel.data or "").strip()),
-                "url": blank_to_none((form.url.data or "").strip()),
-                "note": form.note.data or "",
-            },
-        )
+        valid = validate_into(form, TouchIn, form_payload(form, TouchIn) | {"occurred_at": form.occurred_at.data or caller.now})
     if valid is None:
         if _wants_json():
             return jsonify({"error": "invalid input", "fields": {f.name: f.errors[0] for f in form if f.errors}}), 422
@@ -240,20 +195,17 @@ def log_touch(contact_id: int) -> Any:
     touch = touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
-    said = f"Logged {_with_article(touch.kind)}. Warmth is now {now_warmth:.0f}."
+    said = f"Logged {_with_article(label(touch.kind, 'TouchKind'))}. Warmth is now {now_warmth:.0f}."
     if _wants_json():
         points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
         return jsonify(
             {
                 "warmth": round(now_warmth, 1),
                 "message": said,
-                "sentence": warmth.explain(points, caller.now, caller.params).sentence(),
-                "touch": {
-                    "id": touch.id,
-                    "kind": touch.kind,
-                    "direction": touch.direction,
-                    "occurred_at": touch.occurred_at.isoformat(),
-                },
+                "sentence": warmth.explain(points, caller.now, caller.params).sentence(labelled=True),
+                "touch": TouchOut.model_validate(touch).model_dump(
+                    mode="json", include={"id", "kind", "direction", "occurred_at"}
+                ),
                 "row": render_template("contacts/_touch_row.html", touch=touch),
             }
         )
@@ -276,9 +228,7 @@ def add_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = BusyForm()
     if form.validate_on_submit():
-        valid = validate_into(
-            form, BusyPeriodIn, {"start": form.start.data, "end": form.end.data, "summary": form.summary.data or ""}
-        )
+        valid = validate_into(form, BusyPeriodIn, form_payload(form, BusyPeriodIn))
         if valid is not None:
             try:
                 campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)

@@ -1,13 +1,22 @@
-"""WTForms for rendering and CSRF; the rules themselves live in the API's pydantic schemas."""
+"""WTForms for rendering and CSRF; the rules themselves live in the features' pydantic schemas.
+
+A form may be built from a schema (``schema_form``): one input per field, labelled by the field's
+title. ``form_payload`` turns what was typed into the schema's input and ``fill_form`` shows a record.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
+
 from flask_wtf import FlaskForm
+from pydantic import BaseModel
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     EmailField,
+    Field,
     FloatField,
     IntegerField,
     PasswordField,
@@ -27,13 +36,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from outreach.contacts.schemas import ContactIn
+from outreach.core.text_values import NO, YES, from_text, shape_of, to_text
 from outreach.domain.vocabulary import (
     CampaignKind,
-    ContactKind,
     Direction,
     NoReason,
     Outcome,
-    PromotionMethod,
     TouchKind,
     Vocabulary,
 )
@@ -51,6 +60,53 @@ def pairs(*options: tuple[str, str]) -> list[SelectChoice]:
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def schema_form(schema: type[BaseModel], hints: Mapping[str, str] = {}, fields: Mapping[str, Field] = {}) -> type[FlaskForm]:
+    """A form with one input per schema field, in the schema's order: selects for words and yes/no, checkboxes
+    for lists of words, textareas for multiline fields, text inputs for the rest. ``hints`` are help texts
+    under the inputs; ``fields`` replaces the input of a field that needs another."""
+    inputs: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        shape, label = shape_of(info), info.title or name.replace("_", " ").capitalize()
+        hint = hints.get(name, "")
+        if name in fields:
+            inputs[name] = fields[name]
+        elif shape.words and shape.many:
+            inputs[name] = CheckboxesField(label, choices=choices(shape.words), description=hint)
+        elif shape.words:
+            inputs[name] = SelectField(label, choices=choices(shape.words), default=str(info.default), description=hint)
+        elif shape.flag:
+            options = pairs(("", "unknown"), (YES, "yes"), (NO, "no"))
+            inputs[name] = SelectField(label, choices=options, default="", description=hint)
+        elif shape.multiline:
+            inputs[name] = TextAreaField(label, description=hint)
+        else:
+            inputs[name] = StringField(label, description=hint)
+    return type(schema.__name__.removesuffix("In") + "Form", (FlaskForm,), inputs)
+
+
+def form_payload(form: FlaskForm, schema: type[BaseModel], names: Collection[str] | None = None) -> dict[str, Any]:
+    """What was typed, as the schema's input: the form's fields that the schema has (or ``names`` of them).
+    Typed inputs (dates, numbers, checkboxes) pass as parsed; text is read by the field's shape."""
+    payload: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        if name not in form or (names is not None and name not in names):
+            continue
+        data = form[name].data
+        if data is None or isinstance(data, str):
+            data = from_text(shape_of(info), data, by_line=isinstance(form[name], TextAreaField))
+        payload[name] = data
+    return payload
+
+
+def fill_form(form: FlaskForm, record: object, schema: type[BaseModel]) -> None:
+    """Show a record in a form built from its schema."""
+    for name, info in schema.model_fields.items():
+        if name in form:
+            field, value = form[name], getattr(record, name)
+            typed = not isinstance(field, (StringField, SelectField))  # dates, numbers and checkboxes take values
+            field.data = value if typed else to_text(shape_of(info), value, isinstance(field, TextAreaField))
 
 
 class LoginForm(FlaskForm):
@@ -72,23 +128,22 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField("Repeat new password", validators=[EqualTo("password", "The passwords differ.")])
 
 
-class ContactForm(FlaskForm):
-    name = StringField("Name")
-    email = StringField("Email")
-    kind = SelectField("Kind", choices=choices(ContactKind), default=ContactKind.PEER.value)
-    topics = StringField("Topics", description="Comma-separated: podcasting, marketing")
-    audience_size = StringField("Audience size")
-    promotes_others = SelectField("Promotes others?", choices=pairs(("", "unknown"), ("yes", "yes"), ("no", "no")), default="")
-    promotion_methods = CheckboxesField("How they promote others", choices=choices(PromotionMethod))
-    fit_override = SelectField(
-        "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
-    )
-    links = TextAreaField("Links", description="One URL per line")
-    tags = StringField("Tags", description="Comma-separated")
-    notes = TextAreaField("Notes")
-    preferred_contact = StringField("Preferred way to reach them", description="e.g. email, DM on Instagram, their assistant")
-    promotions_url = StringField("Their page on whom they promote", description="Affiliates page, guest list, recommendations")
-    upcoming_events = TextAreaField("Upcoming events", description="Their launches, books, conferences — noted by hand")
+ContactForm = schema_form(
+    ContactIn,
+    hints={
+        "topics": "Comma-separated: podcasting, marketing",
+        "links": "One URL per line",
+        "tags": "Comma-separated",
+        "preferred_contact": "e.g. email, DM on Instagram, their assistant",
+        "promotions_url": "Affiliates page, guest list, recommendations",
+        "upcoming_events": "Their launches, books, conferences — noted by hand",
+    },
+    fields={
+        "fit_override": SelectField(
+            "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
+        )
+    },
+)
 
 
 class TouchForm(FlaskForm):

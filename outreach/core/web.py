@@ -67,11 +67,3 @@ def attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
 
 def invalid_to_form(form: FlaskForm, exc: InvalidInput) -> None:
     attach_errors(form, exc.fields)
-
-
-def split_labels(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
-
-
-def blank_to_none(value: Any) -> Any:
-    return None if value in ("", None) else value

@@ -150,15 +150,19 @@ class Explanation:
     warmth_in_30_days: float
     touch_count: int
 
-    def sentence(self) -> str:
+    def sentence(self, labelled: bool = False) -> str:
+        """The API's sentence names the touch by its stored words (a contract); pages ask for ``labelled``."""
         if self.touch_count == 0:
             return "No touches yet: warmth 0."
         parts = [f"Warmth {self.warmth:.0f} from {self.touch_count} touches"]
         if self.top:
-            best = self.top[0]
-            parts.append(
-                f"mostly the {best.touch.direction} {best.touch.kind} on {best.touch.occurred_at:%d %b %Y} ({best.share:.0%})"
-            )
+            best = self.top[0].touch
+            if labelled:
+                whose = "their" if best.direction == Direction.INBOUND else "your"
+                what = f"{whose} {TouchKind(best.kind).label}"
+            else:
+                what = f"the {best.direction} {best.kind}"
+            parts.append(f"mostly {what} on {best.occurred_at:%d %b %Y} ({self.top[0].share:.0%})")
         parts.append(f"falls to {self.warmth_in_30_days:.0f} in 30 days with no new touch")
         return "; ".join(parts) + "."
 

@@ -204,7 +204,9 @@ def test_every_answer_has_the_documented_shape(app, client, victim, token_for):
         if method != "GET" or path == "/openapi.json":
             continue
         url = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), path)
-        response = owner(method, url + (f"?campaign={ids['campaign_id']}" if url.endswith("/readiness") and "contacts" in url else ""))
+        if url.endswith("/readiness") and "contacts" in url:
+            url += f"?campaign={ids['campaign_id']}"
+        response = owner(method, url)
         assert response.status_code == 200, (url, response.json)
         schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
         jsonschema_rs.validate({**schema, "components": document["components"]}, response.json)

@@ -11,10 +11,12 @@ from outreach.accounts.auth import PUBLIC_ENDPOINTS
 from outreach.asks import service as ask_service
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
+from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain.vocabulary import VOCABULARIES, TouchKind, label
+from outreach.domain.warmth import WarmthParams
 from outreach.extensions import db
 from outreach.reminders.tick import tick
 from outreach.transfer.demo import load_demo
@@ -75,6 +77,9 @@ def demo(app, client, web_login):
     # An edited ask, so its page shows a history of outcomes and reasons.
     asked = db.session.scalars(owned(Ask, user_id).where(Ask.outcome == "pending")).first()
     ask_service.update_ask(db.session, asked, {"outcome": "no", "reason": "full_plate"})
+    # A fresh DM to a cold contact: their warmth sentence names it as the touch that counts most.
+    cold = db.session.scalars(owned(Contact, user_id).where(Contact.name == "Sam Whitfield")).one()
+    touch_service.log_touch(db.session, cold, {"kind": "dm", "direction": "inbound", "occurred_at": now}, WarmthParams())
     db.session.commit()
     web_login("demo@example.com", "demo-password")
     return user_id
@@ -111,3 +116,5 @@ def test_no_page_of_the_demo_shows_a_raw_stored_value(app, client, demo):
             found[path] = sorted(raw)
     assert len(pages) > 40 and "/go-for-no" in pages
     assert found == {}
+    sam = client.get(f"/contacts/{db.session.scalars(db.select(Contact.id).where(Contact.name == 'Sam Whitfield')).one()}")
+    assert "mostly their DM on" in sam.get_data(as_text=True)
