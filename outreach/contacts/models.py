@@ -36,7 +36,6 @@ class Contact(db.Model):
     preferred_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     promotions_url: Mapped[str | None] = mapped_column(String(2000))
     upcoming_events: Mapped[str] = mapped_column(Text, default="", server_default="")
-    location: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # log2 of the decayed touch sum plus t/h: orders contacts by warmth at any moment (warmth.py).
     warmth_key: Mapped[float | None] = mapped_column(Float)
     first_touch_at: Mapped[datetime | None]

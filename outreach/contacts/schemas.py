@@ -51,7 +51,6 @@ class ContactIn(Strict):
     preferred_contact: Short = Field("", title="Preferred way to reach them")
     promotions_url: Url | None = Field(None, title="Their page on whom they promote")
     upcoming_events: Text = ""
-    location: Short = Field("", title="Where they are based")
 
 
 ContactPatch = patch_of(ContactIn, "ContactPatch")
@@ -126,7 +125,6 @@ class ContactOut(Out):
     preferred_contact: str
     promotions_url: str | None
     upcoming_events: str
-    location: str
     warmth: float
     warmth_explanation: WarmthExplanation
     first_touch_at: UtcTime | None

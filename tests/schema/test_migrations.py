@@ -151,7 +151,6 @@ SEED = {
         "updated_at": NOW,
         "preferred_contact": "email",
         "upcoming_events": "Book launch",
-        "location": "Berlin",
     },
     "campaigns": {
         "name": "Season 3",
