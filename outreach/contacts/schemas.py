@@ -22,8 +22,7 @@ from outreach.core.schemas import (
     Labels,
     Name,
     Out,
-    PageNumber,
-    PerPage,
+    PageQuery,
     Short,
     Strict,
     Text,
@@ -32,7 +31,7 @@ from outreach.core.schemas import (
     When,
     patch_of,
 )
-from outreach.domain import warmth
+from outreach.domain import warmth as wm
 from outreach.domain.vocabulary import BusySource, ContactKind, ContactSort, Direction, PromotionMethod, TouchKind
 
 
@@ -56,7 +55,7 @@ class ContactIn(Strict):
 ContactPatch = patch_of(ContactIn, "ContactPatch")
 
 
-class ContactQuery(Strict):
+class ContactQuery(PageQuery):
     kind: ContactKind | None = None
     tag: Label | None = None
     topic: Label | None = None
@@ -64,8 +63,6 @@ class ContactQuery(Strict):
     min_warmth: Annotated[float, Field(ge=0, le=100)] | None = None
     max_warmth: Annotated[float, Field(ge=0, le=100)] | None = None
     sort: ContactSort = ContactSort.WARMTH
-    page: PageNumber = 1
-    per_page: PerPage = 50
 
 
 class TopTouch(Out):
@@ -86,8 +83,8 @@ class WarmthExplanation(Out):
     top_touches: list[TopTouch]
 
     @classmethod
-    def of(cls, touches: Iterable[warmth.TouchPoint], now: datetime, params: warmth.WarmthParams) -> WarmthExplanation:
-        found = warmth.explain(touches, now, params)
+    def of(cls, touches: Iterable[wm.TouchPoint], now: datetime, params: wm.WarmthParams) -> WarmthExplanation:
+        found = wm.explain(touches, now, params)
         top = [
             TopTouch(
                 touch_id=c.touch.id,
@@ -133,8 +130,8 @@ class ContactOut(Out):
     updated_at: UtcTime
 
     @classmethod
-    def of(cls, contact: Contact, touches: Iterable[warmth.TouchPoint], now: datetime, params: warmth.WarmthParams) -> ContactOut:
-        now_warmth = round(warmth.warmth(contact.warmth_key, now, params), 1)
+    def of(cls, contact: Contact, touches: Iterable[wm.TouchPoint], now: datetime, params: wm.WarmthParams) -> ContactOut:
+        now_warmth = round(wm.warmth(contact.warmth_key, now, params), 1)
         explanation = WarmthExplanation.of(touches, now, params)
         return cls.model_validate(Extended(contact, warmth=now_warmth, warmth_explanation=explanation))
 

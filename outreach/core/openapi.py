@@ -105,15 +105,16 @@ def endpoint(
 Mode = Literal["validation", "serialization"]
 
 
-def _schemas() -> tuple[dict[tuple[type[BaseModel], Mode], dict[str, Any]], dict[str, Any]]:
+def _schemas() -> tuple[dict[tuple[Any, Mode], dict[str, Any]], dict[str, Any]]:
     """Every model the operations name, described together so shared parts (enums, nested records) appear once."""
     wanted: dict[tuple[type[BaseModel], Mode], None] = {}
     for op in OPERATIONS:
-        for model, mode in ((op.body, "validation"), (op.query, "validation"), (op.response, "serialization")):
+        uses: list[tuple[type[BaseModel] | None, Mode]] = [(op.body, "validation"), (op.query, "validation")]
+        for model, mode in [*uses, (op.response, "serialization")]:
             if model is not None:
-                wanted[(model, mode)] = None  # type: ignore[index]
+                wanted[(model, mode)] = None
     refs, document = models_json_schema(list(wanted), ref_template=REF)
-    return dict(refs), document.get("$defs", {})
+    return {(model, mode): ref for (model, mode), ref in refs.items() if isinstance(model, type)}, document.get("$defs", {})
 
 
 def openapi(prefix: str) -> dict[str, Any]:

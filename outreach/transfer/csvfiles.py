@@ -46,7 +46,11 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     ImportPreset.GENERIC: {name: (name,) for name in CONTACT_COLUMNS},
 }
-PRESET_TAGS = {ImportPreset.LINKEDIN: ["linkedin"], ImportPreset.GOOGLE: ["google contacts"], ImportPreset.GENERIC: []}
+PRESET_TAGS: dict[str, list[str]] = {
+    ImportPreset.LINKEDIN: ["linkedin"],
+    ImportPreset.GOOGLE: ["google contacts"],
+    ImportPreset.GENERIC: [],
+}
 
 
 @dataclass
