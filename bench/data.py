@@ -22,10 +22,10 @@ from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.types import TagList, utcnow
 from outreach.domain.settings import UserSettings
-from outreach.domain.warmth import TOUCH_KINDS
+from outreach.domain.vocabulary import ContactKind, TouchKind
 
 TOPICS = ["podcasting", "marketing", "productivity", "copywriting", "launches", "online courses", "storytelling", "audio"]
-CONTACT_KINDS = ["influencer", "alliance_partner", "podcast_guest", "peer"]
+CONTACT_KINDS = list(ContactKind.values())
 CHUNK = 20_000
 OTHER_USERS = 4
 OTHER_SHARE = 50  # each other user has 1/50 of the measured user's contacts and touches
@@ -108,7 +108,7 @@ def _contact_rows(owner_id: int, count: int, rng: random.Random, now: datetime) 
 def _touch_rows(owner_id: int, ids: Sequence[int], count: int, rng: random.Random, now: datetime) -> Iterator[tuple[Any, ...]]:
     # Pareto weights: a few contacts get most touches, the tail gets one or two.
     weights = [rng.paretovariate(1.1) for _ in ids]
-    kinds = list(TOUCH_KINDS)
+    kinds = list(TouchKind.values())
     two_years = 730 * 86400
     for contact_id in rng.choices(ids, weights=weights, k=count):
         direction = "inbound" if rng.random() < 0.2 else "outbound"

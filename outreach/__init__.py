@@ -29,10 +29,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         register_commands,
         register_error_handlers,
         register_extensions,
+        register_template_helpers,
     )
 
     register_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_commands(app)
     register_error_handlers(app)
     if app.config["TRUSTED_PROXIES"]:

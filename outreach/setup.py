@@ -17,6 +17,7 @@ from outreach.core.errors import InvalidInput, NotFoundError
 from outreach.core.paths import MIGRATIONS_DIR
 from outreach.core.security import add_security_headers, too_large, too_many_requests
 from outreach.core.web import forget_refusal, refused_page
+from outreach.domain.vocabulary import VOCABULARIES, label
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's web views and API routes, in registration order.
@@ -97,6 +98,12 @@ def register_blueprints(app: Flask) -> None:
         if request.endpoint is None:
             return None  # let the 404/405 handlers answer
         return login_manager.unauthorized()
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Pages print labels, never stored values: ``{{ ask.reason|label('NoReason') }}``, ``{% for k in TouchKind %}``."""
+    app.add_template_filter(label, "label")
+    app.jinja_env.globals.update(VOCABULARIES)
 
 
 def register_commands(app: Flask) -> None:

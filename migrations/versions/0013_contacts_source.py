@@ -1,14 +1,14 @@
 """Contacts: where each came from (manual or import), so Today's getting-started list knows an import happened.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -8,23 +8,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.core.types import utcnow
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import NoReason, Outcome
 from outreach.extensions import Model
 
 if TYPE_CHECKING:
     from outreach.campaigns.models import Campaign
     from outreach.contacts.models import Contact
-
-OUTCOMES = ("pending", "yes", "no", "not_now", "no_response")
-NO_REASONS = (
-    "full_plate",
-    "track_record",
-    "audience_mismatch",
-    "audience_too_small",
-    "connection_too_shallow",
-    "timing",
-    "other",
-)
 
 
 class Ask(Model):
@@ -39,8 +29,8 @@ class Ask(Model):
     asked_at: Mapped[datetime]
     channel: Mapped[str | None] = mapped_column(String(100))
     request: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(String(20), default="pending")
-    reason: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[Outcome] = mapped_column(words(Outcome, 20, "outcome"), default=Outcome.PENDING)
+    reason: Mapped[NoReason | None] = mapped_column(words(NoReason, 30, "reason"))
     reason_detail: Mapped[str] = mapped_column(Text, default="")
     lesson: Mapped[str] = mapped_column(Text, default="")
     recipients: Mapped[int] = mapped_column(Integer, default=1)

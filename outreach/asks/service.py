@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from outreach.asks.models import Ask, AskChange
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import assess_pair
+from outreach.campaigns.schemas import ReadinessOut
 from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
@@ -53,8 +54,8 @@ def create_ask(
     if contact is not None:
         ask.warmth_at_ask = round(warmth.warmth(contact.warmth_key, ask.asked_at, planner.warmth), 2)
         if campaign is not None:
-            pair = assess_pair(session, contact, campaign, planner, ask.asked_at).as_dict()
-            ask.criteria_at_ask = {name: pair[name] for name in ("ask_ready", "fit", "trust", "timing")}
+            pair = ReadinessOut.of(assess_pair(session, contact, campaign, planner, ask.asked_at))
+            ask.criteria_at_ask = pair.model_dump(mode="json", include={"ask_ready", "fit", "trust", "timing"})
     _check_outcome(ask)
     session.add(ask)
     if contact is not None:

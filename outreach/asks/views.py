@@ -8,13 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from outreach.asks import service
 from outreach.asks.models import Ask
+from outreach.asks.schemas import AskIn, AskPatch
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
 from outreach.core.errors import validated
-from outreach.core.forms import AskForm, pairs
+from outreach.core.forms import AskForm, form_payload, pairs
 from outreach.core.ownership import owned
-from outreach.core.schemas import AskIn, AskPatch
-from outreach.core.web import blank_to_none, me, owned_or_404, parse_id, show_again
+from outreach.core.schemas import Strict
+from outreach.core.web import me, owned_or_404, parse_id, show_again
 from outreach.extensions import db
 from outreach.learning import service as learning
 from outreach.learning.models import Message
@@ -40,24 +41,10 @@ def _choices(form: AskForm) -> None:
     )
 
 
-def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "asked_at": form.asked_at.data or me().now,
-        "channel": blank_to_none((form.channel.data or "").strip()),
-        "request": form.request.data or "",
-        "recipients": form.recipients.data or 1,
-        "outcome": form.outcome.data,
-        "reason": blank_to_none(form.reason.data),
-        "reason_detail": form.reason_detail.data or "",
-        "lesson": form.lesson.data or "",
-        "follow_up_on": form.follow_up_on.data,
-    }
-    if with_people:
-        data["contact_id"] = blank_to_none(form.contact_id.data)
-        data["campaign_id"] = blank_to_none(form.campaign_id.data)
-        data["parent_id"] = blank_to_none(form.parent_id.data)
-        data["message_id"] = blank_to_none(form.message_id.data)
-    return data
+def _payload(form: AskForm, schema: type[Strict]) -> dict[str, Any]:
+    """A new ask (AskIn) names who was asked; an edit (AskPatch) cannot change that."""
+    data = form_payload(form, schema)
+    return data | {"asked_at": data.get("asked_at") or me().now, "recipients": data.get("recipients") or 1}
 
 
 def _drafts(form: AskForm) -> list[tuple[Message, str]]:
@@ -79,7 +66,7 @@ def new() -> Any:
         form.campaign_id.data = request.args.get("campaign", "")
         form.asked_at.data = caller.now.replace(second=0, microsecond=0)
     elif form.validate_on_submit():
-        valid = validated(AskIn, _payload(form, with_people=True))
+        valid = validated(AskIn, _payload(form, AskIn))
         ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
         db.session.commit()
         flash("Ask recorded. Whatever the answer, it counts.", "success")
@@ -100,7 +87,7 @@ def edit(ask_id: int) -> Any:
         form.campaign_id.data = str(ask.campaign_id or "")
         form.reason.data = ask.reason or ""
     elif form.validate_on_submit():
-        valid = validated(AskPatch, _payload(form, with_people=False))
+        valid = validated(AskPatch, _payload(form, AskPatch))
         was = ask.outcome
         service.update_ask(db.session, ask, valid.model_dump())
         db.session.commit()

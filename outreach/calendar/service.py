@@ -18,7 +18,8 @@ from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import ics as calendar
-from outreach.reminders.models import LIVE_STATES, Reminder
+from outreach.domain.vocabulary import LIVE_STATES
+from outreach.reminders.models import Reminder
 
 CANCELLED_FOR = timedelta(days=14)  # how long a closed reminder is still sent, as cancelled
 IMPORT_HORIZON_DAYS = 365

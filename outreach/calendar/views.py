@@ -24,8 +24,9 @@ from outreach.core.fetch import fetch_calendar
 from outreach.core.types import utcnow
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import ics as calendar
+from outreach.domain.vocabulary import ReminderKind
 from outreach.extensions import db
-from outreach.reminders.models import REMINDER_KINDS, Reminder
+from outreach.reminders.models import Reminder
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 FEED_NAME = "Outreach reminders"
@@ -70,8 +71,8 @@ def _day(value: str | None, name: str) -> date | None:
 def export() -> Any:
     caller = me()
     kind = request.args.get("kind") or None
-    if kind is not None and kind not in REMINDER_KINDS:
-        abort(400, f"kind must be one of {', '.join(REMINDER_KINDS)}")
+    if kind is not None and kind not in ReminderKind.values():
+        abort(400, f"kind must be one of {', '.join(ReminderKind)}")
     campaign_arg = request.args.get("campaign") or None
     campaign = parse_id(campaign_arg)
     if campaign_arg is not None and campaign is None:

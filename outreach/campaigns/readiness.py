@@ -23,19 +23,6 @@ class PairReadiness:
     result: readiness.Readiness
     facts: readiness.ContactFacts | None = field(default=None, compare=False)  # what the result was judged on
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "contact_id": self.contact.id,
-            "contact_name": self.contact.name,
-            "campaign_id": self.campaign.id,
-            "ask_ready": self.result.ask_ready,
-            "fit": self.result.fit.as_dict(),
-            "trust": self.result.trust.as_dict(),
-            "timing": self.result.timing.as_dict(),
-            "forecast_ready_on": self.result.forecast_ready_on.isoformat() if self.result.forecast_ready_on else None,
-            "forecast_reason": self.result.forecast_reason,
-        }
-
 
 def campaign_facts(campaign: Campaign) -> readiness.CampaignFacts:
     return readiness.CampaignFacts(

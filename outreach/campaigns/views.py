@@ -10,14 +10,16 @@ from werkzeug.datastructures import MultiDict
 from outreach.campaigns import service
 from outreach.campaigns.board import campaign_board
 from outreach.campaigns.models import Campaign
+from outreach.campaigns.schemas import CampaignIn
 from outreach.core.errors import validated
-from outreach.core.forms import CampaignForm
+from outreach.core.forms import CampaignForm, fill_form, form_payload
 from outreach.core.ownership import owned
-from outreach.core.schemas import CampaignIn, EpisodeIn, EpisodePatch
-from outreach.core.web import flash_back, me, owned_or_404, show_again, split_labels
-from outreach.domain import pipeline, plan
+from outreach.core.web import flash_back, me, owned_or_404, show_again
+from outreach.domain import plan
+from outreach.domain.vocabulary import PipelineStage
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Episode
+from outreach.episodes.schemas import EpisodeIn, EpisodePatch
 from outreach.extensions import db
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -30,16 +32,7 @@ def index() -> Any:
 
 
 def _payload(form: CampaignForm) -> dict[str, Any]:
-    return {
-        "name": form.name.data or "",
-        "kind": form.kind.data,
-        "date": form.date.data,
-        "topics": split_labels(form.topics.data),
-        "yes_target": form.yes_target.data,
-        "window_start_weeks": form.window_start_weeks.data,
-        "window_end_weeks": form.window_end_weeks.data,
-        "description": form.description.data or "",
-    }
+    return form_payload(form, CampaignIn)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -58,10 +51,10 @@ def new() -> Any:
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 def edit(campaign_id: int) -> Any:
     campaign = owned_or_404(Campaign, campaign_id)
-    form = CampaignForm(obj=campaign) if request.method == "GET" else CampaignForm()
+    form = CampaignForm()
     page = show_again(form, lambda: render_template("campaigns/form.html", form=form, campaign=campaign))
     if request.method == "GET":
-        form.topics.data = ", ".join(campaign.topics)
+        fill_form(form, campaign, CampaignIn)
     elif form.validate_on_submit():
         service.update_campaign(db.session, campaign, validated(CampaignIn, _payload(form)).model_dump())
         db.session.commit()
@@ -88,8 +81,7 @@ def detail(campaign_id: int) -> Any:
         "campaigns/detail.html",
         campaign=campaign,
         board=board.columns,
-        stages=pipeline.STAGES,
-        titles=pipeline.STAGE_TITLES,
+        stages=list(PipelineStage),
         counts=board.counts,
         opens=board.opens,
         closes=board.closes,

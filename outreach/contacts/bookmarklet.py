@@ -13,12 +13,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
+from outreach.contacts.schemas import TouchIn
 from outreach.core.errors import validated
 from outreach.core.forms import choices
 from outreach.core.ownership import owned
-from outreach.core.schemas import TouchIn
 from outreach.core.web import flash_back, me, owned_or_404
-from outreach.domain.warmth import TOUCH_KINDS
+from outreach.domain.vocabulary import TouchKind
 from outreach.extensions import db
 from outreach.transfer.csvfiles import normalize_link
 
@@ -44,9 +44,7 @@ def log_page() -> Any:
     if url and urlsplit(url).scheme not in ("http", "https"):
         url = ""
     matched, others = matching_contacts(url)
-    return render_template(
-        "bookmarklet/log.html", url=url, title=title, matched=matched, others=others, kinds=choices(TOUCH_KINDS)
-    )
+    return render_template("bookmarklet/log.html", url=url, title=title, matched=matched, others=others, kinds=choices(TouchKind))
 
 
 @bp.route("/log", methods=["POST"])

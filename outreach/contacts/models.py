@@ -7,11 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.core.types import TagList, utcnow
+from outreach.core.types import TagList, utcnow, words
+from outreach.domain.vocabulary import BusySource, ContactKind, Direction, TouchKind
 from outreach.extensions import Model
-
-CONTACT_KINDS = ("influencer", "alliance_partner", "podcast_guest", "peer")
-BUSY_SOURCES = ("manual", "imported")
 
 
 class Contact(Model):
@@ -25,7 +23,7 @@ class Contact(Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
-    kind: Mapped[str] = mapped_column(String(20), default="peer")
+    kind: Mapped[ContactKind] = mapped_column(words(ContactKind, 20, "kind"), default=ContactKind.PEER)
     topics: Mapped[list[str]] = mapped_column(TagList, default=list)
     audience_size: Mapped[int | None] = mapped_column(Integer)
     promotes_others: Mapped[bool | None]
@@ -61,8 +59,8 @@ class Touch(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    direction: Mapped[str] = mapped_column(String(10), default="outbound")
+    kind: Mapped[TouchKind] = mapped_column(words(TouchKind, 20, "kind"))
+    direction: Mapped[Direction] = mapped_column(words(Direction, 10, "direction"), default=Direction.OUTBOUND)
     occurred_at: Mapped[datetime]
     channel: Mapped[str | None] = mapped_column(String(100))
     url: Mapped[str | None] = mapped_column(String(2000))
@@ -79,5 +77,5 @@ class BusyPeriod(Model):
     start: Mapped[date]
     end: Mapped[date]
     summary: Mapped[str] = mapped_column(String(500), default="")
-    source: Mapped[str] = mapped_column(String(10), default="manual")
+    source: Mapped[BusySource] = mapped_column(words(BusySource, 10, "source"), default=BusySource.MANUAL)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,27 +12,13 @@ from sqlalchemy.orm import Session
 
 from outreach.asks.models import Ask
 from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.contacts.schemas import ContactIn
 from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import tag_pattern, utcnow
 from outreach.domain import warmth
 
-CONTACT_FIELDS = (
-    "name",
-    "email",
-    "kind",
-    "topics",
-    "audience_size",
-    "promotes_others",
-    "promotion_methods",
-    "fit_override",
-    "links",
-    "tags",
-    "notes",
-    "preferred_contact",
-    "promotions_url",
-    "upcoming_events",
-)
+CONTACT_FIELDS = tuple(ContactIn.model_fields)
 
 
 def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:

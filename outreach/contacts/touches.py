@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact, Touch
+from outreach.contacts.schemas import TouchIn
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.reminders import service as reminders
 
-TOUCH_FIELDS = ("kind", "direction", "occurred_at", "channel", "url", "note")
+TOUCH_FIELDS = tuple(TouchIn.model_fields)
 
 
 def point(touch: Touch) -> warmth.TouchPoint:

@@ -12,23 +12,23 @@ from outreach.campaigns.readiness import active_campaigns, assess_campaign, asse
 from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.chart import warmth_chart
-from outreach.contacts.models import CONTACT_KINDS, BusyPeriod, Contact, Touch
+from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
 from outreach.core.errors import validated
-from outreach.core.forms import BusyForm, ContactForm, TouchForm
+from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_payload
 from outreach.core.ownership import owned
-from outreach.core.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
 from outreach.core.web import (
-    blank_to_none,
     flash_back,
     me,
     owned_or_404,
     parse_id,
     show_again,
-    split_labels,
 )
 from outreach.domain import warmth
+from outreach.domain.vocabulary import ContactKind, ContactSort, label
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Offer
+from outreach.episodes.schemas import OfferIn
 from outreach.extensions import db
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -48,13 +48,13 @@ def index() -> Any:
     args = {key: value.replace("\x00", "") for key, value in request.args.items()}
     page = min(100_000, parse_id(args.get("page")) or 1)
     filters = service.ContactFilter(
-        kind=args.get("kind") if args.get("kind") in CONTACT_KINDS else None,
+        kind=args.get("kind") if args.get("kind") in ContactKind.values() else None,
         tag=(args.get("tag") or "").strip().lower() or None,
         topic=(args.get("topic") or "").strip().lower() or None,
         search=(args.get("q") or "").strip() or None,
         min_warmth=_number(args.get("min_warmth")),
         max_warmth=_number(args.get("max_warmth")),
-        sort=args.get("sort", "warmth") if args.get("sort") in ("warmth", "last_touch", "name") else "warmth",
+        sort=ContactSort(sort) if (sort := args.get("sort", "")) in ContactSort.values() else ContactSort.WARMTH,
     )
     campaigns = list(db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date)))
     ready_for = next((c for c in campaigns if str(c.id) == args.get("ready_for")), None)
@@ -74,42 +74,10 @@ def index() -> Any:
         page=page,
         pages=pages,
         filters=filters,
-        kinds=CONTACT_KINDS,
         campaigns=campaigns,
         ready_for=ready_for,
         args=args,
     )
-
-
-def _payload(form: ContactForm) -> dict[str, Any]:
-    return {
-        "name": form.name.data or "",
-        "email": blank_to_none((form.email.data or "").strip()),
-        "kind": form.kind.data,
-        "topics": split_labels(form.topics.data),
-        "audience_size": blank_to_none((form.audience_size.data or "").strip()),
-        "promotes_others": {"yes": True, "no": False}.get(form.promotes_others.data or ""),
-        "promotion_methods": form.promotion_methods.data or [],
-        "fit_override": blank_to_none(form.fit_override.data),
-        "links": [line.strip() for line in (form.links.data or "").splitlines() if line.strip()],
-        "tags": split_labels(form.tags.data),
-        "notes": form.notes.data or "",
-        "preferred_contact": (form.preferred_contact.data or "").strip(),
-        "promotions_url": blank_to_none((form.promotions_url.data or "").strip()),
-        "upcoming_events": form.upcoming_events.data or "",
-    }
-
-
-def _fill(form: ContactForm, contact: Contact) -> None:
-    form.name.data, form.email.data, form.kind.data = contact.name, contact.email or "", contact.kind
-    form.topics.data, form.tags.data = ", ".join(contact.topics), ", ".join(contact.tags)
-    form.audience_size.data = "" if contact.audience_size is None else str(contact.audience_size)
-    form.promotes_others.data = {True: "yes", False: "no"}.get(contact.promotes_others, "")  # type: ignore[arg-type]
-    form.promotion_methods.data = contact.promotion_methods
-    form.fit_override.data = "" if contact.fit_override is None else str(contact.fit_override)
-    form.links.data, form.notes.data = "\n".join(contact.links), contact.notes
-    form.preferred_contact.data, form.promotions_url.data = contact.preferred_contact, contact.promotions_url or ""
-    form.upcoming_events.data = contact.upcoming_events
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -117,7 +85,7 @@ def new() -> Any:
     form = ContactForm()
     page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=None))
     if form.validate_on_submit():
-        contact = service.create_contact(db.session, me().id, validated(ContactIn, _payload(form)).model_dump())
+        contact = service.create_contact(db.session, me().id, validated(ContactIn, form_payload(form, ContactIn)).model_dump())
         db.session.commit()
         flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
         return redirect(url_for("contacts.detail", contact_id=contact.id))
@@ -130,9 +98,9 @@ def edit(contact_id: int) -> Any:
     form = ContactForm()
     page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=contact))
     if request.method == "GET":
-        _fill(form, contact)
+        fill_form(form, contact, ContactIn)
     elif form.validate_on_submit():
-        service.update_contact(db.session, contact, validated(ContactIn, _payload(form)).model_dump())
+        service.update_contact(db.session, contact, validated(ContactIn, form_payload(form, ContactIn)).model_dump())
         db.session.commit()
         flash("Saved.", "success")
         return redirect(url_for("contacts.detail", contact_id=contact.id))
@@ -203,31 +171,21 @@ def log_touch(contact_id: int) -> Any:
     show_again(form, refused)
     if not form.validate_on_submit():
         return refused()
-    data = {
-        "kind": form.kind.data,
-        "direction": form.direction.data,
-        "occurred_at": form.occurred_at.data or caller.now,
-        "channel": blank_to_none((form.channel.data or "").strip()),
-        "url": blank_to_none((form.url.data or "").strip()),
-        "note": form.note.data or "",
-    }
+    data = form_payload(form, TouchIn) | {"occurred_at": form.occurred_at.data or caller.now}
     touch = touch_service.log_touch(db.session, contact, validated(TouchIn, data).model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
-    said = f"Logged {_with_article(touch.kind)}. Warmth is now {now_warmth:.0f}."
+    said = f"Logged {_with_article(label(touch.kind, 'TouchKind'))}. Warmth is now {now_warmth:.0f}."
     if _wants_json():
         points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
         return jsonify(
             {
                 "warmth": round(now_warmth, 1),
                 "message": said,
-                "sentence": warmth.explain(points, caller.now, caller.params).sentence(),
-                "touch": {
-                    "id": touch.id,
-                    "kind": touch.kind,
-                    "direction": touch.direction,
-                    "occurred_at": touch.occurred_at.isoformat(),
-                },
+                "sentence": warmth.explain(points, caller.now, caller.params).sentence(labelled=True),
+                "touch": TouchOut.model_validate(touch).model_dump(
+                    mode="json", include={"id", "kind", "direction", "occurred_at"}
+                ),
                 "row": render_template("contacts/_touch_row.html", touch=touch),
             }
         )
@@ -252,7 +210,7 @@ def add_busy(contact_id: int) -> Any:
     page = show_again(form, lambda: (detail(contact_id, busy_form=form), 422))
     if not form.validate_on_submit():
         return page()
-    valid = validated(BusyPeriodIn, {"start": form.start.data, "end": form.end.data, "summary": form.summary.data or ""})
+    valid = validated(BusyPeriodIn, form_payload(form, BusyPeriodIn))
     campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)
     db.session.commit()
     flash("Busy period added: no asks then.", "success")

@@ -103,11 +103,3 @@ def _attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
             form.form_errors.append(f"{name}: {message}")
         else:
             target.errors = [*list(target.errors or []), message]
-
-
-def split_labels(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
-
-
-def blank_to_none(value: Any) -> Any:
-    return None if value in ("", None) else value

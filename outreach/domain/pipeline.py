@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-STAGES = ("not_ready", "warming", "ask_ready", "asked", "yes", "no", "not_now")
-STAGE_TITLES = {
-    "not_ready": "Not a fit",
-    "warming": "Warming",
-    "ask_ready": "Ask-ready",
-    "asked": "Asked",
-    "yes": "Yes",
-    "no": "No",
-    "not_now": "Not now",
-}
+from outreach.domain.vocabulary import Outcome, PipelineStage
+
+STAGES = tuple(PipelineStage)
 # An unanswered ask the planner has closed (no_response) counts as the no it became.
-OUTCOME_STAGE = {"pending": "asked", "yes": "yes", "no": "no", "no_response": "no", "not_now": "not_now"}
+OUTCOME_STAGE = {
+    Outcome.PENDING: PipelineStage.ASKED,
+    Outcome.YES: PipelineStage.YES,
+    Outcome.NO: PipelineStage.NO,
+    Outcome.NO_RESPONSE: PipelineStage.NO,
+    Outcome.NOT_NOW: PipelineStage.NOT_NOW,
+}
 
 
-def stage(latest_outcome: str | None, ask_ready: bool, fit_met: bool) -> str:
+def stage(latest_outcome: str | None, ask_ready: bool, fit_met: bool) -> PipelineStage:
     """Once asked, the answer decides the column; before that, readiness does."""
     if latest_outcome is not None:
-        return OUTCOME_STAGE[latest_outcome]
+        return OUTCOME_STAGE[Outcome(latest_outcome)]
     if ask_ready:
-        return "ask_ready"
-    return "warming" if fit_met else "not_ready"
+        return PipelineStage.ASK_READY
+    return PipelineStage.WARMING if fit_met else PipelineStage.NOT_READY
 
 
 def window_marks(opens: date, closes: date, campaign_day: date, today: date) -> tuple[float, float]:

@@ -14,19 +14,19 @@ from datetime import date as Day  # for CampaignFacts, whose field `date` hides 
 from functools import cached_property, lru_cache
 
 from outreach.domain import warmth as wm
+from outreach.domain.vocabulary import CampaignKind, Outcome, PromotionMethod
 
-PROMOTION_METHODS = ("guest_post", "free_call", "interview", "recommendation", "affiliate")
-CAMPAIGN_KINDS = ("podcast_season", "launch", "event", "course", "other")
+Method = PromotionMethod
 # Which ways of promoting others suit which kind of campaign (seed 003: "how do they promote?").
 SUITED_METHODS: dict[str, frozenset[str]] = {
-    "podcast_season": frozenset({"interview", "guest_post"}),
-    "launch": frozenset({"affiliate", "recommendation", "guest_post", "free_call"}),
-    "event": frozenset({"interview", "recommendation", "free_call"}),
-    "course": frozenset({"affiliate", "recommendation", "free_call"}),
-    "other": frozenset(PROMOTION_METHODS),
+    CampaignKind.PODCAST_SEASON: frozenset({Method.INTERVIEW, Method.GUEST_POST}),
+    CampaignKind.LAUNCH: frozenset({Method.AFFILIATE, Method.RECOMMENDATION, Method.GUEST_POST, Method.FREE_CALL}),
+    CampaignKind.EVENT: frozenset({Method.INTERVIEW, Method.RECOMMENDATION, Method.FREE_CALL}),
+    CampaignKind.COURSE: frozenset({Method.AFFILIATE, Method.RECOMMENDATION, Method.FREE_CALL}),
+    CampaignKind.OTHER: frozenset(PromotionMethod),
 }
-OPEN_OUTCOMES = frozenset({"pending"})
-DECLINED_OUTCOMES = frozenset({"no"})
+OPEN_OUTCOMES = frozenset({Outcome.PENDING})
+DECLINED_OUTCOMES = frozenset({Outcome.NO})
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,6 @@ class Criterion:
     met: bool
     score: int
     reason: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"met": self.met, "score": self.score, "reason": self.reason}
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
 from outreach.domain import rules
 from outreach.episodes.models import Episode, Offer
+from outreach.episodes.schemas import EpisodePatch
 
-EPISODE_FIELDS = ("title", "stage", "recording_at", "published_on", "notes")
+EPISODE_FIELDS = tuple(EpisodePatch.model_fields)
 
 
 def add_episode(session: Session, campaign: Campaign, data: Mapping[str, Any]) -> Episode:

@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.core.types import utcnow
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import WinKind
 from outreach.extensions import Model
-
-WIN_KINDS = ("yes", "kind_reply", "testimonial", "result")
 
 
 class Message(Model):
@@ -29,7 +28,7 @@ class Win(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), default="yes")
+    kind: Mapped[WinKind] = mapped_column(words(WinKind, 20, "kind"), default=WinKind.YES)
     text: Mapped[str] = mapped_column(Text)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))

@@ -8,12 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from outreach.asks.models import Ask
 from outreach.core.errors import validated
-from outreach.core.schemas import MessageIn, WinIn
 from outreach.core.web import flash_back, me, owned_or_404
 from outreach.domain import plan
 from outreach.extensions import db
 from outreach.learning import service
 from outreach.learning.models import Message, Win
+from outreach.learning.schemas import MessageIn, WinIn
 
 bp = Blueprint("learning", __name__)
 

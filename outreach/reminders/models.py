@@ -9,16 +9,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.core.types import utcnow
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import ReminderKind, ReminderState
 from outreach.extensions import Model
 
 if TYPE_CHECKING:
     from outreach.contacts.models import Contact
-
-REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
-# "withdrawn": the planner took it back (the pair stopped being ready, the forecast vanished).
-REMINDER_STATES = ("open", "snoozed", "done", "dismissed", "withdrawn")
-LIVE_STATES = ("open", "snoozed")
 
 
 def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: int | None, due_on: date) -> str:
@@ -40,14 +36,14 @@ class Reminder(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ReminderKind] = mapped_column(words(ReminderKind, 20, "kind"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     due_on: Mapped[date]
     due_at: Mapped[datetime | None]  # naive UTC, for the few reminders that have a time (an interview)
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(12), default="open")
+    state: Mapped[ReminderState] = mapped_column(words(ReminderState, 12, "state"), default=ReminderState.OPEN)
     snoozed_until: Mapped[date | None]
     # SQL treats NULLs as distinct, so the composite constraint alone cannot stop a second
     # keep-warm reminder (no campaign) on the same day; this column can.

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import jsonify
-
 from outreach.core.api import bp
 from outreach.core.api_context import caller
 from outreach.core.openapi import endpoint
 from outreach.core.schemas import Strict
 from outreach.extensions import db
 from outreach.today import service
+from outreach.today.schemas import TodayOut
 
 
 class TodayQuery(Strict):
@@ -26,8 +23,9 @@ class TodayQuery(Strict):
     "with a sentence and an action) and this_week (the week's asking, counted as /stats counts it)",
     tag="today",
     query=TodayQuery,
+    response=TodayOut,
     not_found=False,
 )
-def get_today(query: TodayQuery) -> Any:
+def get_today(query: TodayQuery) -> TodayOut:
     me = caller()
-    return jsonify(service.today(db.session, me, show_all=query.all).as_dict())
+    return TodayOut.model_validate(service.today(db.session, me, show_all=query.all).as_dict())

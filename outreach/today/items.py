@@ -48,7 +48,7 @@ class Item:
             "reminder_id": self.reminder_id,
             "warmth": round(self.warmth, 1) if self.warmth is not None else None,
             "moonshot": self.moonshot,
-            "criteria": {name.lower(): c.as_dict() for name, c in self.criteria},
+            "criteria": {name.lower(): {"met": c.met, "score": c.score, "reason": c.reason} for name, c in self.criteria},
         }
 
 

@@ -17,6 +17,7 @@ from outreach.contacts.models import Contact, Touch
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.domain import warmth
+from outreach.domain.vocabulary import TouchKind
 from outreach.reminders import service as reminders
 from outreach.today.board import BoardPair, WarmUpPair, board
 from outreach.today.items import Item, names_of
@@ -156,7 +157,7 @@ def suggest_touch(session: Session, owner_id: int, contact_id: int) -> str:
             .limit(10)
         )
     )
-    kind = min(SUGGESTIONS, key=lambda k: (used[k], list(SUGGESTIONS).index(k)))
+    kind = min(SUGGESTIONS, key=lambda k: (used[TouchKind(k)], list(SUGGESTIONS).index(k)))
     return SUGGESTIONS[kind]
 
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
-from outreach.core.schemas import TouchIn
+from outreach.contacts.schemas import TouchIn
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import warmth
 from outreach.extensions import db

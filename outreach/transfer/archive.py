@@ -12,7 +12,7 @@ import csv
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import inspect
+from sqlalchemy import Enum, inspect
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
@@ -22,9 +22,11 @@ from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
+from outreach.core.text_values import to_text
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
 from outreach.reminders.models import Reminder, natural_key, new_uid
+from outreach.transfer.csvfiles import FIELDS
 
 SCHEMA_VERSION = 1
 # Section name → (model, the foreign keys that point at other sections).
@@ -73,6 +75,9 @@ def export_account(session: Session, user: User) -> dict[str, Any]:
 def _value(column: Any, raw: Any) -> Any:
     if raw is None:
         return None
+    if isinstance(column.type, Enum) and raw not in column.type.enums:
+        # The database's CHECK would refuse it mid-restore: say which word is wrong instead.
+        raise InvalidInput({column.key: f"{raw!r} is not one of {', '.join(column.type.enums)}"})
     try:
         python_type = column.type.python_type
     except NotImplementedError:
@@ -123,25 +128,15 @@ def import_account(session: Session, user: User, document: dict[str, Any]) -> di
     return counts
 
 
-CSV_COLUMNS = ["name", "email", "kind", "topics", "audience_size", "tags", "links", "notes", "warmth", "last_touch"]
-
-
 def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthParams, now: datetime, handle: TextIO) -> int:
-    """Contacts with their warmth now, in columns the generic import preset reads back."""
+    """Every field of every contact, in the columns the generic import preset reads back, then warmth now and the last touch."""
     writer = csv.writer(handle)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*FIELDS, "warmth", "last_touch"])
     count = 0
     for contact in session.scalars(owned(Contact, owner_id).order_by(Contact.name, Contact.id)):
         writer.writerow(
-            [
-                contact.name,
-                contact.email or "",
-                contact.kind,
-                ", ".join(contact.topics),
-                contact.audience_size if contact.audience_size is not None else "",
-                ", ".join(contact.tags),
-                ", ".join(contact.links),
-                contact.notes,
+            [to_text(shape, getattr(contact, name)) for name, shape in FIELDS.items()]
+            + [
                 f"{warmth.warmth(contact.warmth_key, now, params):.0f}",
                 contact.last_touch_at.date().isoformat() if contact.last_touch_at else "",
             ]

@@ -17,10 +17,10 @@ from outreach.accounts import service as user_service
 from outreach.accounts.models import User
 from outreach.core.errors import InvalidInput
 from outreach.core.types import utcnow
+from outreach.domain.vocabulary import ImportPreset
 from outreach.extensions import db
 from outreach.transfer import archive, importer
 from outreach.transfer import backup as backups
-from outreach.transfer.csvfiles import PRESETS
 
 
 def known_user(email: str) -> User:
@@ -73,7 +73,7 @@ def import_group() -> None:
 @click.option("--email", required=True, help="The user the contacts belong to.")
 @click.option(
     "--preset",
-    type=click.Choice(sorted(PRESETS)),
+    type=click.Choice(sorted(ImportPreset.values())),
     default="generic",
     show_default=True,
     help="linkedin: Connections.csv; google: Google Contacts export; generic: our column names.",

@@ -12,29 +12,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from outreach.contacts.schemas import ContactIn
 from outreach.core.errors import InvalidInput, validated
-from outreach.core.schemas import ContactIn
+from outreach.core.text_values import from_text, shape_of
+from outreach.domain.vocabulary import ImportPreset
 
-CONTACT_FIELDS = (
-    "name",
-    "first_name",
-    "last_name",
-    "email",
-    "kind",
-    "topics",
-    "audience_size",
-    "tags",
-    "link",
-    "links",
-    "notes",
-    "company",
-    "position",
-)
-TOUCH_FIELDS = ("contact", "kind", "direction", "date", "url", "note", "channel")
+FIELDS = {name: shape_of(info) for name, info in ContactIn.model_fields.items()}
+# The columns a contact file may have: every field of a contact, and the parts other exports split some into.
+CONTACT_COLUMNS = (*FIELDS, "first_name", "last_name", "link", "company", "position")
 
 # Each preset maps a file's column (first match wins) to our field.
 PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
-    "linkedin": {
+    ImportPreset.LINKEDIN: {
         "first_name": ("First Name",),
         "last_name": ("Last Name",),
         "link": ("URL",),
@@ -42,7 +31,7 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "company": ("Company",),
         "position": ("Position",),
     },
-    "google": {
+    ImportPreset.GOOGLE: {
         "name": ("Name",),
         "first_name": ("First Name", "Given Name"),
         "last_name": ("Last Name", "Family Name"),
@@ -53,9 +42,13 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "notes": ("Notes",),
         "tags": ("Labels", "Group Membership"),
     },
-    "generic": {name: (name,) for name in CONTACT_FIELDS},
+    ImportPreset.GENERIC: {name: (name,) for name in CONTACT_COLUMNS},
 }
-PRESET_TAGS = {"linkedin": ["linkedin"], "google": ["google contacts"], "generic": []}
+PRESET_TAGS: dict[str, list[str]] = {
+    ImportPreset.LINKEDIN: ["linkedin"],
+    ImportPreset.GOOGLE: ["google contacts"],
+    ImportPreset.GENERIC: [],
+}
 
 
 @dataclass
@@ -129,38 +122,22 @@ def column_for(header: list[str], preset: str, mapping: Mapping[str, str]) -> di
     for column, target in mapping.items():
         if column not in header:
             raise InvalidInput({"map": f"the file has no column {column!r}"})
-        if target not in CONTACT_FIELDS:
-            raise InvalidInput({"map": f"unknown field {target!r}: use one of {', '.join(CONTACT_FIELDS)}"})
+        if target not in CONTACT_COLUMNS:
+            raise InvalidInput({"map": f"unknown field {target!r}: use one of {', '.join(CONTACT_COLUMNS)}"})
         chosen[target] = column
     return chosen
 
 
-def _labels(value: str) -> list[str]:
-    # Google joins labels with " ::: "; people type commas or semicolons.
-    for separator in (":::", ";"):
-        value = value.replace(separator, ",")
-    return [part.strip() for part in value.split(",") if part.strip() and part.strip() != "* myContacts"]
-
-
 def contact_payload(values: Mapping[str, str], preset: str) -> dict[str, Any]:
-    """One row's values (already keyed by our field names) as ContactIn input."""
-    name = values.get("name") or " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
-    links = [values["link"]] if values.get("link") else []
-    links += [link for link in _labels(values.get("links", "")) if link not in links]
+    """One row's cells (keyed by our column names) as ContactIn input: only what the row says, so defaults apply."""
+    payload = {name: from_text(shape, values[name]) for name, shape in FIELDS.items() if values.get(name, "").strip()}
+    payload["name"] = values.get("name") or " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
+    first = [link] if (link := values.get("link", "").strip()) else []
+    payload["links"] = first + [other for other in payload.get("links", []) if other not in first]
     about = ", ".join(v for v in (values.get("position"), values.get("company")) if v)
-    notes = "\n".join(v for v in (about, values.get("notes", "")) if v)
-    payload: dict[str, Any] = {
-        "name": name,
-        "email": values.get("email") or None,
-        "topics": _labels(values.get("topics", "")),
-        "tags": PRESET_TAGS[preset] + _labels(values.get("tags", "")),
-        "links": links,
-        "notes": notes,
-    }
-    if values.get("kind"):
-        payload["kind"] = values["kind"].strip().lower().replace(" ", "_")
-    if values.get("audience_size"):
-        payload["audience_size"] = values["audience_size"].replace(",", "").replace(" ", "")
+    payload["notes"] = "\n".join(v for v in (about, values.get("notes", "")) if v)
+    # Google exports every contact's "* myContacts" group: not a tag anyone chose.
+    payload["tags"] = PRESET_TAGS[preset] + [tag for tag in payload.get("tags", []) if tag != "* myContacts"]
     return payload
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
+from outreach.contacts.schemas import ContactIn, TouchIn
 from outreach.core.errors import InvalidInput, validated
 from outreach.core.ownership import owned
-from outreach.core.schemas import TouchIn
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.transfer import csvfiles as importing
@@ -64,18 +64,22 @@ class ContactIndex:
 
 
 def _merge(contact: Contact, data: Mapping[str, Any]) -> None:
-    """Fill what the file knows without erasing what the user wrote; lists are merged."""
-    for name in ("email", "audience_size"):
-        if data.get(name) is not None:
-            setattr(contact, name, data[name])
-    if data.get("kind") and contact.kind == "peer":
-        contact.kind = data["kind"]
-    for name in ("topics", "tags", "links"):
-        merged = list(getattr(contact, name))
-        merged += [v for v in data.get(name, []) if v not in merged]
-        setattr(contact, name, merged)
-    if data.get("notes") and data["notes"] not in contact.notes:
-        contact.notes = (contact.notes + "\n" + data["notes"]).strip()
+    """Fill in what the file knows without erasing what the user wrote: lists are merged, prose is added to,
+    a word the user chose (their kind) stays, the name stays (the file only found them); other values are the file's."""
+    for name, value in data.items():
+        shape, current = importing.FIELDS[name], getattr(contact, name)
+        if name == "name" or value in (None, "", []):
+            continue
+        if shape.many:
+            setattr(contact, name, current + [v for v in value if v not in current])
+        elif shape.multiline:
+            if value not in current:
+                setattr(contact, name, (current + "\n" + value).strip())
+        elif shape.words:
+            if current == ContactIn.model_fields[name].default:
+                setattr(contact, name, value)
+        else:
+            setattr(contact, name, value)
 
 
 def import_contacts(
@@ -103,7 +107,7 @@ def import_contacts(
         if existing is not None:
             summary.updated += 1
             if not dry_run:
-                _merge(existing, values)
+                _merge(existing, row.model_dump(exclude_unset=True))
         else:
             summary.imported += 1
             contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, source="import", **values)

@@ -28,20 +28,6 @@ from outreach.transfer import archive, importer
 from outreach.transfer import csvfiles as importing
 
 bp = Blueprint("transfer", __name__, url_prefix="/data")
-FIELDS = (
-    "name",
-    "first_name",
-    "last_name",
-    "email",
-    "kind",
-    "topics",
-    "audience_size",
-    "tags",
-    "link",
-    "notes",
-    "company",
-    "position",
-)
 
 
 def _upload_dir() -> Path:
@@ -84,7 +70,7 @@ def import_contacts() -> Any:
     upload = request.files.get("file")
     token = _stash(upload.read()) if upload is not None and upload.filename else request.form.get("token", "")
     path, data = _unstash(token)
-    mapping = {request.form[f"map_{f}"]: f for f in FIELDS if request.form.get(f"map_{f}")}
+    mapping = {request.form[f"map_{f}"]: f for f in importing.CONTACT_COLUMNS if request.form.get(f"map_{f}")}
     flash_back(url_for("transfer.index"), "File refused")
     try:
         parsed = importing.read_csv(data, preset, mapping)
@@ -107,7 +93,7 @@ def import_contacts() -> Any:
         preset=preset,
         header=parsed.header,
         columns=columns,
-        fields=FIELDS,
+        fields=importing.CONTACT_COLUMNS,
         preview=preview,
     )
 
