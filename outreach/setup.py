@@ -13,7 +13,13 @@ from werkzeug.exceptions import HTTPException
 from outreach.accounts.models import User
 from outreach.core.database import tune_sqlite, write_intent
 from outreach.core.paths import MIGRATIONS_DIR
-from outreach.core.security import add_security_headers, too_large, too_many_requests
+from outreach.core.security import (
+    BoundedRequest,
+    GuardedJSONProvider,
+    add_security_headers,
+    too_large,
+    too_many_requests,
+)
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's web views and API routes, in registration order.
@@ -52,6 +58,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     limiter.init_app(app)
+    app.request_class = BoundedRequest
+    app.json = GuardedJSONProvider(app)
     app.after_request(add_security_headers)
     with app.app_context():
         tune_sqlite(db.engine)
@@ -104,9 +112,11 @@ def register_commands(app: Flask) -> None:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
+        # The exception's own headers carry meaning (a 405's Allow, a 401's WWW-Authenticate): keep them.
+        headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
         if request.path.startswith("/api/"):
-            return jsonify({"error": exc.description or exc.name}), exc.code
-        return render_template("error.html", error=exc), exc.code
+            return jsonify({"error": exc.description or exc.name}), exc.code, headers
+        return render_template("error.html", error=exc), exc.code, headers
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:

@@ -10,7 +10,7 @@ from outreach.asks import service
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
-from outreach.core.errors import InvalidInput
+from outreach.core.errors import InvalidInput, NotFoundError
 from outreach.core.forms import AskForm, pairs
 from outreach.core.ownership import owned
 from outreach.core.schemas import AskIn, AskPatch
@@ -85,6 +85,20 @@ def _drafts(form: AskForm) -> list[tuple[Message, str]]:
     return drafts
 
 
+# What each chosen id names, for the message when it is not (or no longer) the user's.
+CHOSEN = {"contact_id": (Contact, "contact"), "campaign_id": (Campaign, "campaign"), "message_id": (Message, "message")}
+CHOSEN_PARENT = ("parent_id", (Ask, "bulk send"))
+
+
+def _not_yours(form: AskForm, data: dict[str, Any]) -> None:
+    """A stale form (the record deleted since) or a tampered one: say which choice to make again."""
+    caller = me()
+    for name, (model, label) in [*CHOSEN.items(), CHOSEN_PARENT]:
+        record_id = data.get(name)
+        if record_id and db.session.scalars(owned(model, caller.id).where(model.id == record_id)).first() is None:
+            getattr(form, name).errors = [f"That {label} is not one of yours (deleted since?): choose again."]
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     caller = me()
@@ -101,6 +115,8 @@ def new() -> Any:
                 ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
             except InvalidInput as exc:
                 invalid_to_form(form, exc)
+            except NotFoundError:
+                _not_yours(form, valid.model_dump())
             else:
                 db.session.commit()
                 flash("Ask recorded. Whatever the answer, it counts.", "success")
