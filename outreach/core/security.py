@@ -41,10 +41,21 @@ SECURITY_HEADERS = {
 TOO_MANY_LOGINS = "Too many login attempts — wait {wait} and try again."
 
 
+# What a cache may keep: our own static files, and the feed a calendar app polls (its secret URL is the
+# credential, and it answers 304 to an unchanged ETag). Everything else shows or exports someone's data.
+CACHEABLE_ENDPOINTS = frozenset({"static", "calendar.feed"})
+HSTS = "max-age=31536000"  # a year; no includeSubDomains: other hosts under the domain are not ours to bind
+
+
 def add_security_headers(response: Response) -> Response:
     """Pages, error pages, API JSON and calendar feeds all carry them: a view may still set its own."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        # Not in a shared cache, nor in the browser's history for the next person at a shared computer.
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
