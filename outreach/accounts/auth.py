@@ -19,13 +19,10 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from outreach.accounts import service as user_service
+from outreach.accounts.emails import normalize_email
 from outreach.core.errors import InvalidInput
 from outreach.core.forms import LoginForm, PasswordForm, SignupForm
-from outreach.core.security import (
-    login_account,
-    login_limit_per_account,
-    login_limit_per_ip,
-)
+from outreach.core.security import login_limit_per_account, login_limit_per_ip
 from outreach.core.web import invalid_to_form
 from outreach.extensions import db, limiter
 
@@ -50,6 +47,11 @@ def _safe_next(target: str | None) -> str:
     ):
         return target
     return url_for("today.index")
+
+
+def login_account() -> str:
+    """The account an attempt is aimed at, spelt as the lookup spells it, so no spelling is counted apart."""
+    return "account:" + normalize_email(request.form.get("email") or "")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -67,11 +67,6 @@ def login_limit_per_account() -> str:
     return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
 
 
-def login_account() -> str:
-    """The account an attempt is aimed at, however its email is spelt, so guesses spread over IPs still add up."""
-    return "account:" + (request.form.get("email") or "").strip().lower()
-
-
 def _wait(seconds: int) -> str:
     minutes = -(-seconds // 60)
     return "a minute" if minutes <= 1 else f"{minutes} minutes"
