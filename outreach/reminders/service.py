@@ -123,6 +123,8 @@ def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: s
         title=draft.title[:300],
         body=draft.body,
         uid=f"reminder-{uuid.uuid4().hex}@outreach",
+        # Explicit, not the column default (applied only at flush): the same pass may update it at once.
+        sequence=0,
         created_at=now,
         updated_at=now,
     )
