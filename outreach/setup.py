@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from outreach.accounts import sessions as login_sessions
 from outreach.accounts.models import User
 from outreach.core.database import tune_sqlite, write_intent
 from outreach.core.paths import MIGRATIONS_DIR
@@ -65,8 +66,8 @@ def register_extensions(app: Flask) -> None:
         tune_sqlite(db.engine)
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(login_id: str) -> User | None:
+        return login_sessions.user_for(db.session, login_id)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -93,7 +94,10 @@ def register_blueprints(app: Flask) -> None:
     @app.before_request
     def require_login() -> Any:
         """Every page needs a logged-in user unless it is deliberately public (or has its own auth)."""
-        g.pop("web_caller", None)  # `g` can outlive a request when an app context was already pushed
+        # `g` can outlive a request when an app context was already pushed (tests, CLI): start clean,
+        # the user included, or one browser's login would answer another's request.
+        g.pop("web_caller", None)
+        g.pop("_login_user", None)
         endpoint = request.endpoint or ""
         if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
             return None

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from outreach.accounts import service as user_service
+from outreach.accounts import sessions as login_sessions
 from outreach.accounts.models import ApiToken
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import field_errors
@@ -31,6 +32,7 @@ def _render(form: SettingsForm, token_form: TokenForm | None = None, status: int
             tokens=list(tokens),
             new_token=new_token,
             weight_fields=WEIGHT_FIELDS,
+            logins=login_sessions.count(db.session, me().user),
         ),
         status,
     )
