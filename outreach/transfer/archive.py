@@ -26,6 +26,7 @@ from outreach.core.ownership import owned
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
 from outreach.reminders.models import Reminder, natural_key
+from outreach.transfer.csvfiles import spreadsheet_safe
 
 SCHEMA_VERSION = 1
 # Section name → (model, the foreign keys that point at other sections).
@@ -134,7 +135,8 @@ def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthPar
     count = 0
     for contact in session.scalars(owned(Contact, owner_id).order_by(Contact.name, Contact.id)):
         writer.writerow(
-            [
+            spreadsheet_safe(str(cell))
+            for cell in [
                 contact.name,
                 contact.email or "",
                 contact.kind,
