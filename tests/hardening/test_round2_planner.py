@@ -134,3 +134,19 @@ def test_a_digest_that_fails_to_build_is_logged_and_the_others_are_sent(ready_pa
     assert sorted(mail["To"] for mail in mailbox.sent) == sorted(u.email for u in (users[0], users[2]))
     assert f"user {broken.id}" in caplog.text
     assert digest.send_digests(db.session, now + timedelta(hours=1), SMTP) == {}  # claimed: never sent twice
+
+
+def test_outreach_tick_says_so_and_exits_1_when_an_owners_pass_failed(runner, ready_pair, monkeypatch):
+    users = [ready_pair(name=f"Guest {i}")[0] for i in range(2)]
+    real_keep_warm = jobs.keep_warm
+
+    def keep_warm(session, me, book):
+        if me.id == users[0].id:
+            raise RuntimeError("corrupt data")
+        return real_keep_warm(session, me, book)
+
+    monkeypatch.setattr(jobs, "keep_warm", keep_warm)
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 1
+    assert "ask created 1" in result.output and "owners failed 1" in result.output
+    assert "1 owners' passes failed" in result.output
