@@ -125,7 +125,7 @@ def _send_one(session: Session, user_id: int, now: datetime, config: Mapping[str
         return None
     if CONTROL_CHARACTERS.search(user.email):
         # Accounts made before sign-up refused these: a line break in To: is a header injection.
-        log.warning("digest: user %s has an address no mail can be sent to: %r", user_id, user.email)
+        log.warning("digest: user %s has an address with control characters: no mail can be sent to it", user_id)
         return "bad address"
     digest = compose(session, me, config["PUBLIC_URL"])
     if digest is None:
