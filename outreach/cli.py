@@ -137,6 +137,9 @@ def tick(on: datetime | None) -> None:
     now = moment(on.date() if on else None)
     totals = run_tick(db.session, now)
     click.echo(f"Tick for {now:%Y-%m-%d}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing to do"))
+    if totals["owners failed"]:
+        # Exit 1 so cron mails someone; the others' reminders are made all the same.
+        raise click.ClickException(f"{totals['owners failed']} owners' passes failed: their errors are logged above")
 
 
 @click.command("scheduler")

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from outreach.accounts.emails import checked_email, normalize_email
 from outreach.accounts.models import ApiToken, User
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
@@ -20,18 +21,12 @@ from outreach.domain import rules
 from outreach.domain.settings import UserSettings, settings_of
 
 
-def normalize_email(email: str) -> str:
-    return email.replace("\x00", "").strip().lower()
-
-
 def find_user(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == normalize_email(email))).first()
 
 
 def create_user(session: Session, email: str, password: str, audience_size: int | None = None) -> User:
-    email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
-        raise InvalidInput({"email": "enter a valid email address"})
+    email = checked_email(email)
     rules.password(password)
     rules.audience_size(audience_size)
     if find_user(session, email):

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from outreach.accounts import service as user_service
+from outreach.accounts import sessions as login_sessions
 from outreach.accounts.models import ApiToken
 from outreach.core.errors import InvalidInput, validated
 from outreach.core.forms import WEIGHT_FIELDS, SettingsForm, TokenForm
@@ -29,6 +30,7 @@ def _render(form: SettingsForm, token_form: TokenForm | None = None, status: int
             tokens=list(tokens),
             new_token=new_token,
             weight_fields=WEIGHT_FIELDS,
+            logins=login_sessions.count(db.session, me().user),
         ),
         status,
     )

@@ -11,9 +11,9 @@ from outreach.asks.models import Ask
 from outreach.asks.schemas import AskIn, AskPatch
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
-from outreach.core.errors import validated
+from outreach.core.errors import NotFoundError, validated
 from outreach.core.forms import AskForm, form_payload, pairs
-from outreach.core.ownership import owned
+from outreach.core.ownership import get_owned, owned
 from outreach.core.schemas import Strict
 from outreach.core.web import me, owned_or_404, parse_id, show_again
 from outreach.extensions import db
@@ -55,6 +55,24 @@ def _after(ask: Ask) -> Any:
     return redirect(url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index"))
 
 
+# What each chosen id names, for the message when it is not (or no longer) the user's.
+CHOSEN = {"contact_id": (Contact, "contact"), "campaign_id": (Campaign, "campaign"), "message_id": (Message, "message")}
+CHOSEN_PARENT = ("parent_id", (Ask, "bulk send"))
+
+
+def _not_yours(form: AskForm, data: dict[str, Any]) -> None:
+    """A stale form (the record deleted since) or a tampered one: say which choice to make again."""
+    caller = me()
+    for name, (model, label) in [*CHOSEN.items(), CHOSEN_PARENT]:
+        record_id = data.get(name)
+        if not record_id:
+            continue
+        try:
+            get_owned(db.session, model, record_id, caller.id)
+        except NotFoundError:
+            getattr(form, name).errors = [f"That {label} is not one of yours (deleted since?): choose again."]
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     caller = me()
@@ -67,7 +85,12 @@ def new() -> Any:
         form.asked_at.data = caller.now.replace(second=0, microsecond=0)
     elif form.validate_on_submit():
         valid = validated(AskIn, _payload(form, AskIn))
-        ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
+        try:
+            ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
+        except NotFoundError:
+            db.session.rollback()
+            _not_yours(form, valid.model_dump())
+            return page()
         db.session.commit()
         flash("Ask recorded. Whatever the answer, it counts.", "success")
         return _after(ask)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 import urllib.error
 import urllib.request
+from typing import Any
 from urllib.parse import urlsplit
 
 from outreach.core.errors import InvalidInput
 
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # for each connect or read: a server that dribbles could still last for ever...
+TOTAL_SECONDS = 30  # ...so the whole download has this long
 MAX_BYTES = 5 * 1024 * 1024
+CHUNK = 64 * 1024
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -45,7 +49,7 @@ def fetch_calendar(url: str, allow_private: bool = False) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "Outreach calendar import", "Accept": "text/calendar"})
     try:
         with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            data: bytes = response.read(MAX_BYTES + 1)
+            data = _read_within(response, time.monotonic() + TOTAL_SECONDS)
     except urllib.error.HTTPError as exc:
         exc.close()
         raise InvalidInput({"url": f"the server answered {exc.code} {exc.reason}"}) from None
@@ -55,3 +59,18 @@ def fetch_calendar(url: str, allow_private: bool = False) -> bytes:
     if len(data) > MAX_BYTES:
         raise InvalidInput({"url": f"the calendar is larger than {MAX_BYTES // (1024 * 1024)} MB"})
     return data
+
+
+def _read_within(response: Any, deadline: float) -> bytes:
+    """Up to MAX_BYTES + 1 bytes, in chunks, refusing once the deadline has passed."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BYTES:
+        chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise InvalidInput({"url": f"the server took longer than {TOTAL_SECONDS} seconds to send the calendar"})
+    return b"".join(chunks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections import Counter
 from collections.abc import Mapping
@@ -15,10 +16,13 @@ from flask import render_template
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from outreach.accounts.emails import CONTROL_CHARACTERS
 from outreach.accounts.models import User
 from outreach.core.caller import Caller, caller_for
 from outreach.core.database import rows_matched
 from outreach.today import service as today_service
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,35 +80,53 @@ def deliver(config: Mapping[str, Any], mail: EmailMessage) -> None:
 def send_digests(session: Session, now: datetime, config: Mapping[str, Any]) -> Counter[str]:
     """Every user who wants one and whose local morning has come gets today's digest, at most once:
     the day is claimed by a conditional UPDATE before sending (a second scheduler finds it taken),
-    and given back if the mail server refuses, so the next tick tries again."""
+    and given back if the mail server refuses, so the next tick tries again.
+
+    One user's data never stops the others' digests: an error is logged with the user's id, their
+    pass is rolled back and the day stays claimed (a broken digest is not retried, nor sent twice)."""
     counts: Counter[str] = Counter()
     for user_id in list(session.scalars(select(User.id).order_by(User.id))):
-        user = session.get_one(User, user_id)
-        me = caller_for(user, now)
-        local = local_time(user, now)
-        day = local.date()
-        if not me.settings.daily_digest or local.hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
-            continue
-        before = user.digest_sent_on
-        claimed = rows_matched(
-            session.execute(
-                update(User)
-                .where(User.id == user_id, or_(User.digest_sent_on.is_(None), User.digest_sent_on < day))
-                .values(digest_sent_on=day)
-            )
-        )
-        session.commit()
-        if not claimed:
-            continue
-        digest = compose(session, me, config["PUBLIC_URL"])
-        if digest is None:
-            counts["nothing to say"] += 1
-            continue
         try:
-            deliver(config, message(config, user.email, digest))
-            counts["sent"] += 1
-        except (OSError, smtplib.SMTPException):
-            session.execute(update(User).where(User.id == user_id).values(digest_sent_on=before))
-            session.commit()
-            counts["failed"] += 1
+            outcome = _send_one(session, user_id, now, config)
+        except Exception:
+            session.rollback()
+            log.exception("digest: the digest of user %s failed; the other users carry on", user_id)
+            outcome = "failed"
+        if outcome:
+            counts[outcome] += 1
     return counts
+
+
+def _send_one(session: Session, user_id: int, now: datetime, config: Mapping[str, Any]) -> str | None:
+    """One user's digest; what became of it ("sent", "failed", ...), or None when it is not their time."""
+    user = session.get_one(User, user_id)
+    me = caller_for(user, now)
+    local = local_time(user, now)
+    day = local.date()
+    if not me.settings.daily_digest or local.hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
+        return None
+    before = user.digest_sent_on
+    claimed = rows_matched(
+        session.execute(
+            update(User)
+            .where(User.id == user_id, or_(User.digest_sent_on.is_(None), User.digest_sent_on < day))
+            .values(digest_sent_on=day)
+        )
+    )
+    session.commit()
+    if not claimed:
+        return None
+    if CONTROL_CHARACTERS.search(user.email):
+        # Accounts made before sign-up refused these: a line break in To: is a header injection.
+        log.warning("digest: user %s has an address with control characters: no mail can be sent to it", user_id)
+        return "bad address"
+    digest = compose(session, me, config["PUBLIC_URL"])
+    if digest is None:
+        return "nothing to say"
+    try:
+        deliver(config, message(config, user.email, digest))
+    except (OSError, smtplib.SMTPException):
+        session.execute(update(User).where(User.id == user_id).values(digest_sent_on=before))
+        session.commit()
+        return "failed"
+    return "sent"

@@ -127,6 +127,8 @@ def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: s
         title=draft.title[:300],
         body=draft.body,
         uid=new_uid(),
+        # Explicit, not the column default (applied only at flush): the same pass may update it at once.
+        sequence=0,
         created_at=now,
         updated_at=now,
     )

@@ -11,6 +11,7 @@ so it grows with contacts × active campaigns, not with touches.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -36,6 +37,7 @@ from outreach.reminders import service as reminders
 from outreach.today.service import COOLING_DAYS, cooling
 
 Hook = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 def moment(on: date | None) -> datetime:
@@ -44,13 +46,24 @@ def moment(on: date | None) -> datetime:
 
 
 def tick(session: Session, now: datetime, hook: Hook | None = None) -> Counter[str]:
-    """One pass over every owner, each committed on its own so a crash loses at most one owner's pass."""
+    """One pass over every owner, each committed on its own so a crash loses at most one owner's pass.
+
+    One owner's data must never stop everyone's reminders: an error in a pass is logged with the
+    owner's id, that pass is rolled back (the next tick tries it again), and the others carry on.
+    Only an Exception is contained: an interrupt or a shutdown still stops the tick."""
     totals: Counter[str] = Counter()
     owner_ids = list(session.scalars(select(User.id).order_by(User.id)))
     session.commit()
     for owner_id in owner_ids:
-        totals += tick_owner(session, owner_id, now, hook)
-        session.commit()
+        try:
+            counts = tick_owner(session, owner_id, now, hook)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("tick: the pass of owner %s failed and was rolled back; the other owners carry on", owner_id)
+            totals["owners failed"] += 1
+        else:
+            totals += counts
     return totals
 
 
@@ -90,7 +103,11 @@ def implicit_nos(session: Session, me: Caller) -> int:
 def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     counts: Counter[str] = Counter()
     query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
-    for ask in session.scalars(query.options(selectinload(Ask.contact), selectinload(Ask.campaign))):
+    # One follow-up per (contact, campaign): two "not now"s would otherwise move one reminder back and
+    # forth every tick. The latest ask's date stands: it is what they said last.
+    ordered = query.order_by(Ask.asked_at, Ask.id).options(selectinload(Ask.contact), selectinload(Ask.campaign))
+    latest = {(ask.contact_id, ask.campaign_id): ask for ask in session.scalars(ordered)}
+    for ask in latest.values():
         contact = ask.contact
         if contact is None or contact.deleted_at is not None:
             continue
@@ -189,9 +206,14 @@ def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[st
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
     query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
-    for episode in session.scalars(query.options(joinedload(Episode.contact))):
+    # One reminder per guest and season (its subject): with two recordings booked, the next one.
+    upcoming: dict[tuple[int, int], Episode] = {}
+    ordered = query.order_by(Episode.recording_at, Episode.id).options(joinedload(Episode.contact))
+    for episode in session.scalars(ordered):
+        upcoming.setdefault((episode.contact_id, episode.campaign_id), episode)
+    for episode in upcoming.values():
         contact = episode.contact
-        if contact.deleted_at is not None:
+        if contact is None or contact.deleted_at is not None:
             continue
         draft = reminders.Draft(
             "interview",

@@ -26,7 +26,7 @@ from outreach.core.text_values import to_text
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
 from outreach.reminders.models import Reminder, natural_key, new_uid
-from outreach.transfer.csvfiles import FIELDS
+from outreach.transfer.csvfiles import FIELDS, spreadsheet_safe
 
 SCHEMA_VERSION = 1
 # Section name → (model, the foreign keys that point at other sections).
@@ -135,8 +135,9 @@ def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthPar
     count = 0
     for contact in session.scalars(owned(Contact, owner_id).order_by(Contact.name, Contact.id)):
         writer.writerow(
-            [to_text(shape, getattr(contact, name)) for name, shape in FIELDS.items()]
-            + [
+            spreadsheet_safe(str(cell))
+            for cell in [
+                *(to_text(shape, getattr(contact, name)) for name, shape in FIELDS.items()),
                 f"{warmth.warmth(contact.warmth_key, now, params):.0f}",
                 contact.last_touch_at.date().isoformat() if contact.last_touch_at else "",
             ]

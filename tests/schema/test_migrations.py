@@ -201,6 +201,7 @@ SEED = {
     "episodes": {"title": "Jane on launches", "stage": "booked", "notes": "", "created_at": NOW, "updated_at": NOW},
     "offers": {"direction": "gave", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
     "wins": {"kind": "yes", "text": "Jane said yes", "created_at": NOW},
+    "login_sessions": {"key_hash": "k" * 64, "created_at": NOW},
 }
 PARENTS = {"owner_id": "users", "contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages", "ask_id": "asks"}
 
