@@ -59,7 +59,10 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         PREFERRED_URL_SCHEME="https" if secure else "http",
         API_PAGE_SIZE_MAX=200,
         # Calendar imports by URL never reach private, loopback or link-local addresses unless this is on.
-        ALLOW_PRIVATE_CALENDAR_URLS=False,
+        ALLOW_PRIVATE_CALENDAR_URLS=os.environ.get("OUTREACH_ALLOW_PRIVATE_URLS") == "1",
+        # Feed fetches likewise (OUTREACH_ALLOW_PRIVATE_URLS=1): for tests and local use only, off by default.
+        ALLOW_PRIVATE_URLS=os.environ.get("OUTREACH_ALLOW_PRIVATE_URLS") == "1",
+        FEEDS_POLL_MINUTES=int(os.environ.get("OUTREACH_FEEDS_POLL_MINUTES", "60") or 60),  # a feed's base interval
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,  # uploads (calendar imports) and bodies beyond this get a 413
         JSON_SORT_KEYS=False,
         # POST /login attempts, counted per client address and per account (the email, lower-cased).

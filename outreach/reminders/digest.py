@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.core.caller import Caller, caller_for
+from outreach.feeds.openings import the_days_openings
 from outreach.reminders import service as reminders
 from outreach.today import service as today_service
 
@@ -44,7 +45,8 @@ def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
     board = today_service.board(session, me)
     cooling = today_service.cooling(session, me, limit=5)
     week = today_service.week_of_asking(session, me)
-    if not (due or board.ask_now or cooling):
+    fresh = the_days_openings(session, me)
+    if not (due or board.ask_now or cooling or fresh):
         return None
     values: Mapping[str, Any] = {
         "due": due,
@@ -52,6 +54,7 @@ def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
         "ask_now_total": board.ask_now_total,
         "cooling": cooling,
         "week": week,
+        "openings": fresh,
         "base_url": base_url.rstrip("/"),
         "day": day,
     }

@@ -22,7 +22,9 @@ from outreach.campaigns.readiness import (
 from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
+from outreach.core.types import utcnow
 from outreach.domain import readiness, warmth
+from outreach.feeds.openings import suggestion_for
 
 SUGGESTIONS = {
     "comment": "comment on their latest post",
@@ -57,7 +59,11 @@ class WeekOfAsking:
 
 
 def suggest_touch(session: Session, owner_id: int, contact_id: int) -> str:
-    """The warming gesture they have had least of lately, so touches stay varied."""
+    """Their fresh post when they have one ("comment on “Ep. 212”"); else the warming gesture they have
+    had least of lately, so touches stay varied."""
+    fresh = suggestion_for(session, owner_id, contact_id, utcnow())
+    if fresh:
+        return fresh
     used = Counter(
         session.scalars(
             owned(Touch, owner_id)

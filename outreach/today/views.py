@@ -10,6 +10,7 @@ from outreach.campaigns import plans
 from outreach.core.errors import InvalidInput
 from outreach.core.web import me, owned_or_404
 from outreach.extensions import db
+from outreach.feeds.openings import fresh_openings
 from outreach.reminders import service as reminders
 from outreach.reminders.models import Reminder
 from outreach.today import service
@@ -33,6 +34,7 @@ def index() -> Any:
         now=caller.now,
         nos_in_a_row=(run := plans.nos_in_a_row(db.session, caller.id)),
         wins=plans.wins_of(db.session, caller.id, 3) if run >= plans.WIN_AFTER_NOS else [],
+        openings=fresh_openings(db.session, caller),
     )
 
 
