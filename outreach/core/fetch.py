@@ -121,11 +121,17 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> int | No
 
 
 def _checked(url: str, allow_private: bool) -> str:
+    """check_url, and even where private addresses are allowed (tests, local use), never link-local ones:
+    169.254.169.254 is the cloud's metadata service, no feed lives there."""
     try:
-        return check_url(url, allow_private)
+        checked = check_url(url, allow_private)
     except InvalidInput as exc:
         message = exc.fields["url"]
         raise FetchError("private" if "private" in message else "bad_address", message) from None
+    host = urlsplit(checked).hostname or ""
+    if allow_private and any(ipaddress.ip_address(info[4][0]).is_link_local for info in socket.getaddrinfo(host, None)):
+        raise FetchError("private", f"{host} is a link-local address")
+    return checked
 
 
 def fetch(
@@ -136,11 +142,12 @@ def fetch(
     last_modified: str | None = None,
     accept: str = "*/*",
     max_bytes: int = FEED_MAX_BYTES,
-    timeout: float = FEED_TIMEOUT_SECONDS,
+    timeout: float | None = None,
 ) -> Fetched:
     """GET ``url``: http(s) only, public addresses only, within ``max_bytes`` and ``timeout`` seconds
     in all, redirects followed by hand with each new address checked; raises FetchError."""
     allow = private_urls_allowed() if allow_private is None else allow_private
+    timeout = timeout or FEED_TIMEOUT_SECONDS
     headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "identity"}
     if etag:
         headers["If-None-Match"] = etag
