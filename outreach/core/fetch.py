@@ -159,7 +159,7 @@ def fetch(
     for _ in range(MAX_REDIRECTS + 1):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise FetchError("timed_out", f"the server did not answer within {timeout:g} seconds")
+            raise FetchError("timed_out", f"the server did not answer within {_seconds(timeout)}")
         try:
             with opener.open(urllib.request.Request(current, headers=headers), timeout=left) as response:
                 body = _read(response, max_bytes, deadline, timeout)
@@ -176,11 +176,11 @@ def fetch(
                 continue
             raise _http_error(exc.code, exc.reason, found) from None
         except TimeoutError:
-            raise FetchError("timed_out", f"the server did not answer within {timeout:g} seconds") from None
+            raise FetchError("timed_out", f"the server did not answer within {_seconds(timeout)}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError):
-                raise FetchError("timed_out", f"the server did not answer within {timeout:g} seconds") from None
+                raise FetchError("timed_out", f"the server did not answer within {_seconds(timeout)}") from None
             raise FetchError("unreachable", f"the server could not be reached: {reason}") from None
     raise FetchError("http_error", f"more than {MAX_REDIRECTS} redirects: the address loops")
 
@@ -191,7 +191,7 @@ def _read(response: object, max_bytes: int, deadline: float, timeout: float) -> 
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise FetchError("timed_out", f"the server did not finish answering within {timeout:g} seconds")
+            raise FetchError("timed_out", f"the server did not finish answering within {_seconds(timeout)}")
         chunk = response.read1(65536)  # type: ignore[attr-defined]
         if not chunk:
             return b"".join(parts)
@@ -199,6 +199,10 @@ def _read(response: object, max_bytes: int, deadline: float, timeout: float) -> 
         if size > max_bytes:
             raise FetchError("too_big", f"the answer is larger than {max_bytes // (1024 * 1024)} MB")
         parts.append(chunk)
+
+
+def _seconds(amount: float) -> str:
+    return f"{amount:g} second" + ("" if amount == 1 else "s")
 
 
 def _http_error(code: int, reason: str, headers: dict[str, str]) -> FetchError:

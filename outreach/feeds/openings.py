@@ -114,7 +114,7 @@ def openings_query(owner_id: int, state: str, now: datetime) -> Select[tuple[Ope
 
 def fresh_openings(session: Session, me: Caller, limit: int = 8) -> list[Fresh]:
     """Today's "Fresh from people you're warming", ranked like Warm up: the contacts who fit the soonest
-    campaign first, accessible people before moonshots, then the newest post."""
+    campaign first, accessible people before moonshots, then the newest post; one per contact."""
     found = list(session.scalars(openings_query(me.id, OpeningState.OPEN, me.now).limit(200)).unique())
     if not found:
         return []
@@ -133,8 +133,10 @@ def fresh_openings(session: Session, me: Caller, limit: int = 8) -> list[Fresh]:
         moonshot = readiness.moonshot_audience(opening.contact.audience_size, me.planner)
         return (urgent[0] if urgent else date.max, moonshot, -opening.published_at.timestamp(), opening.id)
 
-    ranked = sorted(found, key=rank)[:limit]
-    return [_fresh(o, me.now, soonest[o.contact_id]) for o in ranked]
+    shown: dict[int, Opening] = {}
+    for opening in sorted(found, key=rank):  # one per contact, their newest: a morning list, not a feed reader
+        shown.setdefault(opening.contact_id, opening)
+    return [_fresh(o, me.now, soonest[o.contact_id]) for o in list(shown.values())[:limit]]
 
 
 def _fresh(opening: Opening, now: datetime, urgent: tuple[date, str] | None) -> Fresh:
