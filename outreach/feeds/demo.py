@@ -20,10 +20,25 @@ from outreach.feeds.service import record
 DEMO_FEEDS = [
     ("Maya Chen", "maya-chen-podcast.xml", "https://audiencelab.example.com/feed.xml", timedelta(hours=3)),
     ("Daniel Okafor", "daniel-okafor-substack.xml", "https://okafor.substack.com/feed", timedelta(hours=20)),
-    ("Lena Vogel", "lena-vogel-youtube.xml", "https://www.youtube.com/feeds/videos.xml?channel_id=UCdemoLenaVogel0000000", timedelta(days=2)),
+    (
+        "Lena Vogel",
+        "lena-vogel-youtube.xml",
+        "https://www.youtube.com/feeds/videos.xml?channel_id=UCdemoLenaVogel0000000",
+        timedelta(days=2),
+    ),
     ("Priya Raman", "priya-raman-mastodon.xml", "https://writers.example.social/@priya.rss", timedelta(hours=6)),
-    ("Omar Haddad", "omar-haddad-podcast.xml", "https://miccheck.example.com/feed.xml", timedelta(days=150)),  # a show that stopped
-    ("Sam Whitfield", "sam-whitfield-podcast.xml", "https://audionotes.example.com/feed.xml", timedelta(days=2)),  # never has guests
+    (
+        "Omar Haddad",
+        "omar-haddad-podcast.xml",
+        "https://miccheck.example.com/feed.xml",
+        timedelta(days=150),
+    ),  # a show that stopped
+    (
+        "Sam Whitfield",
+        "sam-whitfield-podcast.xml",
+        "https://audionotes.example.com/feed.xml",
+        timedelta(days=2),
+    ),  # never has guests
 ]
 
 

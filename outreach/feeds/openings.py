@@ -82,13 +82,8 @@ def offer(session: Session, posts: list[NewPost], first_read: set[int], now: dat
     contact_ids = sorted({post.contact_id for post in candidates})
     live = set(session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids), Contact.deleted_at.is_(None))))
     urls = sorted({post.url for post in candidates if post.url})
-    touched = set(
-        session.execute(
-            select(Touch.contact_id, Touch.url).where(Touch.contact_id.in_(contact_ids), Touch.url.in_(urls))
-        ).tuples()
-        if urls
-        else []
-    )
+    query = select(Touch.contact_id, Touch.url).where(Touch.contact_id.in_(contact_ids), Touch.url.in_(urls))
+    touched = {(contact_id, url) for contact_id, url in session.execute(query)} if urls else set()
     rows = [
         {"owner_id": p.owner_id, "contact_id": p.contact_id, "post_id": p.id, "state": OpeningState.OPEN, "created_at": now}
         for p in candidates

@@ -225,7 +225,9 @@ def _known_uids(session: Session, feed_ids: list[int]) -> set[tuple[int, str]]:
     known: set[tuple[int, str]] = set()
     for start in range(0, len(feed_ids), 500):
         chunk = feed_ids[start : start + 500]
-        known.update(session.execute(select(Post.feed_id, Post.uid).where(Post.feed_id.in_(chunk))).tuples())
+        known.update(
+            (feed_id, uid) for feed_id, uid in session.execute(select(Post.feed_id, Post.uid).where(Post.feed_id.in_(chunk)))
+        )
     return known
 
 
@@ -239,9 +241,9 @@ def _insert_posts(session: Session, rows: list[dict[str, Any]]) -> list[openings
     )
     try:
         with session.begin_nested():
-            result = session.execute(statement, rows).tuples().all()
+            result = session.execute(statement, rows).all()
     except IntegrityError:
         known = _known_uids(session, sorted({row["feed_id"] for row in rows}))
         rows = [row for row in rows if (row["feed_id"], row["uid"]) not in known]
-        result = session.execute(statement, rows).tuples().all() if rows else []
+        result = session.execute(statement, rows).all() if rows else []
     return [openings.NewPost(*values) for values in result]

@@ -28,7 +28,9 @@ def fresh(name: str, newest_age: timedelta = timedelta(hours=3), now: datetime |
     text = (DATA / name).read_text(encoding="utf-8")
     now = (now or datetime.now(UTC).replace(tzinfo=None)).replace(tzinfo=UTC)
     shift = (now - newest_age) - _newest(text)
-    text = RFC822.sub(lambda m: f"<{m.group(1)}>{format_datetime(parsedate_to_datetime(m.group(2)) + shift)}</{m.group(1)}>", text)
+    text = RFC822.sub(
+        lambda m: f"<{m.group(1)}>{format_datetime(parsedate_to_datetime(m.group(2)) + shift)}</{m.group(1)}>", text
+    )
     text = ISO.sub(lambda m: f"<{m.group(1)}>{(datetime.fromisoformat(m.group(2)) + shift).isoformat()}</{m.group(1)}>", text)
     return text.encode("utf-8")
 

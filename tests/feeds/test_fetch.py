@@ -32,7 +32,9 @@ def test_an_unchanged_feed_answers_304_to_the_conditional_request(httpserver: HT
     assert all(r.headers["User-Agent"].startswith("Outreach/") for r in sent)
 
 
-@pytest.mark.parametrize(("header", "seconds"), [("120", 120), ("Wed, 21 Oct 2015 07:28:00 GMT", 0), ("9999999999", 7 * 24 * 3600)])
+@pytest.mark.parametrize(
+    ("header", "seconds"), [("120", 120), ("Wed, 21 Oct 2015 07:28:00 GMT", 0), ("9999999999", 7 * 24 * 3600)]
+)
 def test_retry_after_is_read_and_capped(httpserver: HTTPServer, header: str, seconds: int) -> None:
     httpserver.expect_request("/busy").respond_with_response(Response("slow down", status=429, headers={"Retry-After": header}))
     with pytest.raises(FetchError) as raised:
@@ -84,7 +86,9 @@ def test_a_slow_server_times_out(httpserver: HTTPServer, monkeypatch: pytest.Mon
     assert time.monotonic() - started < 2.2
 
 
-@pytest.mark.parametrize(("status", "kind", "words"), [(404, "gone", "gone (404"), (410, "gone", "gone (410"), (500, "http_error", "answered 500")])
+@pytest.mark.parametrize(
+    ("status", "kind", "words"), [(404, "gone", "gone (404"), (410, "gone", "gone (410"), (500, "http_error", "answered 500")]
+)
 def test_http_errors_say_what_happened(httpserver: HTTPServer, status: int, kind: str, words: str) -> None:
     httpserver.expect_request("/feed").respond_with_data("no", status=status)
     with pytest.raises(FetchError) as raised:

@@ -55,7 +55,10 @@ def test_a_page_names_its_feed_and_comment_feeds_come_last() -> None:
 @pytest.mark.parametrize(
     ("url", "feed"),
     [
-        ("https://www.youtube.com/channel/UCq3Ci-h945sbEYXpVlw7rJg", "https://www.youtube.com/feeds/videos.xml?channel_id=UCq3Ci-h945sbEYXpVlw7rJg"),
+        (
+            "https://www.youtube.com/channel/UCq3Ci-h945sbEYXpVlw7rJg",
+            "https://www.youtube.com/feeds/videos.xml?channel_id=UCq3Ci-h945sbEYXpVlw7rJg",
+        ),
         ("https://mastodon.social/@tom", "https://mastodon.social/@tom.rss"),
         ("https://medium.com/@maya", "https://medium.com/feed/@maya"),
         ("https://okafor.substack.com/", "https://okafor.substack.com/feed"),
@@ -110,7 +113,10 @@ def test_a_legacy_encoding_is_read_as_declared() -> None:
         "<pubDate>Mon, 02 Jun 2025 06:00:00 +0000</pubDate></item></channel></rss>"
     ).encode("windows-1252")
     feed = parse_feed(body, {"content-type": "application/rss+xml"}, NOW)
-    assert (feed.title, feed.posts[0].title) == ("Caf\u00e9 cr\u00e8me", "\u201cNa\u00efve\u201d pricing \u2013 a r\u00e9sum\u00e9")
+    assert (feed.title, feed.posts[0].title) == (
+        "Caf\u00e9 cr\u00e8me",
+        "\u201cNa\u00efve\u201d pricing \u2013 a r\u00e9sum\u00e9",
+    )
 
 
 def test_latin_1_from_the_content_type_header() -> None:
@@ -125,15 +131,23 @@ def _rss(items: str) -> bytes:
 
 def test_dates_in_the_future_are_not_believed() -> None:
     ahead = (NOW + timedelta(days=30)).strftime("%a, %d %b %Y %H:%M:%S +0000")
-    body = _rss(f"<item><title>Tomorrow's post</title><link>https://e.com/a</link><pubDate>{ahead}</pubDate></item>"
-                "<item><title>Today's</title><link>https://e.com/b</link><pubDate>Thu, 05 Jun 2025 08:00:00 +0000</pubDate></item>")
+    body = _rss(
+        f"<item><title>Tomorrow's post</title><link>https://e.com/a</link><pubDate>{ahead}</pubDate></item>"
+        "<item><title>Today's</title><link>https://e.com/b</link><pubDate>Thu, 05 Jun 2025 08:00:00 +0000</pubDate></item>"
+    )
     feed = parse_feed(body, {}, NOW)
     assert [p.published_at for p in feed.posts] == [None, datetime(2025, 6, 5, 8, 0)]
     assert feed.notes == ["1 item dated in the future: counted from when first seen"]
 
 
 def test_items_without_dates_are_kept_and_said() -> None:
-    feed = parse_feed(_rss("<item><title>A</title><link>https://e.com/a</link></item><item><title>B</title><link>https://e.com/b</link></item>"), {}, NOW)
+    feed = parse_feed(
+        _rss(
+            "<item><title>A</title><link>https://e.com/a</link></item><item><title>B</title><link>https://e.com/b</link></item>"
+        ),
+        {},
+        NOW,
+    )
     assert [p.published_at for p in feed.posts] == [None, None]
     assert feed.notes == ["2 items without a date: counted from when first seen"]
 
