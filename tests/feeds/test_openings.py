@@ -112,7 +112,7 @@ def test_the_api_lists_openings_and_acting_logs_the_touch_once(client, token_for
 
 
 def test_today_shows_the_opening_and_one_click_logs_the_comment(maya, web_login) -> None:
-    user, contact = maya
+    user, _contact = maya
     client = web_login(user.email)
     page = client.get("/").get_data(as_text=True)
     assert "Fresh from people you're warming" in page
@@ -194,7 +194,7 @@ def test_the_keep_warm_reminder_names_the_post(maya, log_touches, now) -> None:
     from outreach.reminders.models import Reminder
     from outreach.reminders.tick import tick
 
-    user, contact = maya
+    _user, contact = maya
     # Warmth just above the trust bar today, below it within 14 days: a keep-warm reminder is due.
     log_touches(contact, ("collaboration", "outbound", 10), ("share", "outbound", 5), now=now)
     tick(db.session, now)
