@@ -42,7 +42,8 @@ def feed_body(number: int, now: datetime) -> bytes:
         f"<description>A short summary of post {i}, two sentences long. The second one.</description></item>"
         for i in range(ITEMS)
     )
-    return f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Blog {number}</title>{items}</channel></rss>".encode()
+    head = "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'>"
+    return f"{head}<channel><title>Blog {number}</title>{items}</channel></rss>".encode()
 
 
 def _serve(feeds: int, now: datetime, ready: Any, stop: Any) -> None:
