@@ -235,6 +235,7 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     """User A with one record of every kind, and their ids by route argument name (for sweeps)."""
     from outreach.asks import service as ask_service
     from outreach.episodes import service as episode_service
+    from outreach.feeds.models import Feed, Opening, Post
     from outreach.learning.models import Message, Win
     from outreach.reminders import service as reminders
 
@@ -249,6 +250,15 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
     message, win = Message(owner_id=user.id, name="Warm invite", body="Hi {name}"), Win(owner_id=user.id, text="A yes")
     db.session.add_all([message, win])
+    url = "https://example.com/feed.xml"
+    feed = Feed(owner_id=user.id, contact_id=contact.id, url=url, feed_url=url)
+    db.session.add(feed)
+    db.session.flush()
+    post = Post(owner_id=user.id, feed_id=feed.id, contact_id=contact.id, uid="a" * 64, title="Ep. 1", kind="episode")
+    db.session.add(post)
+    db.session.flush()
+    opening = Opening(owner_id=user.id, contact_id=contact.id, post_id=post.id)
+    db.session.add(opening)
     token, _ = user_service.create_token(db.session, user)
     book = reminders.load_book(db.session, user.id, now.date())
     reminders.upsert(
@@ -268,4 +278,6 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
         "win_id": win.id,
         "token_id": token.id,
         "reminder_id": reminder.id,
+        "feed_id": feed.id,
+        "opening_id": opening.id,
     }
