@@ -23,7 +23,7 @@ from outreach.contacts.models import Contact
 from outreach.core.types import utcnow
 from outreach.extensions import db
 from outreach.feeds.models import Feed, FeedStatus, Opening, Post, PostKind
-from outreach.feeds.parse import ParsedFeed, ParsedPost
+from outreach.feeds.parse import ParsedFeed, ParsedPost, uid_of
 from outreach.feeds.poll import poll_due
 from outreach.feeds.reading import Reading
 from outreach.feeds.service import record
@@ -109,7 +109,8 @@ def _clear(owner_id: int) -> None:
 
 
 def poll_figure(owner_id: int, contact_ids: list[int], now: datetime) -> Figure:
-    """Figure 9: the poller (claims, 304s, parse and store the changed 10%) vs bare concurrent GETs."""
+    """Figure 9: the poller (claims, 304s, the changed 10% parsed for their one new post and stored) vs bare
+    concurrent GETs of the same addresses, eight at a time as the poller's eight hosts allow."""
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Queue(), context.Event()
     server = context.Process(target=_serve, args=(len(contact_ids), now, ready, stop), daemon=True)
@@ -134,7 +135,7 @@ def poll_figure(owner_id: int, contact_ids: list[int], now: datetime) -> Figure:
         server.join(timeout=30)
     _clear(owner_id)
     return Figure(
-        f"9. poll {len(contact_ids):,} feeds, 90% unchanged (304) vs bare concurrent GETs",
+        f"9. poll {len(contact_ids):,} feeds (90% 304, 10% one new post) vs bare GETs",
         product_time,
         bare_time,
         "≤ 2",
@@ -142,12 +143,34 @@ def poll_figure(owner_id: int, contact_ids: list[int], now: datetime) -> Figure:
     )
 
 
+def _known_posts(owner_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The changed feeds' 49 older items, stored by an earlier read: their newest item is the news."""
+    feeds = db.session.execute(select(Feed.id, Feed.contact_id, Feed.title).where(Feed.owner_id == owner_id)).all()
+    return [
+        {
+            "owner_id": owner_id,
+            "feed_id": feed_id,
+            "contact_id": contact_id,
+            "uid": uid_of(f"blog{number}-{i}"),
+            "title": f"Post {i}",
+            "url": f"https://blog{number}.example.com/p/{i}",
+            "published_at": now - timedelta(hours=1 + 24 * 8 * i),
+            "first_seen_at": now - timedelta(days=1),
+            "kind": PostKind.ARTICLE,
+        }
+        for feed_id, contact_id, title in feeds
+        if (number := int(title.split()[-1])) % CHANGED_EVERY == 0
+        for i in range(1, ITEMS)
+    ]
+
+
 def _timed_poll(owner_id: int, rows: list[dict[str, Any]]) -> float:
-    """Time the poll alone: the feeds are inserted fresh before each timing, outside it."""
+    """Time the poll alone: the feeds (and the changed ones' older posts) are stored before each timing."""
     best = float("inf")
     for _ in range(2):
         _clear(owner_id)
         db.session.execute(insert(Feed), rows)
+        db.session.execute(insert(Post), _known_posts(owner_id, utcnow()))
         db.session.commit()
         started = time.perf_counter()
         found = poll_due(db.session, utcnow(), owner_id=owner_id, concurrency=HOSTS, allow_private=True)
@@ -212,7 +235,7 @@ def store_figure(owner_id: int, contact_ids: list[int], now: datetime) -> Figure
         bare_time = min(bare_time, time.perf_counter() - started)
     _clear(owner_id)
     return Figure(
-        f"10. store new posts of {len(contact_ids):,} changed feeds × {ITEMS} items vs bare bulk INSERT",
+        f"10. store {len(contact_ids):,} changed feeds × {ITEMS} new posts vs bare INSERT",
         product_time,
         bare_time,
         "≤ 3",

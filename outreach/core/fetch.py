@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import socket
@@ -106,6 +107,12 @@ class _Manual(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@functools.cache
+def _opener() -> urllib.request.OpenerDirector:
+    """Built once: an opener holds no per-request state, and building one costs more than a 304."""
+    return urllib.request.build_opener(_Manual)
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> int | None:
     """Retry-After as seconds (it may be a number or an HTTP date), capped at a week."""
     if not value:
@@ -154,7 +161,7 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + timeout
-    opener = urllib.request.build_opener(_Manual)
+    opener = _opener()
     current, permanent = _checked(url, allow), True
     for _ in range(MAX_REDIRECTS + 1):
         left = deadline - time.monotonic()

@@ -65,6 +65,48 @@ def looks_like_html(body: bytes, headers: dict[str, str]) -> bool:
     return "text/html" in headers.get("content-type", "").lower() or head.startswith((b"<!doctype html", b"<html"))
 
 
+_ITEM = re.compile(rb"<(item|entry)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_ITEM_ID = re.compile(rb"<(?:guid|id)\b[^>]*>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</(?:guid|id)\s*>", re.DOTALL)
+_ITEM_LINK = re.compile(rb"<link\b[^>]*?(?:href=[\"']([^\"']+)[\"'][^>]*/?>|>\s*(?:<!\[CDATA\[)?([^<\]]+)(?:\]\]>)?\s*</link>)")
+
+
+def uid_of(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()
+
+
+def without_known(body: bytes, known: set[str] | frozenset[str]) -> bytes:
+    """The feed with the items it stored before taken out, so feedparser (about 0.4 ms an item) reads
+    only what is new. An item is dropped only when its GUID (else link) hashes to a stored post's
+    uid; anything unclear stays in, and a caller that finds the result malformed reads the original."""
+    if not known or body.count(b"<item") + body.count(b"<entry") == 0:
+        return body
+    kept, start = [], 0
+    for match in _ITEM.finditer(body):
+        chunk = match.group(0)
+        found = _ITEM_ID.search(chunk)
+        link = _ITEM_LINK.search(chunk) if found is None else None
+        raw = found.group(1) if found else (link.group(1) or link.group(2)) if link else None
+        if raw is not None and uid_of(html.unescape(raw.decode("utf-8", "replace")).strip()) in known:
+            kept.append(body[start : match.start()])
+            start = match.end()
+    if start == 0:
+        return body
+    kept.append(body[start:])
+    return b"".join(kept)
+
+
+def parse_new(body: bytes, headers: dict[str, str], now: datetime, known: set[str] | frozenset[str]) -> ParsedFeed | None:
+    """Only the items not stored yet; None when every item is known (nothing to parse). A trimmed
+    feed that reads as malformed is read again whole, so trimming never loses an item."""
+    trimmed = without_known(body, known)
+    if trimmed is body:
+        return parse_feed(body, headers, now)
+    if not _ITEM.search(trimmed):
+        return None
+    parsed = parse_feed(trimmed, headers, now)
+    return parse_feed(body, headers, now) if parsed.notes and "malformed" in " ".join(parsed.notes) else parsed
+
+
 def parse_feed(body: bytes, headers: dict[str, str], now: datetime) -> ParsedFeed:
     """Every item once (by GUID, else link), with what was odd about the feed said in ``notes``."""
     if not body.strip():
@@ -155,7 +197,7 @@ def _post(entry: Any, generator: str, guest_tag: bool, now: datetime) -> ParsedP
         published = None
     kind = _kind(entry, generator)
     return ParsedPost(
-        uid=hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest(),
+        uid=uid_of(identity),
         title=title or "(untitled)",
         url=link[:2000] if link else None,
         published_at=published,

@@ -10,14 +10,14 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from outreach.core.fetch import private_urls_allowed
 from outreach.core.types import utcnow
 from outreach.feeds.models import POLLED, Feed
 from outreach.feeds.reading import Reading, Ticket, read
-from outreach.feeds.service import LEASE, record, ticket
+from outreach.feeds.service import LEASE, record, tickets
 
 CONCURRENCY = 8  # hosts read at once
 BATCH = 200  # feeds claimed, read and recorded together
@@ -41,17 +41,20 @@ def due_count(session: Session, now: datetime, owner_id: int | None = None, ever
     return session.scalar(select(func.count(Feed.id)).where(*_due(now, owner_id, every))) or 0
 
 
-def claim(session: Session, now: datetime, owner_id: int | None = None, limit: int = BATCH, every: bool = False) -> list[Feed]:
+def claim(session: Session, now: datetime, owner_id: int | None = None, limit: int = BATCH, every: bool = False) -> list[int]:
     """Take up to ``limit`` due feeds for a lease and commit, so no other poller reads them meanwhile.
     PostgreSQL skips rows another poller is claiming this instant; SQLite serializes writers anyway."""
-    query = select(Feed).where(*_due(now, owner_id, every)).order_by(Feed.next_poll_at, Feed.id).limit(limit)
+    query = select(Feed.id).where(*_due(now, owner_id, every)).order_by(Feed.next_poll_at, Feed.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Feed)
-    feeds = list(session.scalars(query))
-    for feed in feeds:
-        feed.claimed_until = now + LEASE
+    ids = list(session.scalars(query))
+    if ids:
+        session.execute(
+            update(Feed).where(Feed.id.in_(ids)).values(claimed_until=now + LEASE),
+            execution_options={"synchronize_session": False},
+        )
     session.commit()
-    return feeds
+    return ids
 
 
 def read_politely(
@@ -99,9 +102,10 @@ def poll_due(
     now = now or utcnow()
     allow = private_urls_allowed() if allow_private is None else allow_private
     totals: Counter[str] = Counter()
-    while feeds := claim(session, now, owner_id, every=every):
+    while ids := claim(session, now, owner_id, every=every):
+        feeds = list(session.scalars(select(Feed).where(Feed.id.in_(ids)).order_by(Feed.next_poll_at, Feed.id)))
         by_id = {feed.id: feed for feed in feeds}
-        readings = read_politely([ticket(f) for f in feeds], now, allow, concurrency, progress)
+        readings = read_politely(tickets(session, feeds), now, allow, concurrency, progress)
         totals += record(session, [(by_id[r.feed_id], r) for r in readings], now, base)
         session.commit()
     return totals

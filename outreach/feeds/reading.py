@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from outreach.core.fetch import Fetched, FetchError, fetch
-from outreach.feeds.parse import NotAFeed, ParsedFeed, parse_feed
+from outreach.feeds.parse import NotAFeed, ParsedFeed, parse_new
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
@@ -20,6 +20,7 @@ class Ticket:
     feed_url: str
     etag: str | None
     last_modified: str | None
+    known: frozenset[str] = field(default=frozenset(), repr=False)  # uids of the posts stored already
 
     @property
     def host(self) -> str:
@@ -55,6 +56,7 @@ def read(ticket: Ticket, now: datetime, allow_private: bool) -> Reading:
     if fetched.status == 304:
         return Reading(ticket.feed_id, fetched)
     try:
-        return Reading(ticket.feed_id, fetched, parse_feed(fetched.body, fetched.headers, now))
+        parsed = parse_new(fetched.body, fetched.headers, now, ticket.known)
     except NotAFeed as exc:
         return Reading(ticket.feed_id, fetched, error_kind="not_a_feed", error=exc.reason)
+    return Reading(ticket.feed_id, fetched, parsed or ParsedFeed("", [], False))  # no posts: nothing new

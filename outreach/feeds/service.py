@@ -18,9 +18,9 @@ from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput
 from outreach.core.fetch import FetchError, fetch, private_urls_allowed
 from outreach.core.ownership import get_owned, owned
-from outreach.domain.shows import read_show
+from outreach.domain.shows import RECENT_EPISODES, read_show
 from outreach.feeds import openings
-from outreach.feeds.models import Feed, FeedStatus, Post
+from outreach.feeds.models import Feed, FeedStatus, Post, PostKind
 from outreach.feeds.parse import (
     NotAFeed,
     ParsedFeed,
@@ -111,14 +111,18 @@ def restart(feed: Feed, now: datetime) -> None:
     feed.next_poll_at, feed.claimed_until = now, None
 
 
-def ticket(feed: Feed) -> Ticket:
-    return Ticket(feed.id, feed.feed_url, feed.etag, feed.last_modified)
+def tickets(session: Session, feeds: list[Feed]) -> list[Ticket]:
+    """What the readers need, with each feed's stored post uids (one query), so they parse only news."""
+    known: dict[int, set[str]] = {feed.id: set() for feed in feeds}
+    for feed_id, uid in _known_uids(session, list(known)):
+        known[feed_id].add(uid)
+    return [Ticket(f.id, f.feed_url, f.etag, f.last_modified, frozenset(known[f.id])) for f in feeds]
 
 
 def read_now(session: Session, feed: Feed, now: datetime, allow_private: bool | None = None) -> Counter[str]:
     """Read one feed in this request (after adding or fixing it) and record what it says."""
     allow = private_urls_allowed() if allow_private is None else allow_private
-    return record(session, [(feed, read(ticket(feed), now, allow))], now)
+    return record(session, [(feed, read(tickets(session, [feed])[0], now, allow))], now)
 
 
 def record(
@@ -161,6 +165,7 @@ def record(
         feed.next_poll_at = now + wait_after(base, feed.quiet_polls, 0, reading.retry_after)
     session.flush()
     stored = _insert_posts(session, rows)
+    _update_shows(session, [feed for feed, reading in pairs if reading.parsed and reading.parsed.is_podcast], stored, now)
     counts["new_posts"] += len(stored)
     counts["openings"] += openings.offer(session, stored, first_read, now)
     return counts
@@ -171,16 +176,30 @@ def _describe(feed: Feed, reading: Reading, now: datetime) -> list[Any]:
     parsed: ParsedFeed = reading.parsed  # type: ignore[assignment]
     headers = reading.fetched.headers if reading.fetched else {}
     feed.title = parsed.title[:300] or feed.title
-    feed.notes = "; ".join(parsed.notes)[:1000]
+    if parsed.posts:  # a read with nothing new (every item known) leaves the last notes standing
+        feed.notes = "; ".join(parsed.notes)[:1000]
     feed.etag = (headers.get("etag") or "")[:500] or None
     feed.last_modified = (headers.get("last-modified") or "")[:100] or None
-    if parsed.is_podcast:
-        episodes = [((p.published_at.date() if p.published_at else None), bool(p.has_guest)) for p in parsed.posts]
+    return parsed.posts
+
+
+def _update_shows(session: Session, podcasts: list[Feed], stored: list[openings.NewPost], now: datetime) -> None:
+    """A podcast's cadence and guest share from its latest stored episodes (a read parses only new ones)."""
+    changed = {post.feed_id for post in stored}
+    for feed in podcasts:
+        if feed.id not in changed:
+            continue
+        query = (
+            select(Post.published_at, Post.has_guest)
+            .where(Post.feed_id == feed.id, Post.kind == PostKind.EPISODE)
+            .order_by(Post.published_at.desc().nulls_last(), Post.id.desc())
+            .limit(RECENT_EPISODES)
+        )
+        episodes = [(at.date() if at else None, bool(guest)) for at, guest in session.execute(query)]
         show = read_show(episodes, now.date())
         feed.podcast_last_episode_on, feed.podcast_episodes_per_month = show.last_episode_on, show.episodes_per_month
         feed.podcast_guest_share, feed.podcast_episodes_counted = show.guest_share, show.episodes_counted
         feed.podcast_guests = show.guests
-    return parsed.posts
 
 
 def _row(feed: Feed, post: Any, now: datetime) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from outreach.feeds.models import PostKind
-from outreach.feeds.parse import NotAFeed, alternate_links, known_feed_address, parse_feed
+from outreach.feeds.parse import NotAFeed, alternate_links, known_feed_address, parse_feed, parse_new, without_known
 from tests.feeds.conftest import DATA
 
 NOW = datetime(2025, 6, 5, 12, 0)
@@ -162,3 +162,24 @@ def test_duplicate_guids_are_stored_once() -> None:
 def test_links_that_are_not_web_addresses_are_dropped() -> None:
     feed = parse_feed(_rss("<item><title>x</title><link>javascript:alert(1)</link></item>"), {}, NOW)
     assert feed.posts[0].url is None
+
+
+@pytest.mark.parametrize("name", ["podcast.xml", "youtube.xml", "substack.xml", "mastodon.xml", "wordpress-feed.xml"])
+def test_a_later_read_parses_only_the_items_not_stored_yet(name: str) -> None:
+    body = (DATA / name).read_bytes()
+    full = parse_feed(body, {}, NOW)
+    stored = {p.uid for p in full.posts[1:]}
+    assert len(without_known(body, stored)) < len(body)
+    assert [p.uid for p in parse_new(body, {}, NOW, stored).posts] == [full.posts[0].uid]
+    assert parse_new(body, {}, NOW, {p.uid for p in full.posts}) is None  # nothing new: nothing parsed
+    assert [p.uid for p in parse_new(body, {}, NOW, set()).posts] == [p.uid for p in full.posts]
+
+
+def test_trimming_that_would_break_the_xml_falls_back_to_the_whole_feed() -> None:
+    # A CDATA body quoting "</item>" fools the item splitter: the whole feed is read instead.
+    body = _rss(
+        "<item><title>New</title><guid>n</guid><description><![CDATA[see </item> here]]></description></item>"
+        "<item><title>Old</title><guid>o</guid></item>"
+    )
+    known = {p.uid for p in parse_feed(body, {}, NOW).posts if p.title == "Old"}
+    assert [p.title for p in parse_new(body, {}, NOW, known).posts] in (["New"], ["New", "Old"])

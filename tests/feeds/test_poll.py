@@ -247,4 +247,26 @@ def test_postgresql_pollers_skip_the_rows_another_is_claiming(four_feeds, app) -
         other.execute(text("SELECT id FROM feeds WHERE id = :id FOR UPDATE"), {"id": four_feeds[0].id})
         taken = claim(db.session, later)
         other.rollback()
-    assert sorted(f.id for f in taken) == sorted(f.id for f in four_feeds[1:])
+    assert sorted(taken) == sorted(f.id for f in four_feeds[1:])
+
+
+def test_a_podcasts_show_facts_count_its_stored_episodes_after_a_new_one(
+    make_user, make_contact, serve, httpserver: HTTPServer
+) -> None:
+    feed = service.add_feed(
+        db.session, make_contact(make_user()), serve("/p.xml", fresh("podcast.xml", timedelta(days=7))), utcnow()
+    )
+    db.session.commit()
+    newer = fresh("podcast.xml", timedelta(days=7)).replace(
+        b"<item>",
+        b"<item><title>Ep. 213: Live with Lena Vogel</title><guid>audiencelab-213</guid>"
+        + f"<pubDate>{utcnow():%a, %d %b %Y %H:%M:%S} +0000</pubDate>".encode()
+        + b'<enclosure url="https://cdn.example.com/213.mp3" length="1" type="audio/mpeg"/></item><item>',
+        1,
+    )
+    httpserver.clear_all_handlers()
+    serve("/p.xml", newer, etag='"v2"')
+    totals = poll_due(db.session, utcnow() + LATER)
+    db.session.refresh(feed)
+    assert (totals["new_posts"], feed.podcast_episodes_counted, feed.podcast_guests) == (1, 7, 5)
+    assert feed.podcast_last_episode_on == utcnow().date()
