@@ -270,3 +270,17 @@ def test_a_podcasts_show_facts_count_its_stored_episodes_after_a_new_one(
     db.session.refresh(feed)
     assert (totals["new_posts"], feed.podcast_episodes_counted, feed.podcast_guests) == (1, 7, 5)
     assert feed.podcast_last_episode_on == utcnow().date()
+
+
+def test_the_contact_page_says_when_a_server_asked_to_wait(
+    make_user, make_contact, serve, httpserver: HTTPServer, web_login
+) -> None:
+    user = make_user()
+    feed = service.add_feed(db.session, make_contact(user), serve("/f.xml", fresh("substack.xml")), utcnow())
+    db.session.commit()
+    httpserver.clear_all_handlers()
+    httpserver.expect_request("/f.xml").respond_with_response(Response("wait", status=429, headers={"Retry-After": "3600"}))
+    poll_due(db.session, utcnow() + LATER)
+    page = web_login(user.email).get(f"/contacts/{feed.contact_id}").get_data(as_text=True)
+    assert "Waiting: the server asked us to wait (429 TOO MANY REQUESTS); next read after" in page
+    assert "Failing:" not in page
