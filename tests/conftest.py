@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -31,6 +33,40 @@ from outreach.reminders.models import Reminder
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _local(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_stay_on_this_machine() -> Iterator[None]:
+    """Fuzzed and sample URLs may name public hosts (http://1.2.3.4/feed): whatever the code under test
+    asks, the suite resolves and connects to loopback only. The database driver (libpq) is not Python
+    sockets and is unaffected."""
+    real_connect, real_resolve = socket.socket.connect, socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(str(address[0])):
+            raise ConnectionRefusedError(f"tests connect to this machine only, not {address[0]}")
+        return real_connect(self, address)
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _local(host.decode() if isinstance(host, bytes) else str(host)):
+            try:
+                ipaddress.ip_address(str(host))  # a literal address needs no lookup; connect() guards it
+            except ValueError:
+                raise socket.gaierror(socket.EAI_NONAME, f"tests resolve local names only, not {host}") from None
+        return real_resolve(host, *args, **kwargs)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.getaddrinfo = resolve  # type: ignore[assignment]
+    yield
+    socket.socket.connect = real_connect  # type: ignore[method-assign]
+    socket.getaddrinfo = real_resolve
 
 
 def _pg_schema_url(schema: str) -> str:

@@ -50,7 +50,8 @@ def add_feed(contact_id: int, body: FeedIn) -> Any:
 def list_feeds(contact_id: int) -> Any:
     me = caller()
     contact = get_owned(db.session, Contact, contact_id, me.id)
-    return jsonify([feed_json(feed) for feed in service.feeds_of(db.session, me.id, contact.id)])
+    feeds = service.feeds_of(db.session, me.id, contact.id)
+    return jsonify({"items": [feed_json(feed) for feed in feeds], "total": len(feeds)})  # as the touches list
 
 
 @endpoint(bp, "/feeds/<int:feed_id>", "DELETE", "Remove a feed with its posts and openings", tag=TAG, status=204)

@@ -42,7 +42,7 @@ def test_the_api_adds_a_feed_from_a_page_that_names_it(api, make_contact, serve)
     assert (body["feed_url"], body["title"], body["status"], body["podcast"]) == (home + "feed/", "Ruth Klein", "ok", None)
     assert set(body) >= {"id", "url", "feed_url", "title", "status", "last_polled_at", "podcast"}
     listed = api("GET", f"/contacts/{contact.id}/feeds").get_json()
-    assert [f["id"] for f in listed] == [body["id"]]
+    assert ([f["id"] for f in listed["items"]], listed["total"]) == ([body["id"]], 1)
     again = api("POST", f"/contacts/{contact.id}/feeds", {"url": home})
     assert again.status_code == 422 and "already has this feed" in again.get_json()["fields"]["url"]
     assert api("DELETE", f"/feeds/{body['id']}").status_code == 204
