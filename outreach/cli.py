@@ -15,6 +15,7 @@ from outreach.contacts.models import Contact
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.extensions import db
+from outreach.feeds.cli import commands as feed_commands
 from outreach.transfer.cli import commands as data_commands
 from outreach.transfer.cli import known_user
 
@@ -181,7 +182,7 @@ def digest(email: str | None, show: bool, on: datetime | None) -> None:
     click.echo(f"Digests: {dict(counts) or 'none due (sent already today, too early, or turned off)'}")
 
 
-commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, digest, *data_commands]
+commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, digest, *data_commands, *feed_commands]
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

@@ -53,7 +53,10 @@ SETTINGS = [
     Setting("PREFERRED_URL_SCHEME", "http", "OUTREACH_SECURE_COOKIES", _scheme),
     Setting("API_PAGE_SIZE_MAX", 200),
     # Calendar imports by URL never reach private, loopback or link-local addresses unless this is on.
-    Setting("ALLOW_PRIVATE_CALENDAR_URLS", False),
+    Setting("ALLOW_PRIVATE_CALENDAR_URLS", False, "OUTREACH_ALLOW_PRIVATE_URLS", _on),
+    # Feed fetches likewise (OUTREACH_ALLOW_PRIVATE_URLS=1): for tests and local use only, off by default.
+    Setting("ALLOW_PRIVATE_URLS", False, "OUTREACH_ALLOW_PRIVATE_URLS", _on),
+    Setting("FEEDS_POLL_MINUTES", 60, "OUTREACH_FEEDS_POLL_MINUTES", int),  # a feed's base interval
     Setting("MAX_CONTENT_LENGTH", 10 * 1024 * 1024),  # uploads (calendar imports) and bodies beyond this get a 413
     Setting("JSON_SORT_KEYS", False),
     # POST /login attempts, counted per client address and per account (the email, lower-cased).

@@ -40,6 +40,7 @@ WEB_MODULES = [
     "outreach.transfer.views",
     "outreach.contacts.bookmarklet",
     "outreach.learning.views",
+    "outreach.feeds.views",
 ]
 API_MODULES = [
     "outreach.asks.api",
@@ -49,6 +50,7 @@ API_MODULES = [
     "outreach.contacts.api",
     "outreach.core.api_docs",
     "outreach.episodes.api",
+    "outreach.feeds.api",
     "outreach.learning.api",
     "outreach.reminders.api",
     "outreach.today.api",

@@ -13,7 +13,10 @@ from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import BusyPeriod, Contact
 from outreach.core.ownership import owned
+from outreach.core.types import utcnow
 from outreach.domain import forecast, readiness
+from outreach.domain.shows import ShowFacts
+from outreach.feeds.facts import shows_of
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,9 @@ def campaign_facts(campaign: Campaign) -> readiness.CampaignFacts:
     )
 
 
-def contact_facts(contact: Contact, busy: Iterable[BusyPeriod], asks: Iterable[Ask]) -> readiness.ContactFacts:
+def contact_facts(
+    contact: Contact, busy: Iterable[BusyPeriod], asks: Iterable[Ask], show: ShowFacts | None = None
+) -> readiness.ContactFacts:
     return readiness.ContactFacts(
         name=contact.name,
         topics=tuple(contact.topics),
@@ -49,11 +54,12 @@ def contact_facts(contact: Contact, busy: Iterable[BusyPeriod], asks: Iterable[A
         has_inbound=contact.last_inbound_at is not None,
         busy_periods=tuple((b.start, b.end) for b in busy),
         asks=tuple(readiness.AskFacts(a.campaign_id, a.asked_at.date(), a.outcome, a.follow_up_on) for a in asks),
+        show=show,
     )
 
 
 def facts_for(session: Session, owner_id: int, contacts: list[Contact]) -> dict[int, readiness.ContactFacts]:
-    """Facts for many contacts: busy periods and asks fetched in two queries for all of them."""
+    """Facts for many contacts: busy periods, asks and podcast feeds fetched in three queries for all of them."""
     ids = [c.id for c in contacts]
     busy: dict[int, list[BusyPeriod]] = defaultdict(list)
     asks: dict[int, list[Ask]] = defaultdict(list)
@@ -62,7 +68,8 @@ def facts_for(session: Session, owner_id: int, contacts: list[Contact]) -> dict[
             busy[period.contact_id].append(period)
         for ask in session.scalars(owned(Ask, owner_id).where(Ask.contact_id.in_(chunk))):
             asks[ask.contact_id].append(ask)  # type: ignore[index]
-    return {c.id: contact_facts(c, busy[c.id], asks[c.id]) for c in contacts}
+    shows = shows_of(session, owner_id, ids, utcnow().date())
+    return {c.id: contact_facts(c, busy[c.id], asks[c.id], shows.get(c.id)) for c in contacts}
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:

@@ -14,6 +14,7 @@ from datetime import date as Day  # for CampaignFacts, whose field `date` hides 
 from functools import cached_property, lru_cache
 
 from outreach.domain import warmth as wm
+from outreach.domain.shows import ShowFacts, describe, stopped_warning
 from outreach.domain.vocabulary import CampaignKind, Outcome, PromotionMethod
 
 Method = PromotionMethod
@@ -64,6 +65,7 @@ class ContactFacts:
     has_inbound: bool = False
     busy_periods: Sequence[tuple[date, date]] = ()
     asks: Sequence[AskFacts] = ()
+    show: ShowFacts | None = None  # what their podcast's feed says, when they have one
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,25 @@ def _listing(items: Collection[str]) -> str:
 
 
 def fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) -> Criterion:
+    """Topic overlap plus research signals, then what their podcast's feed says (if any)."""
+    found = _fit(contact, campaign, thresholds)
+    return found if contact.show is None else _show_fit(found, contact, contact.show, campaign, thresholds)
+
+
+def _show_fit(found: Criterion, contact: ContactFacts, show: ShowFacts, campaign: CampaignFacts, t: Thresholds) -> Criterion:
+    """A show without guests cannot take a guest (a podcast season's ask), though it may still carry a
+    launch; a show with no episode in 90 days is flagged whatever the campaign."""
+    met, score, reason = found.met, found.score, found.reason.rstrip(".")
+    if campaign.kind == "podcast_season" and show.never_has_guests and contact.fit_override is None:
+        met, score = False, min(score, max(0, round(t.fit) - 1))
+        reason += f"; their show never has guests ({describe(show)}): a guest ask does not fit it"
+    warning = stopped_warning(show)
+    if warning:
+        reason += f"; {warning}"
+    return Criterion(met, score, reason + ".")
+
+
+def _fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) -> Criterion:
     """Topic overlap plus research signals; a manual 1–5 rating overrides both."""
     if contact.fit_override is not None:
         score = (contact.fit_override - 1) * 25

@@ -20,6 +20,7 @@ from outreach.accounts.emails import CONTROL_CHARACTERS
 from outreach.accounts.models import User
 from outreach.core.caller import Caller, caller_for
 from outreach.core.database import rows_matched
+from outreach.feeds.openings import the_days_openings
 from outreach.today import service as today_service
 
 log = logging.getLogger(__name__)
@@ -42,17 +43,21 @@ def local_time(user: User, now: datetime) -> datetime:
 
 
 def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
-    """What Today says this morning, the same lists; None when there is nothing to do (no empty mail)."""
+    """What Today says this morning, the same lists, and the day's fresh posts; None when there is
+    nothing to do (no empty mail)."""
     found = today_service.today(session, me)
-    if not found.has_advice:
+    fresh = the_days_openings(session, me)
+    if not (found.has_advice or fresh):
         return None
-    values: Mapping[str, Any] = {"today": found, "base_url": base_url.rstrip("/"), "day": me.today}
+    values: Mapping[str, Any] = {"today": found, "openings": fresh, "base_url": base_url.rstrip("/"), "day": me.today}
     due = len(found.reminders_due)
     parts = [f"{due} reminder{'' if due == 1 else 's'}"]
     if found.ask_now_total:
         parts.append(f"{found.ask_now_total} ready to ask")
     if found.warm_up_total:
         parts.append(f"{found.warm_up_total} to warm up")
+    if fresh:
+        parts.append(f"{len(fresh)} fresh post{'' if len(fresh) == 1 else 's'}")
     return Digest(
         subject=f"Outreach today: {', '.join(parts)}",
         text=render_template("digest/digest.txt", **values),

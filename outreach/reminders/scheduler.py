@@ -11,6 +11,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 TICK_JOB = "outreach.reminders.tick:scheduled_tick"
+FEEDS_JOB = "outreach.feeds.poll:scheduled_poll"
+FEEDS_EVERY_MINUTES = 15  # how often due feeds are looked for; each feed has its own back-off
 _embedded_lock = threading.Lock()
 _embedded: BackgroundScheduler | None = None
 Scheduler = TypeVar("Scheduler", bound=BaseScheduler)
@@ -29,6 +31,20 @@ def configure(scheduler: Scheduler, interval_minutes: int) -> Scheduler:
         coalesce=True,
         max_instances=1,
         misfire_grace_time=12 * 3600,
+    )
+    # Feeds beside the tick, likewise by reference with a fixed id; polling claims each feed, so a
+    # second scheduler by mistake reads nothing twice.
+    scheduler.add_job(
+        FEEDS_JOB,
+        trigger="interval",
+        minutes=FEEDS_EVERY_MINUTES,
+        id="feeds",
+        name="outreach feeds",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
     )
     return scheduler
 

@@ -16,8 +16,10 @@ from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact, Touch
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
+from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.vocabulary import TouchKind
+from outreach.feeds.openings import suggestion_for
 from outreach.reminders import service as reminders
 from outreach.today.board import BoardPair, WarmUpPair, board
 from outreach.today.items import Item, names_of
@@ -147,7 +149,11 @@ class WarmUp:
 
 
 def suggest_touch(session: Session, owner_id: int, contact_id: int) -> str:
-    """The warming gesture they have had least of lately, so touches stay varied."""
+    """Their fresh post when they have one ("comment on “Ep. 212”"); else the warming gesture they have
+    had least of lately, so touches stay varied."""
+    fresh = suggestion_for(session, owner_id, contact_id, utcnow())
+    if fresh:
+        return fresh
     used = Counter(
         session.scalars(
             owned(Touch, owner_id)

@@ -13,6 +13,7 @@ from outreach.contacts.schemas import TouchIn
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import warmth
 from outreach.extensions import db
+from outreach.feeds.openings import fresh_openings
 from outreach.learning import service as learning
 from outreach.reminders import service as reminders
 from outreach.reminders.models import Reminder
@@ -39,6 +40,7 @@ def index() -> Any:
         now=caller.local_now,
         nos_in_a_row=(run := learning.nos_in_a_row(db.session, caller.id)),
         wins=learning.wins_of(db.session, caller.id, 3) if run >= learning.WIN_AFTER_NOS else [],
+        openings=fresh_openings(db.session, caller),
     )
 
 

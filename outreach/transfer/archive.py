@@ -25,6 +25,7 @@ from outreach.core.ownership import owned
 from outreach.core.text_values import to_text
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
+from outreach.feeds.models import Feed, Opening, Post
 from outreach.reminders.models import Reminder, natural_key, new_uid
 from outreach.transfer.csvfiles import FIELDS, spreadsheet_safe
 
@@ -38,9 +39,13 @@ SECTIONS: dict[str, tuple[type[Any], dict[str, str]]] = {
     "asks": (Ask, {"contact_id": "contacts", "campaign_id": "campaigns", "parent_id": "asks"}),
     "ask_changes": (AskChange, {"ask_id": "asks"}),
     "reminders": (Reminder, {"contact_id": "contacts", "campaign_id": "campaigns"}),
+    "feeds": (Feed, {"contact_id": "contacts"}),
+    "posts": (Post, {"feed_id": "feeds", "contact_id": "contacts"}),
+    "openings": (Opening, {"contact_id": "contacts", "post_id": "posts"}),
 }
 REFERENCED = {target for _, links in SECTIONS.values() for target in links.values()}
-SKIPPED = {"id", "owner_id", "uid", "natural_key"}
+SKIPPED = {"id", "owner_id", "natural_key", "touch_id"}  # an opening keeps its state, not its touch's id
+SKIPPED_OF: dict[type, set[str]] = {Reminder: {"uid"}}  # a post's uid (its GUID's hash) is kept
 DERIVED = {"warmth_key", "first_touch_at", "last_touch_at", "last_inbound_at"}  # rebuilt from touches
 
 
@@ -49,7 +54,7 @@ def _plain(value: Any) -> Any:
 
 
 def _columns(model: type[Any]) -> list[Any]:
-    return [c for c in inspect(model).columns if c.key not in SKIPPED]
+    return [c for c in inspect(model).columns if c.key not in SKIPPED and c.key not in SKIPPED_OF.get(model, set())]
 
 
 def export_account(session: Session, user: User) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.schemas import ContactIn, TouchIn
 from outreach.core.types import utcnow
+from outreach.feeds.demo import load_demo_feeds
 from outreach.learning.models import Message, Win
 
 # name, kind, topics, audience, promotes others, how, warmth profile
@@ -239,7 +240,8 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
         )
     )
     session.flush()
+    posts = load_demo_feeds(session, contacts, now)
     return (
         f"Demo user {email}: {len(contacts)} contacts, {touch_count} touches over a year, "
-        f"campaigns '{season.name}' and '{launch.name}', {len(ledger) + 1} asks."
+        f"campaigns '{season.name}' and '{launch.name}', {len(ledger) + 1} asks, {posts} posts from demo feeds."
     )

@@ -29,6 +29,8 @@ VALID_BODIES = {
     ("/asks/<int:ask_id>", "PATCH"): {"lesson": "x"},
     ("/reminders/<int:reminder_id>", "PATCH"): {"state": "done"},
     ("/messages/<int:message_id>", "PATCH"): {"name": "x"},
+    ("/contacts/<int:contact_id>/feeds", "POST"): {"url": "https://example.com/feed.xml"},
+    ("/openings/<int:opening_id>", "PATCH"): {"state": "dismissed"},
 }
 
 

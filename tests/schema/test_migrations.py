@@ -202,8 +202,46 @@ SEED = {
     "offers": {"direction": "gave", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
     "wins": {"kind": "yes", "text": "Jane said yes", "created_at": NOW},
     "login_sessions": {"key_hash": "k" * 64, "created_at": NOW},
+    "feeds": {
+        "url": "https://jane.example.com/",
+        "feed_url": "https://jane.example.com/feed.xml",
+        "title": "Jane's show",
+        "status": "ok",
+        "error": "",
+        "notes": "",
+        "failures": 0,
+        "quiet_polls": 2,
+        "etag": '"v1"',
+        "next_poll_at": NOW,
+        "podcast_last_episode_on": NOW.date(),
+        "podcast_episodes_per_month": 4.3,
+        "podcast_guest_share": 0.8,
+        "podcast_episodes_counted": 20,
+        "podcast_guests": 16,
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
+    "posts": {
+        "uid": "a" * 64,
+        "title": "Ep. 12 with Maya",
+        "url": "https://jane.example.com/12",
+        "published_at": NOW,
+        "first_seen_at": NOW,
+        "kind": "episode",
+        "has_guest": True,
+    },
+    "openings": {"state": "acted", "created_at": NOW, "closed_at": NOW},
 }
-PARENTS = {"owner_id": "users", "contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages", "ask_id": "asks"}
+PARENTS = {
+    "owner_id": "users",
+    "contact_id": "contacts",
+    "campaign_id": "campaigns",
+    "message_id": "messages",
+    "ask_id": "asks",
+    "feed_id": "feeds",
+    "post_id": "posts",
+    "touch_id": "touches",
+}
 
 
 def _seed(conn: Connection) -> list[tuple[Table, int]]:
