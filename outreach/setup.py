@@ -14,6 +14,7 @@ from outreach.accounts.models import User
 from outreach.core.database import tune_sqlite, write_intent
 from outreach.core.paths import MIGRATIONS_DIR
 from outreach.core.security import add_security_headers, too_large, too_many_requests
+from outreach.domain.words import plural
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's web views and API routes, in registration order.
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     limiter.init_app(app)
     app.after_request(add_security_headers)
+    app.add_template_filter(plural)  # {{ count|plural('ask') }}: "1 ask", "2 asks"
     with app.app_context():
         tune_sqlite(db.engine)
 

@@ -15,6 +15,7 @@ from outreach.core.forms import WEIGHT_FIELDS, SettingsForm, TokenForm
 from outreach.core.ownership import owned
 from outreach.core.web import attach_errors, me, owned_or_404
 from outreach.domain.settings import UserSettings
+from outreach.domain.words import plural
 from outreach.extensions import db
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -68,7 +69,8 @@ def index() -> Any:
     user.settings = updated.model_dump()
     if updated.rescore_needed(caller.settings):
         count = rescore_owner(db.session, user.id, updated.warmth_params())
-        flash(f"Settings saved. The warmth model changed, so {count} contacts were rescored.", "success")
+        were = "was" if count == 1 else "were"
+        flash(f"Settings saved. The warmth model changed, so {plural(count, 'contact')} {were} rescored.", "success")
     else:
         flash("Settings saved.", "success")
     db.session.commit()

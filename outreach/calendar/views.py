@@ -25,6 +25,7 @@ from outreach.core.fetch import fetch_calendar
 from outreach.core.types import utcnow
 from outreach.core.web import me, owned_or_404, parse_id
 from outreach.domain import ics as calendar
+from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.reminders.models import REMINDER_KINDS, Reminder
 
@@ -138,5 +139,5 @@ def import_busy(contact_id: int) -> Any:
         flash(f"Nothing imported: {'; '.join(exc.fields.values())}.", "error")
         return back
     db.session.commit()
-    flash(f"Imported {count} busy periods for the next 12 months from {source}.", "success")
+    flash(f"Imported {plural(count, 'busy period')} for the next 12 months from {source}.", "success")
     return back

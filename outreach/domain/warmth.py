@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from outreach.domain.words import plural
+
 # Time is measured in days from a fixed epoch so that keys stay small numbers for centuries.
 EPOCH = datetime(2000, 1, 1)
 
@@ -164,7 +166,7 @@ class Explanation:
     def sentence(self) -> str:
         if self.touch_count == 0:
             return "No touches yet: warmth 0."
-        parts = [f"Warmth {self.warmth:.0f} from {self.touch_count} touches"]
+        parts = [f"Warmth {self.warmth:.0f} from {plural(self.touch_count, 'touch')}"]
         if self.top:
             best = self.top[0]
             parts.append(
