@@ -114,9 +114,11 @@ def edit(ask_id: int) -> Any:
     ask = owned_or_404(Ask, ask_id)
     form = AskForm(obj=ask) if request.method == "GET" else AskForm()
     _choices(form)
+    # Who and what for are fixed once asked: the fields are disabled, so a browser never sends them
+    # and the form shows them from the ask itself, on the first view and after an error alike.
+    form.contact_id.data = str(ask.contact_id or "")
+    form.campaign_id.data = str(ask.campaign_id or "")
     if request.method == "GET":
-        form.contact_id.data = str(ask.contact_id or "")
-        form.campaign_id.data = str(ask.campaign_id or "")
         form.reason.data = ask.reason or ""
     elif form.validate_on_submit():
         valid = validate_into(form, AskPatch, _payload(form, with_people=False))
