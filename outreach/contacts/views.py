@@ -266,7 +266,17 @@ def delete_touch(touch_id: int) -> Any:
     touch = owned_or_404(Touch, touch_id)
     touch_service.delete_touch(db.session, caller.id, touch.id, caller.params)
     db.session.commit()
-    flash("Touch deleted; warmth recomputed.", "info")
+    flash("Touch deleted; warmth recomputed.", "undo:" + url_for("contacts.restore_touch", touch_id=touch.id))
+    return redirect(url_for("contacts.detail", contact_id=touch.contact_id))
+
+
+@bp.route("/touches/<int:touch_id>/restore", methods=["POST"])
+def restore_touch(touch_id: int) -> Any:
+    caller = me()
+    touch = owned_or_404(Touch, touch_id, include_deleted=True)
+    touch_service.restore_touch(db.session, caller.id, touch.id, caller.params)
+    db.session.commit()
+    flash("Touch restored; warmth recomputed.", "success")
     return redirect(url_for("contacts.detail", contact_id=touch.contact_id))
 
 

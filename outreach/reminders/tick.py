@@ -83,7 +83,7 @@ def implicit_nos(session: Session, me: Caller) -> int:
     cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
     result = session.execute(
         update(Ask)
-        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff)
+        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff, Ask.deleted_at.is_(None))
         .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
     )
     return rows_matched(result)
@@ -97,11 +97,13 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
         if contact is None or contact.deleted_at is not None:
             continue
         campaign = session.get(Campaign, ask.campaign_id) if ask.campaign_id else None
+        if campaign is not None and campaign.deleted_at is not None:
+            campaign = None  # the not-now still wants its follow-up, as it did when deletes were final
         about = campaign.name if campaign else (ask.request or "your earlier ask")
         draft = reminders.Draft(
             "follow_up",
             contact.id,
-            ask.campaign_id,
+            campaign.id if campaign else None,
             ask.follow_up_on,  # type: ignore[arg-type]
             f"Follow up with {contact.name} about {about}",
             f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
@@ -191,7 +193,11 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
 def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
-    query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
+    query = owned(Episode, me.id).where(
+        Episode.stage == "booked",
+        Episode.recording_at >= me.now - timedelta(days=1),
+        Episode.campaign_id.in_(owned(Campaign, me.id).with_only_columns(Campaign.id)),  # not a deleted season's
+    )
     for episode in session.scalars(query):
         contact = session.get(Contact, episode.contact_id)
         if contact is None or contact.deleted_at is not None:
