@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from outreach.asks.models import Ask
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_pair
+from outreach.campaigns.readiness import assess_campaign
+from outreach.contacts import page as contact_page
 from outreach.contacts import service
 from outreach.contacts import touches as touch_service
-from outreach.contacts.chart import warmth_chart
 from outreach.contacts.models import CONTACT_KINDS, BusyPeriod, Contact, Touch
 from outreach.core.errors import InvalidInput
 from outreach.core.forms import BusyForm, ContactForm, TouchForm
@@ -167,41 +165,14 @@ def restore(contact_id: int) -> Any:
 def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: BusyForm | None = None) -> Any:
     caller = me()
     contact = owned_or_404(Contact, contact_id)
-    touches = touch_service.touches_of(db.session, contact)
-    points = [touch_service.point(t) for t in touches]
-    checklist = [
-        assess_pair(db.session, contact, c, caller.planner, caller.now)
-        for c in active_campaigns(db.session, caller.id, caller.now)
-    ]
-    asks = list(db.session.scalars(owned(Ask, caller.id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc())))
-    busy = list(
-        db.session.scalars(owned(BusyPeriod, caller.id).where(BusyPeriod.contact_id == contact.id).order_by(BusyPeriod.start))
-    )
-    timeline = sorted(
-        [("touch", t.occurred_at, t) for t in touches]
-        + [("ask", a.asked_at, a) for a in asks]
-        + [("busy", _midnight(b.start), b) for b in busy],
-        key=lambda item: item[1],
-        reverse=True,
-    )
     touch_form = touch_form or TouchForm(formdata=None, occurred_at=caller.now.replace(second=0, microsecond=0))
     return render_template(
         "contacts/detail.html",
-        contact=contact,
-        warmth_now=warmth.warmth(contact.warmth_key, caller.now, caller.params),
-        explanation=warmth.explain(points, caller.now, caller.params),
-        chart=warmth_chart(points, contact.warmth_key, caller.now, caller.params, caller.planner.thresholds.trust_warmth),
-        checklist=checklist,
-        timeline=timeline,
+        **contact_page.page_parts(caller, contact),
         touch_form=touch_form,
         busy_form=busy_form or BusyForm(formdata=None),
         offers=episode_service.offers_of(db.session, contact),
-        today=caller.now.date(),
     )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
 
 
 def _with_article(noun: str) -> str:
@@ -241,12 +212,13 @@ def log_touch(contact_id: int) -> Any:
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
     said = f"Logged {_with_article(touch.kind)}. Warmth is now {now_warmth:.0f}."
     if _wants_json():
-        points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
+        # The page swaps in what the touch changed: the badge, the sentence and chart, the readiness list.
+        part = contact_page.warmth_part(caller, contact, touch_service.touches_of(db.session, contact))
         return jsonify(
             {
                 "warmth": round(now_warmth, 1),
                 "message": said,
-                "sentence": warmth.explain(points, caller.now, caller.params).sentence(),
+                "sentence": part["explanation"].sentence(),
                 "touch": {
                     "id": touch.id,
                     "kind": touch.kind,
@@ -254,6 +226,10 @@ def log_touch(contact_id: int) -> Any:
                     "occurred_at": touch.occurred_at.isoformat(),
                 },
                 "row": render_template("contacts/_touch_row.html", touch=touch),
+                "warmth_html": render_template("contacts/_warmth.html", contact=contact, **part),
+                "readiness_html": render_template(
+                    "contacts/_readiness.html", contact=contact, checklist=contact_page.readiness_part(caller, contact)
+                ),
             }
         )
     flash(said, "success")
