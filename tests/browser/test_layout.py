@@ -1,7 +1,8 @@
 """Every main page fits a phone (390 px) and a laptop (1280 px): on the demo data, and again with a
 3,000-character word (or the longest a field takes) in every text field. The nav keeps its items whole.
 
-Screenshots go to the test's temporary folder, or to $OUTREACH_SCREENSHOTS when set (to look at them).
+A page too wide is photographed into the test's temporary folder; with $OUTREACH_SCREENSHOTS set to a
+folder, every page is, at both widths, to look at by eye.
 """
 
 from __future__ import annotations
@@ -45,8 +46,12 @@ OVERFLOW = """() => {
 }"""
 
 
+KEEP_SHOTS = bool(os.environ.get("OUTREACH_SCREENSHOTS"))
+
+
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: every page's when $OUTREACH_SCREENSHOTS names a folder, else a too-wide page's."""
     folder = Path(os.environ.get("OUTREACH_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -95,6 +100,14 @@ def main_pages(ids: dict[str, int]) -> list[str]:
     ]
 
 
+# Every column the generic import reads, one row of ordinary values and one of the longest words.
+PREVIEW_CSV = (
+    "name,email,kind,topics,audience_size,tags,links,notes\n"
+    "Maya Chen,maya@example.com,podcast_guest,podcasting,12000,friend,https://example.com/maya,Met at PodCon\n"
+    f"{'N' * 200},{'e' * 64}@example.com,peer,{'t' * 60},5,{'g' * 60},https://example.com/{'u' * 1980},{'o' * 3000}\n"
+)
+
+
 def slug(path: str) -> str:
     """A file name for a page: its path, and a short digest of its query when it has one."""
     base, _, query = path.partition("?")
@@ -111,16 +124,25 @@ def visit(new_context: Callable[..., Any], shots: Path) -> Iterator[Callable[[st
         for width in WIDTHS:
             page = new_context(viewport={"width": width, "height": 900}).new_page()
             log_in(page, email, PASSWORD)
-            for path in [*paths, "calendar"]:
+            for path in [*paths, "calendar", "import preview"]:
                 if path == "calendar":  # the feed address is shown once, after a POST from Settings
                     page.goto("/settings/")
                     page.locator("#calendar").get_by_role("button", name=re.compile("feed address")).click()
                     page.wait_for_url("**/calendar/token")
+                elif path == "import preview":  # a CSV's first rows, shown after an upload
+                    page.goto("/data/")
+                    page.get_by_label("File").first.set_input_files(
+                        {"name": "contacts.csv", "mimeType": "text/csv", "buffer": PREVIEW_CSV.encode()}
+                    )
+                    page.get_by_label("Format").select_option("generic")
+                    page.get_by_role("button", name="Preview").click()
+                    page.wait_for_url("**/data/import/contacts")
                 else:
                     response = page.goto(path)
                     assert response is not None and response.ok, f"{path} answered {response and response.status}"
                 scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-                page.screenshot(path=str(shots / f"{tag}-{width}-{slug(path)}.png"), full_page=True)
+                if scroll > inner or KEEP_SHOTS:
+                    page.screenshot(path=str(shots / f"{tag}-{width}-{slug(path)}.png"), full_page=True)
                 if scroll > inner:
                     wide[f"{width} {path[:60]}"] = (scroll, page.evaluate(OVERFLOW))
             page.context.close()
@@ -146,6 +168,13 @@ def test_every_page_fits_the_screen_with_3000_character_words(demo: dict[str, in
         "/contacts/?q=" + "q" * 3000,
     ]
     assert visit("long", paths) == {}
+
+
+def test_a_fresh_accounts_pages_fit_the_screen(make_user: Callable[..., Any], visit: Callable[..., Any]) -> None:
+    make_user("fresh@example.com", PASSWORD)
+    db.session.close()
+    paths = ["/", "/contacts/", "/campaigns/", "/go-for-no", "/messages", "/wins", "/settings/"]
+    assert visit("fresh", paths, "fresh@example.com") == {}
 
 
 def test_the_nav_keeps_every_item_whole_and_on_screen_on_a_phone(demo: dict[str, int], new_context: Callable[..., Any]) -> None:
