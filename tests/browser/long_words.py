@@ -52,7 +52,7 @@ def give_long_words(owner_id: int) -> dict[str, int]:
                 "email": "e" * 64 + "@" + "d" * 63 + ".example.com",
                 "kind": "podcast_guest",
                 "topics": [word("t", 60), "podcasting"],
-                "audience_size": 9_999_999_999,
+                "audience_size": 2_000_000_000,
                 "links": [url("l"), url("m")],
                 "tags": [word("g", 60)],
                 "notes": word("o"),
