@@ -67,7 +67,7 @@ def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
         # The statement of outreach/services/rescore.py, one owner's touches in contact order (first row only here).
         "rescore stream": lambda: db.session.execute(
             select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
-            .where(Touch.owner_id == owner_id)
+            .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None))
             .order_by(Touch.contact_id)
             .execution_options(yield_per=1000)
         ).first(),

@@ -110,7 +110,7 @@ def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
     def fetch_all() -> None:
         db.session.execute(
             select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
-            .where(Touch.owner_id == owner_id)
+            .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None))
             .order_by(Touch.contact_id)
         ).fetchall()
         db.session.commit()

@@ -14,6 +14,7 @@ from outreach.accounts.models import User
 from outreach.contacts.models import Contact
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
+from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.feeds.cli import commands as feed_commands
 from outreach.transfer.cli import commands as data_commands
@@ -79,7 +80,7 @@ def rescore(email: str | None) -> None:
         with click.progressbar(length=total, label=f"Rescoring {user.email}") as bar:
             scored = rescore_owner(db.session, user.id, params, progress=bar.update)
         db.session.commit()
-        click.echo(f"{user.email}: {scored} contacts with touches rescored.")
+        click.echo(f"{user.email}: {plural(scored, 'contact')} with touches rescored.")
 
 
 @click.command("demo")

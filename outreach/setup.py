@@ -25,6 +25,7 @@ from outreach.core.security import (
 )
 from outreach.core.web import forget_refusal, refused_page
 from outreach.domain.vocabulary import VOCABULARIES, label
+from outreach.domain.words import plural
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's web views and API routes, in registration order.
@@ -69,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     app.request_class = BoundedRequest
     app.json = GuardedJSONProvider(app)
     app.after_request(add_security_headers)
+    app.add_template_filter(plural)  # {{ count|plural('ask') }}: "1 ask", "2 asks"
     with app.app_context():
         tune_sqlite(db.engine)
 

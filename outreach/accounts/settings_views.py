@@ -14,6 +14,7 @@ from outreach.core.forms import WEIGHT_FIELDS, SettingsForm, TokenForm
 from outreach.core.ownership import owned
 from outreach.core.web import me, owned_or_404, show_again
 from outreach.domain.settings import UserSettings
+from outreach.domain.words import plural
 from outreach.extensions import db
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -68,7 +69,8 @@ def index() -> Any:
     if rescored is None:
         flash("Settings saved.", "success")
     else:
-        flash(f"Settings saved. The warmth model changed, so {rescored} contacts were rescored.", "success")
+        were = "was" if rescored == 1 else "were"
+        flash(f"Settings saved. The warmth model changed, so {plural(rescored, 'contact')} {were} rescored.", "success")
     return redirect(url_for("settings.index"))
 
 

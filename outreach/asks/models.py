@@ -43,6 +43,8 @@ class Ask(Model):
     criteria_at_ask: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Soft delete (undo); a deleted ask leaves the ledger, its stats and the readiness rules.
+    deleted_at: Mapped[datetime | None]
 
     # Loaded with selectinload where a loop reads them (the planner's follow-ups), never row by row.
     contact: Mapped[Contact | None] = relationship()

@@ -94,6 +94,28 @@ def update_ask(session: Session, ask: Ask, data: Mapping[str, Any], now: datetim
     return ask
 
 
+def delete_ask(session: Session, ask: Ask, now: datetime | None = None) -> int:
+    """Soft delete (undo can restore it), with a bulk send's replies; returns how many asks went."""
+    now = now or utcnow()
+    replies = list(session.scalars(owned(Ask, ask.owner_id).where(Ask.parent_id == ask.id)))
+    for gone in (ask, *replies):
+        gone.deleted_at = now
+    session.flush()
+    return 1 + len(replies)
+
+
+def restore_ask(session: Session, owner_id: int, ask_id: int) -> Ask:
+    """Undo a delete: the ask and the replies deleted with it (the same moment) come back."""
+    ask = get_owned(session, Ask, ask_id, owner_id, include_deleted=True)
+    if ask.deleted_at is not None:
+        same_delete = owned(Ask, owner_id, include_deleted=True).where(Ask.parent_id == ask.id, Ask.deleted_at == ask.deleted_at)
+        for reply in session.scalars(same_delete):
+            reply.deleted_at = None
+        ask.deleted_at = None
+    session.flush()
+    return ask
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 

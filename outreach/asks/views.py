@@ -16,6 +16,7 @@ from outreach.core.forms import AskForm, form_payload, pairs
 from outreach.core.ownership import get_owned, owned
 from outreach.core.schemas import Strict
 from outreach.core.web import me, owned_or_404, parse_id, show_again
+from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.learning import service as learning
 from outreach.learning.models import Message
@@ -102,12 +103,14 @@ def edit(ask_id: int) -> Any:
     ask = owned_or_404(Ask, ask_id)
     form = AskForm(obj=ask) if request.method == "GET" else AskForm()
     _choices(form)
+    # Who and what for are fixed once asked: the fields are disabled, so a browser never sends them
+    # and the form shows them from the ask itself, on the first view and after an error alike.
+    _show_fixed(form.contact_id, Contact, ask.contact_id)
+    _show_fixed(form.campaign_id, Campaign, ask.campaign_id)
     page = show_again(
         form, lambda: render_template("asks/form.html", form=form, ask=ask, history=service.history(db.session, ask), drafts=[])
     )
     if request.method == "GET":
-        form.contact_id.data = str(ask.contact_id or "")
-        form.campaign_id.data = str(ask.campaign_id or "")
         form.reason.data = ask.reason or ""
     elif form.validate_on_submit():
         valid = validated(AskPatch, _payload(form, AskPatch))
@@ -117,5 +120,40 @@ def edit(ask_id: int) -> Any:
         flash("Ask updated.", "success")
         if ask.outcome == "yes" and was != "yes":
             flash("A yes! Bank it for the weeks of nos.", "bank:" + url_for("learning.wins", ask=ask.id))
-        return _after(ask)
+        return redirect(_back(ask))
     return page()
+
+
+def _show_fixed(select: Any, model: type[Contact] | type[Campaign], record_id: int | None) -> None:
+    """Select the ask's contact or campaign, naming it even once it is deleted (the ask outlives it)."""
+    select.data = str(record_id or "")
+    if record_id and all(choice.value != select.data for choice in select.choices):
+        record = db.session.scalars(owned(model, me().id, include_deleted=True).where(model.id == record_id)).first()
+        if record is not None:
+            select.choices = [*select.choices, *pairs((select.data, f"{record.name} (deleted)"))]
+
+
+def _back(ask: Ask) -> str:
+    """Where an ask leads back to: its contact's page while that contact is there, else Today."""
+    if ask.contact_id and db.session.scalars(owned(Contact, me().id).where(Contact.id == ask.contact_id)).first():
+        return url_for("contacts.detail", contact_id=ask.contact_id)
+    return url_for("today.index")
+
+
+@bp.route("/<int:ask_id>/delete", methods=["POST"])
+def delete(ask_id: int) -> Any:
+    ask = owned_or_404(Ask, ask_id)
+    count = service.delete_ask(db.session, ask)
+    db.session.commit()
+    said = "Ask deleted" if count == 1 else f"Ask and its {plural(count - 1, 'reply')} deleted"
+    flash(f"{said}: it no longer counts in your ledger.", "undo:" + url_for("asks.restore", ask_id=ask.id))
+    return redirect(_back(ask))
+
+
+@bp.route("/<int:ask_id>/restore", methods=["POST"])
+def restore(ask_id: int) -> Any:
+    ask = owned_or_404(Ask, ask_id, include_deleted=True)
+    service.restore_ask(db.session, me().id, ask.id)
+    db.session.commit()
+    flash("Ask restored.", "success")
+    return redirect(_back(ask))

@@ -25,6 +25,7 @@ from outreach.core.types import utcnow
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import ics as calendar
 from outreach.domain.vocabulary import ReminderKind
+from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.reminders.models import Reminder
 
@@ -134,5 +135,5 @@ def import_busy(contact_id: int) -> Any:
         data, source = fetch_calendar(address, current_app.config["ALLOW_PRIVATE_CALENDAR_URLS"]), address
     count = service.import_busy_periods(db.session, contact, data, me().now.date())
     db.session.commit()
-    flash(f"Imported {count} busy periods for the next 12 months from {source}.", "success")
+    flash(f"Imported {plural(count, 'busy period')} for the next 12 months from {source}.", "success")
     return redirect(back)

@@ -27,3 +27,5 @@ class Campaign(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Soft delete, so a deleted campaign can be restored (undo): owned() leaves it out of every query.
+    deleted_at: Mapped[datetime | None]

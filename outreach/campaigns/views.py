@@ -68,8 +68,19 @@ def delete(campaign_id: int) -> Any:
     campaign = owned_or_404(Campaign, campaign_id)
     service.delete_campaign(db.session, campaign)
     db.session.commit()
-    flash(f"Deleted {campaign.name}; its asks stay in your ledger.", "info")
+    flash(
+        f"Deleted {campaign.name}; its asks stay in your ledger.", "undo:" + url_for("campaigns.restore", campaign_id=campaign.id)
+    )
     return redirect(url_for("campaigns.index"))
+
+
+@bp.route("/<int:campaign_id>/restore", methods=["POST"])
+def restore(campaign_id: int) -> Any:
+    campaign = owned_or_404(Campaign, campaign_id, include_deleted=True)
+    service.restore_campaign(db.session, me().id, campaign.id)
+    db.session.commit()
+    flash(f"Restored {campaign.name}.", "success")
+    return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
 
 
 @bp.route("/<int:campaign_id>")

@@ -5,10 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from outreach.domain import warmth
 
-WIDTH, HEIGHT, PAD = 640, 180, 24
+WIDTH, HEIGHT, PAD = 640, 190, 24
+# Room under the plot for the month labels, which the stylesheet enlarges on a phone (the SVG shrinks there).
+PAD_BOTTOM = 38
+
+
+class Tick(NamedTuple):
+    """A month label under the chart; minor ones are left out on a phone, where labels are drawn larger."""
+
+    x: float
+    label: str
+    anchor: str  # text-anchor: the first and last are held inside the frame
+    minor: bool
 
 
 @dataclass(frozen=True)
@@ -20,7 +32,8 @@ class WarmthChart:
     width: int = WIDTH
     height: int = HEIGHT
     pad: int = PAD
-    ticks: tuple[tuple[float, str], ...] = ()
+    pad_bottom: int = PAD_BOTTOM
+    ticks: tuple[Tick, ...] = ()
     summary: str = ""
 
 
@@ -40,7 +53,7 @@ def warmth_chart(
         return PAD + (WIDTH - 2 * PAD) * (moment - start).total_seconds() / span
 
     def y(value: float) -> float:
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * value / 100.0
+        return HEIGHT - PAD_BOTTOM - (HEIGHT - PAD - PAD_BOTTOM) * value / 100.0
 
     def line(points: list[tuple[datetime, float]]) -> str:
         return " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
@@ -49,10 +62,16 @@ def warmth_chart(
     future = [
         (now + timedelta(days=d), warmth.warmth(key, now + timedelta(days=d), params)) for d in range(0, future_days + 1, 5)
     ]
+    days = range(0, past_days + 1, 91)
     ticks = tuple(
-        (x(start + timedelta(days=d)), (start + timedelta(days=d)).strftime("%b %Y")) for d in range(0, past_days + 1, 91)
+        Tick(x(start + timedelta(days=d)), (start + timedelta(days=d)).strftime("%b %Y"), _anchor(i, len(days)), i % 2 == 1)
+        for i, d in enumerate(days)
     )
     summary = (
         f"Warmth a year ago {past[0][1]:.0f}, now {past[-1][1]:.0f}, in {future_days} days with no new touch {future[-1][1]:.0f}."
     )
     return WarmthChart(line(past), line(future), y(threshold), x(now), ticks=ticks, summary=summary)
+
+
+def _anchor(index: int, count: int) -> str:
+    return "start" if index == 0 else "end" if index == count - 1 else "middle"

@@ -66,6 +66,8 @@ class Touch(Model):
     url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Soft delete (undo); a deleted touch no longer counts toward warmth.
+    deleted_at: Mapped[datetime | None]
 
 
 class BusyPeriod(Model):

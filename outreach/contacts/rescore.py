@@ -83,7 +83,8 @@ def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, pro
     query = text(
         f"SELECT contact_id, max(term), sum(power(CAST(2.0 AS DOUBLE PRECISION), {GREATEST[dialect]}(term - :shift, -1000.0))),"
         " min(occurred_at), max(occurred_at), max(CASE WHEN direction = 'inbound' THEN occurred_at END)"
-        f" FROM (SELECT contact_id, occurred_at, direction, {term} AS term FROM touches WHERE owner_id = :owner) AS t"
+        f" FROM (SELECT contact_id, occurred_at, direction, {term} AS term FROM touches"
+        " WHERE owner_id = :owner AND deleted_at IS NULL) AS t"
         " GROUP BY contact_id"
     )
     rows = session.execute(query.bindparams(owner=owner_id, epoch=warmth.EPOCH, per_second=per_second, shift=shift, **weights))
@@ -118,7 +119,7 @@ def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progre
     rows = session.execute(
         # Kind and direction as plain text: turning each into its enum member costs a call per row.
         select(Touch.contact_id, type_coerce(Touch.kind, String), type_coerce(Touch.direction, String), Touch.occurred_at)
-        .where(Touch.owner_id == owner_id)
+        .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None))
         .order_by(Touch.contact_id)
         .execution_options(yield_per=BATCH)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_
@@ -42,15 +42,18 @@ def restore_contact(session: Session, owner_id: int, contact_id: int) -> Contact
     return contact
 
 
-def timeline(session: Session, contact: Contact, touches: list[Touch]) -> list[tuple[str, datetime, Touch | Ask | BusyPeriod]]:
-    """The contact's touches (already read by the caller), asks and busy periods, newest first."""
+def timeline(session: Session, contact: Contact, touches: list[Touch]) -> list[tuple[str, datetime, Touch | Ask]]:
+    """The contact's touches (already read by the caller) and asks, newest first."""
     asks = session.scalars(owned(Ask, contact.owner_id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc()))
-    periods = owned(BusyPeriod, contact.owner_id).where(BusyPeriod.contact_id == contact.id)
-    busy = session.scalars(periods.order_by(BusyPeriod.start))
-    items: list[tuple[str, datetime, Touch | Ask | BusyPeriod]] = [("touch", t.occurred_at, t) for t in touches]
+    items: list[tuple[str, datetime, Touch | Ask]] = [("touch", t.occurred_at, t) for t in touches]
     items += [("ask", a.asked_at, a) for a in asks]
-    items += [("busy", datetime.combine(b.start, time.min), b) for b in busy]
     return sorted(items, key=lambda item: item[1], reverse=True)
+
+
+def busy_periods(session: Session, contact: Contact) -> list[BusyPeriod]:
+    """Their busy periods in date order: a card of their own, not events of the past."""
+    periods = owned(BusyPeriod, contact.owner_id).where(BusyPeriod.contact_id == contact.id)
+    return list(session.scalars(periods.order_by(BusyPeriod.start)))
 
 
 @dataclass(frozen=True)

@@ -88,11 +88,19 @@ def update_touch(session: Session, touch: Touch, data: Mapping[str, Any], params
     return touch
 
 
-def delete_touch(session: Session, owner_id: int, touch_id: int, params: warmth.WarmthParams) -> None:
+def delete_touch(session: Session, owner_id: int, touch_id: int, params: warmth.WarmthParams) -> Touch:
+    """Soft delete (undo can restore it): warmth is recomputed without it at once."""
     touch = get_owned(session, Touch, touch_id, owner_id)
-    contact = session.get_one(Contact, touch.contact_id)
-    session.delete(touch)
-    recompute(session, contact, params)
+    touch.deleted_at = utcnow()
+    recompute(session, session.get_one(Contact, touch.contact_id), params)
+    return touch
+
+
+def restore_touch(session: Session, owner_id: int, touch_id: int, params: warmth.WarmthParams) -> Touch:
+    touch = get_owned(session, Touch, touch_id, owner_id, include_deleted=True)
+    touch.deleted_at = None
+    recompute(session, session.get_one(Contact, touch.contact_id), params)
+    return touch
 
 
 def _fields(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_contact
+from outreach.campaigns.readiness import assess_campaign
+from outreach.contacts import page as contact_page
 from outreach.contacts import service
 from outreach.contacts import touches as touch_service
-from outreach.contacts.chart import warmth_chart
 from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
 from outreach.core.errors import validated
@@ -129,23 +129,13 @@ def restore(contact_id: int) -> Any:
 def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: BusyForm | None = None) -> Any:
     caller = me()
     contact = owned_or_404(Contact, contact_id)
-    touches = touch_service.touches_of(db.session, contact)
-    points = [touch_service.point(t) for t in touches]
-    campaigns = active_campaigns(db.session, caller.id, caller.now)
-    checklist = assess_contact(db.session, contact, campaigns, caller.planner, caller.now)
     touch_form = touch_form or TouchForm(formdata=None, occurred_at=caller.now.replace(second=0, microsecond=0))
     return render_template(
         "contacts/detail.html",
-        contact=contact,
-        warmth_now=warmth.warmth(contact.warmth_key, caller.now, caller.params),
-        explanation=warmth.explain(points, caller.now, caller.params),
-        chart=warmth_chart(points, contact.warmth_key, caller.now, caller.params, caller.planner.thresholds.trust_warmth),
-        checklist=checklist,
-        timeline=service.timeline(db.session, contact, touches),
+        **contact_page.page_parts(caller, contact),
         touch_form=touch_form,
         busy_form=busy_form or BusyForm(formdata=None),
         offers=episode_service.offers_of(db.session, contact),
-        today=caller.now.date(),
     )
 
 
@@ -177,16 +167,21 @@ def log_touch(contact_id: int) -> Any:
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
     said = f"Logged {_with_article(label(touch.kind, 'TouchKind'))}. Warmth is now {now_warmth:.0f}."
     if _wants_json():
-        points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
+        # The page swaps in what the touch changed: the badge, the sentence and chart, the readiness list.
+        part = contact_page.warmth_part(caller, contact, touch_service.touches_of(db.session, contact))
         return jsonify(
             {
                 "warmth": round(now_warmth, 1),
                 "message": said,
-                "sentence": warmth.explain(points, caller.now, caller.params).sentence(labelled=True),
+                "sentence": part["explanation"].sentence(labelled=True),
                 "touch": TouchOut.model_validate(touch).model_dump(
                     mode="json", include={"id", "kind", "direction", "occurred_at"}
                 ),
                 "row": render_template("contacts/_touch_row.html", touch=touch),
+                "warmth_html": render_template("contacts/_warmth.html", contact=contact, **part),
+                "readiness_html": render_template(
+                    "contacts/_readiness.html", contact=contact, checklist=contact_page.readiness_part(caller, contact)
+                ),
             }
         )
     flash(said, "success")
@@ -199,7 +194,17 @@ def delete_touch(touch_id: int) -> Any:
     touch = owned_or_404(Touch, touch_id)
     touch_service.delete_touch(db.session, caller.id, touch.id, caller.params)
     db.session.commit()
-    flash("Touch deleted; warmth recomputed.", "info")
+    flash("Touch deleted; warmth recomputed.", "undo:" + url_for("contacts.restore_touch", touch_id=touch.id))
+    return redirect(url_for("contacts.detail", contact_id=touch.contact_id))
+
+
+@bp.route("/touches/<int:touch_id>/restore", methods=["POST"])
+def restore_touch(touch_id: int) -> Any:
+    caller = me()
+    touch = owned_or_404(Touch, touch_id, include_deleted=True)
+    touch_service.restore_touch(db.session, caller.id, touch.id, caller.params)
+    db.session.commit()
+    flash("Touch restored; warmth recomputed.", "success")
     return redirect(url_for("contacts.detail", contact_id=touch.contact_id))
 
 

@@ -34,11 +34,15 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def check_url(url: str, allow_private: bool = False) -> str:
     """http(s) only, and the host must resolve to public addresses only."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # a port that is not a number raises here, as a bracket left open does above
+    except ValueError:
+        raise InvalidInput({"url": "that is not a web address: check its brackets and port"}) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput({"url": "use an http:// or https:// address"})
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80))
     except (socket.gaierror, UnicodeError):
         raise InvalidInput({"url": f"the host {parts.hostname} cannot be found"}) from None
     if not allow_private:

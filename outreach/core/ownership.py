@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from outreach.contacts.models import Contact
 from outreach.core.errors import NotFoundError
 from outreach.core.types import MAX_ID
 
@@ -15,10 +14,11 @@ M = TypeVar("M")
 
 
 def owned(model: type[M], owner_id: int, *, include_deleted: bool = False) -> Select[M]:
-    """``SELECT model WHERE owner_id = owner`` (and, for contacts, not soft-deleted)."""
+    """``SELECT model WHERE owner_id = owner`` (and, for models that soft-delete, not deleted)."""
     query = select(model).where(model.owner_id == owner_id)  # type: ignore[attr-defined]
-    if model is Contact and not include_deleted:
-        query = query.where(Contact.deleted_at.is_(None))
+    # Contacts, campaigns, touches and asks soft-delete (for undo): a deleted one is gone for every reader.
+    if not include_deleted and hasattr(model, "deleted_at"):
+        query = query.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
     return query
 
 

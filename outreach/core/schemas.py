@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Generic, Self, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -35,7 +36,23 @@ MULTILINE = Multiline()
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=10_000), MULTILINE]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")]
+
+
+def _web_address(value: str) -> str:
+    # The pattern lets "http://[" or "http://host:port" through; every later urlsplit would then raise.
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it is the check
+    except ValueError:
+        raise ValueError("that is not a web address: check its brackets and port") from None
+    if not parts.hostname:
+        raise ValueError("a web address needs a host name after http:// or https://")
+    return value
+
+
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$"), AfterValidator(_web_address)
+]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
 Labels = Annotated[list[Label], Field(max_length=50)]
 Audience = Annotated[int, Field(ge=0, le=rules.MAX_AUDIENCE)]

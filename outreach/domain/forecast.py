@@ -20,11 +20,11 @@ from outreach.domain.readiness import (
     busy_on,
     fit,
     last_decline,
-    plural,
     timing,
     trust,
     trust_warmth_bar,
 )
+from outreach.domain.words import plural
 
 
 def assess(contact: ContactFacts, campaign: CampaignFacts, now: datetime, planner: Planner) -> Readiness:

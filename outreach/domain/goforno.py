@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from outreach.domain.vocabulary import Outcome
+from outreach.domain.words import number, plural
 
 EXPLICIT_NO = frozenset({Outcome.NO, Outcome.NOT_NOW})
 WARMTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -86,8 +87,8 @@ class Stats:
         if self.overall.asks == 0:
             return "No asks yet. Your first no is the first step: ask someone this week."
         left = max(0, self.weekly_no_goal - self.this_week.nos)
-        goal = f"{left} more nos to this week's goal" if left else "this week's no-goal reached"
-        return f"{self.this_week.nos} nos this week of a goal of {self.weekly_no_goal}: {goal}."
+        goal = f"{plural(left, 'more no')} to this week's goal" if left else "this week's no-goal reached"
+        return f"{plural(self.this_week.nos, 'no')} this week of a goal of {self.weekly_no_goal}: {goal}."
 
 
 def _merge(tallies: Iterable[Tally]) -> Tally:
@@ -113,10 +114,10 @@ def _trend(by_month: dict[str, Tally], today: date) -> str:
     if recent.no_to_yes is None or before.no_to_yes is None:
         return "not enough yeses yet to see a trend"
     if recent.no_to_yes < before.no_to_yes:
-        return f"improving: {recent.no_to_yes:g} nos per yes lately, {before.no_to_yes:g} before"
+        return f"improving: {plural(recent.no_to_yes, 'no')} per yes lately, {number(before.no_to_yes)} before"
     if recent.no_to_yes > before.no_to_yes:
-        return f"more nos per yes lately ({recent.no_to_yes:g}, was {before.no_to_yes:g}): read your lessons"
-    return f"steady at {recent.no_to_yes:g} nos per yes"
+        return f"more nos per yes lately ({number(recent.no_to_yes)}, was {number(before.no_to_yes)}): read your lessons"
+    return f"steady at {plural(recent.no_to_yes, 'no')} per yes"
 
 
 def week_start(moment: datetime, zone: ZoneInfo) -> date:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from outreach.domain.words import plural
+
 PRIOR_YES_RATE = 0.2  # stated default while the ledger is too short to speak for itself
 MIN_DECIDED_FOR_OWN_RATE = 20
 MIN_SENDS_TO_JUDGE = 100
@@ -65,17 +67,18 @@ class Plan:
     def sentence(self, campaign_name: str, campaign_date: date, cadence_per_week: float) -> str:
         """The plan in one paragraph; it names no date already past (``counted_on`` is today or later)."""
         if self.yeses >= self.yes_target:
-            return f"{campaign_name}: target of {self.yes_target} yeses reached. Keep the relationships warm."
+            return f"{campaign_name}: target of {plural(self.yes_target, 'yes')} reached. Keep the relationships warm."
         if self.counted_on > self.window_closes:
             return (
-                f"{campaign_name}: the ask window has closed with {self.yeses} of {self.yes_target} yeses. "
+                f"{campaign_name}: the ask window has closed with {self.yeses} of {plural(self.yes_target, 'yes')}. "
                 "Record the answers still open and keep the relationships warm for the next one."
             )
-        cadence = "one touch a week" if cadence_per_week == 1 else f"{cadence_per_week:g} touches a week"
+        cadence = "one touch a week" if cadence_per_week == 1 else f"{plural(cadence_per_week, 'touch')} a week"
         by = f"by {self.window_opens:%d %B}" if self.counted_on == self.window_opens else "now, while the window is open"
+        ready = plural(self.asks_needed, "ask-ready contact")
         head = (
-            f"{campaign_name} on {campaign_date:%d %B} needs ~{self.asks_needed} asks → {self.asks_needed} ask-ready "
-            f"contacts {by}; at {cadence} per contact you will have {self.ready_by_opening}"
+            f"{campaign_name} on {campaign_date:%d %B} needs ~{plural(self.asks_needed, 'ask')} → {ready} {by}; "
+            f"at {cadence} per contact you will have {self.ready_by_opening}"
         )
         if self.ready_in_window > self.ready_by_opening:
             head += f" ({self.ready_in_window} before the window closes on {self.window_closes:%d %B})"
@@ -87,7 +90,10 @@ class Plan:
         elif self.warm_up_first:
             steps.append(f"keep the cadence with these {len(self.warm_up_first)}, accessible ones first")
         if self.find_more:
-            steps.append(f"find {self.find_more} more contacts who fit — you have too few good fits for {self.asks_needed} asks")
+            steps.append(
+                f"find {plural(self.find_more, 'more contact')} who fit"
+                f" — you have too few good fits for {plural(self.asks_needed, 'ask')}"
+            )
         return head + ". " + "; ".join(steps).capitalize() + "."
 
 
@@ -137,9 +143,9 @@ def plan(
     if shortfall > 0 and (opens - today).days < lead:
         # Said without naming the date it should have started: a date in the past helps no one.
         left = (opens - today).days
-        room = f"the window opens in {plural_days(left)}" if left > 0 else "the window is already open"
+        room = f"the window opens in {plural(left, 'day')}" if left > 0 else "the window is already open"
         warning = (
-            f"Too little lead time for {yes_target} yeses: warming a new contact takes about {plural_days(lead)} "
+            f"Too little lead time for {plural(yes_target, 'yes')}: warming a new contact takes about {plural(lead, 'day')} "
             f"at your cadence, and {room}. Ask the ready ones, lower the target, or move the date."
         )
     moonshots = sum(1 for c in open_candidates if c.moonshot)
@@ -161,10 +167,6 @@ def plan(
         pipeline=len(open_candidates),
         counted_on=by_opening,
     )
-
-
-def plural_days(days: int) -> str:
-    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def balance_warning(plan_: Plan) -> str | None:
@@ -210,9 +212,9 @@ class MessageResult:
     def verdict(self) -> str:
         if not self.judgeable:
             more = MIN_SENDS_TO_JUDGE - self.sends
-            return f"{self.sends} sends: too few to judge; about {more} more would tell."
+            return f"{plural(self.sends, 'send')}: too few to judge; about {more} more would tell."
         low, high = self.interval
-        return f"{self.sends} sends: yes rate {self.yeses / self.sends:.0%} (95% interval {low:.0%}–{high:.0%})."
+        return f"{plural(self.sends, 'send')}: yes rate {self.yeses / self.sends:.0%} (95% interval {low:.0%}–{high:.0%})."
 
 
 def compare(messages: Sequence[MessageResult]) -> str:

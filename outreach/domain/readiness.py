@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from outreach.domain import warmth as wm
 from outreach.domain.shows import ShowFacts, describe, stopped_warning
 from outreach.domain.vocabulary import CampaignKind, Outcome, PromotionMethod
+from outreach.domain.words import plural
 
 Method = PromotionMethod
 # Which ways of promoting others suit which kind of campaign (seed 003: "how do they promote?").
@@ -201,11 +202,6 @@ def last_decline(contact: ContactFacts) -> date | None:
     return max(declines) if declines else None
 
 
-def plural(number: float, noun: str) -> str:
-    plural = noun + ("es" if noun.endswith(("ch", "sh", "s")) else "s")
-    return f"{number:g} {noun if number == 1 else plural}"
-
-
 def _weeks(days: float) -> int:
     """Whole weeks elapsed: a relationship of five days is 0 weeks old, not 1."""
     return max(0, int(days // 7))
@@ -286,7 +282,7 @@ def timing(contact: ContactFacts, campaign: CampaignFacts, today: date) -> Crite
     problems: list[str] = []
     checks = 3
     if today < opens:
-        problems.append(f"the ask window opens on {opens:%d %b %Y} ({(opens - today).days} days)")
+        problems.append(f"the ask window opens on {opens:%d %b %Y} ({plural((opens - today).days, 'day')})")
     elif today > closes:
         problems.append(f"the ask window closed on {closes:%d %b %Y}")
     busy = busy_on(contact, today)

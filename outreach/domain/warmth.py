@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from outreach.domain.vocabulary import Direction, TouchKind
+from outreach.domain.words import plural
 
 # Time is measured in days from a fixed epoch so that keys stay small numbers for centuries.
 EPOCH = datetime(2000, 1, 1)
@@ -154,7 +155,7 @@ class Explanation:
         """The API's sentence names the touch by its stored words (a contract); pages ask for ``labelled``."""
         if self.touch_count == 0:
             return "No touches yet: warmth 0."
-        parts = [f"Warmth {self.warmth:.0f} from {self.touch_count} touches"]
+        parts = [f"Warmth {self.warmth:.0f} from {plural(self.touch_count, 'touch')}"]
         if self.top:
             best = self.top[0].touch
             if labelled:

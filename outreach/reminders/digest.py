@@ -20,6 +20,7 @@ from outreach.accounts.emails import CONTROL_CHARACTERS
 from outreach.accounts.models import User
 from outreach.core.caller import Caller, caller_for
 from outreach.core.database import rows_matched
+from outreach.domain.words import plural
 from outreach.feeds.openings import the_days_openings
 from outreach.today import service as today_service
 
@@ -51,7 +52,7 @@ def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
         return None
     values: Mapping[str, Any] = {"today": found, "openings": fresh, "base_url": base_url.rstrip("/"), "day": me.today}
     due = len(found.reminders_due)
-    parts = [f"{due} reminder{'' if due == 1 else 's'}"]
+    parts = [plural(due, "reminder")]
     if found.ask_now_total:
         parts.append(f"{found.ask_now_total} ready to ask")
     if found.warm_up_total:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.accounts.models import User
 from outreach.asks.models import Ask
+from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import (
     PairReadiness,
     active_campaigns,
@@ -94,7 +95,7 @@ def implicit_nos(session: Session, me: Caller) -> int:
     cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
     result = session.execute(
         update(Ask)
-        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff)
+        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff, Ask.deleted_at.is_(None))
         .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
     )
     return rows_matched(result)
@@ -111,11 +112,13 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
         contact = ask.contact
         if contact is None or contact.deleted_at is not None:
             continue
-        about = ask.campaign.name if ask.campaign else (ask.request or "your earlier ask")
+        campaign = ask.campaign if ask.campaign is not None and ask.campaign.deleted_at is None else None
+        # A deleted campaign's not-now still wants its follow-up, as it did when deletes were final.
+        about = campaign.name if campaign else (ask.request or "your earlier ask")
         draft = reminders.Draft(
             "follow_up",
             contact.id,
-            ask.campaign_id,
+            campaign.id if campaign else None,
             ask.follow_up_on,  # type: ignore[arg-type]
             f"Follow up with {contact.name} about {about}",
             f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
@@ -205,7 +208,11 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
 def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
-    query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
+    query = owned(Episode, me.id).where(
+        Episode.stage == "booked",
+        Episode.recording_at >= me.now - timedelta(days=1),
+        Episode.campaign_id.in_(owned(Campaign, me.id).with_only_columns(Campaign.id)),  # not a deleted season's
+    )
     # One reminder per guest and season (its subject): with two recordings booked, the next one.
     upcoming: dict[tuple[int, int], Episode] = {}
     ordered = query.order_by(Episode.recording_at, Episode.id).options(joinedload(Episode.contact))

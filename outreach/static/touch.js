@@ -1,9 +1,16 @@
-// Quick-log: post the touch form in the background and update warmth and the timeline in place.
+// Quick-log: post the touch form in the background and update warmth, its chart, readiness and the
+// timeline in place.
 // Without JavaScript the form posts normally and the page reloads.
 (function () {
   const form = document.getElementById("touch-form");
   if (!form || !window.fetch) return;
   const status = document.getElementById("touch-status");
+  function replace(id, html, whole) {
+    const part = document.getElementById(id);
+    if (!part || typeof html !== "string") return;
+    if (whole) part.outerHTML = html;
+    else part.innerHTML = html;
+  }
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     status.textContent = "Saving…";
@@ -29,8 +36,9 @@
     const empty = timeline.querySelector(".empty");
     if (empty) empty.remove();
     timeline.insertAdjacentHTML("afterbegin", body.row);
-    const sentence = document.getElementById("warmth-sentence");
-    if (sentence) sentence.textContent = body.sentence + " Reload for the updated chart and checklist.";
+    // The server renders the parts a touch changes (sentence and chart, fit/trust/timing); swap them in.
+    replace("warmth-detail", body.warmth_html, true);
+    replace("readiness", body.readiness_html, false);
     status.textContent = body.message;
     form.querySelector("[name=note]").value = "";
     form.querySelector("[name=url]").value = "";

@@ -95,9 +95,11 @@ def _version(session: Session, me: Caller) -> tuple[Any, ...]:
     contacts = select(func.count(Contact.id), func.max(Contact.updated_at), keys, func.max(Contact.last_touch_at)).where(
         Contact.owner_id == owner
     )
-    asks = select(func.count(Ask.id), func.max(Ask.updated_at)).where(Ask.owner_id == owner)
+    asks = select(func.count(Ask.id), func.max(Ask.updated_at)).where(Ask.owner_id == owner, Ask.deleted_at.is_(None))
     busy = select(func.count(BusyPeriod.id), func.max(BusyPeriod.id)).where(BusyPeriod.owner_id == owner)
-    campaigns = select(func.count(Campaign.id), func.max(Campaign.updated_at)).where(Campaign.owner_id == owner)
+    campaigns = select(func.count(Campaign.id), func.max(Campaign.updated_at)).where(
+        Campaign.owner_id == owner, Campaign.deleted_at.is_(None)
+    )
     rows = tuple(tuple(session.execute(query).one()) for query in (contacts, asks, busy, campaigns))
     clock = int(me.now.timestamp() // (60 * BOARD_MINUTES))
     settings = json.dumps(me.user.settings, sort_keys=True, default=str), me.user.audience_size

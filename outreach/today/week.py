@@ -17,6 +17,7 @@ from outreach.contacts.models import Contact
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.domain import goforno
+from outreach.domain.words import plural
 from outreach.today.items import Item, names_of
 
 FOLLOW_UP_DAYS_AHEAD = 7
@@ -50,10 +51,10 @@ class Week:
         return max(0, self.no_goal - self.nos)
 
     def sentence(self) -> str:
-        asks = f"{self.asks} ask{'' if self.asks == 1 else 's'} since {self.week_start:%a %d %b}"
-        yeses = f"{self.yeses} yes{'' if self.yeses == 1 else 'es'}"
+        asks = f"{plural(self.asks, 'ask')} since {self.week_start:%a %d %b}"
+        yeses = plural(self.yeses, "yes")
         goal = f"Go for no: {self.nos_to_goal} more this week." if self.nos_to_goal else "No-goal reached. Keep going."
-        return f"{self.nos} of {self.no_goal} nos: {asks}, {yeses}. {goal}"
+        return f"{self.nos} of {plural(self.no_goal, 'no')}: {asks}, {yeses}. {goal}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -101,7 +102,7 @@ def waiting(session: Session, me: Caller) -> list[Item]:
         if ask.recipients > 1:
             got = replies[ask.id]
             sentence = (
-                f"Your send to {ask.recipients} people {about} on {asked:%d %b}: {got} repl{'y' if got == 1 else 'ies'} "
+                f"Your send to {plural(ask.recipients, 'person')} {about} on {asked:%d %b}: {plural(got, 'reply')} "
                 f"so far; each silent one {deadline}."
             )
             action = "Record the replies"

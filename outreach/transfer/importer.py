@@ -16,6 +16,7 @@ from outreach.core.errors import InvalidInput, validated
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
+from outreach.domain.words import plural
 from outreach.transfer import csvfiles as importing
 
 Progress = Callable[[int], None]
@@ -39,7 +40,7 @@ class ImportSummary:
             if self.merges
             else ""
         )
-        return f"Read {self.read} rows: {verb} {self.imported}, {updated}rejected {self.rejected}."
+        return f"Read {plural(self.read, 'row')}: {verb} {self.imported}, {updated}rejected {self.rejected}."
 
 
 class ContactIndex:

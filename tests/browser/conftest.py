@@ -73,7 +73,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def new_context(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
-    """Make browser contexts (``new_context(java_script_enabled=False)``) whose pages are watched.
+    """Make browser contexts (``new_context(java_script_enabled=False)``, ``viewport=…``) whose pages are watched.
 
     Depends on ``live_server`` so the contexts close before the server stops.
     """
@@ -91,7 +91,7 @@ def new_context(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
         )
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, **options)
+        context = browser.new_context(base_url=live_server, **{"viewport": {"width": 1280, "height": 900}, **options})
         context.set_default_timeout(10_000)
         context.on("page", watch)
         contexts.append(context)

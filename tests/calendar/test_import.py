@@ -147,7 +147,7 @@ def test_upload_on_the_contact_page_imports_and_timing_fails_during_their_launch
         content_type="multipart/form-data",
         follow_redirects=True,
     )
-    assert "Imported 1 busy periods" in response.get_data(as_text=True)
+    assert "Imported 1 busy period for" in response.get_data(as_text=True)
     campaign = make_campaign(user)
     planner = user_service.user_settings(user).planner(None)
     from outreach.core.types import utcnow

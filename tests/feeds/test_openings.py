@@ -209,3 +209,9 @@ def test_the_morning_digest_lists_the_days_openings(maya, app) -> None:
     assert digest is not None
     assert f"Fresh from people you're warming\n- Maya Chen published “{EP_212}” 3 hours ago — comment on it" in digest.text
     assert f"<em>{EP_212}</em>" in digest.html
+
+
+@pytest.mark.parametrize("url", ["http://[", "https://example.com:port/feed", "http://[::1"])
+def test_an_address_that_cannot_be_parsed_is_refused_in_a_sentence(api, make_contact, url) -> None:
+    answer = api("POST", f"/contacts/{make_contact(api.user).id}/feeds", {"url": url})
+    assert answer.status_code == 422 and "web address" in answer.get_json()["fields"]["url"]

@@ -164,6 +164,7 @@ SEED = {
         "description": "",
         "created_at": NOW,
         "updated_at": NOW,
+        "deleted_at": None,  # from 0017: live rows stay live
     },
     "messages": {"name": "Warm invite", "body": "Hi {name}", "created_at": NOW, "updated_at": NOW},
     "touches": {
@@ -173,6 +174,7 @@ SEED = {
         "channel": "zoom",
         "note": "Great chat",
         "created_at": NOW,
+        "deleted_at": None,  # from 0017: live rows stay live
     },
     "busy_periods": {"start": NOW.date(), "end": NOW.date(), "summary": "Travelling", "source": "manual", "created_at": NOW},
     "asks": {
@@ -184,6 +186,7 @@ SEED = {
         "recipients": 1,
         "created_at": NOW,
         "updated_at": NOW,
+        "deleted_at": None,  # from 0017: live rows stay live
     },
     "ask_changes": {"changed_at": NOW, "changes": {"outcome": ["pending", "yes"]}},
     "reminders": {
