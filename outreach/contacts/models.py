@@ -24,7 +24,9 @@ class Contact(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(254))  # the primary address
+    # Every further address they write from: each one matches on import and in mail capture.
+    other_emails: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     kind: Mapped[str] = mapped_column(String(20), default="peer")
     topics: Mapped[list[str]] = mapped_column(TagList, default=list)
     audience_size: Mapped[int | None] = mapped_column(Integer)
@@ -46,6 +48,11 @@ class Contact(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
+
+    @property
+    def emails(self) -> list[str]:
+        """All their addresses, the primary first."""
+        return ([self.email] if self.email else []) + list(self.other_emails or [])
 
 
 class Touch(db.Model):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, String, cast, func, or_
 from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact
@@ -33,8 +33,32 @@ CONTACT_FIELDS = (
 )
 
 
+def distinct_addresses(addresses: Iterable[str | None]) -> list[str]:
+    """Addresses in order, each once whatever its case (mail does not care either)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for address in addresses:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            kept.append(address)
+    return kept
+
+
+def set_addresses(contact: Contact, data: Mapping[str, Any]) -> None:
+    """``email`` is the primary address, ``emails`` all of them: given both, the primary leads the list;
+    given only ``email``, it replaces the primary and the others stay."""
+    if "emails" in data and data["emails"] is not None:
+        found = distinct_addresses([data.get("email"), *data["emails"]])
+    elif "email" in data:
+        found = distinct_addresses([data["email"], *(contact.other_emails or [])])
+    else:
+        return
+    contact.email, contact.other_emails = (found[0] if found else None), found[1:]
+
+
 def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:
-    contact = Contact(owner_id=owner_id, **{k: data[k] for k in CONTACT_FIELDS if k in data})
+    contact = Contact(owner_id=owner_id, other_emails=[], **{k: data[k] for k in CONTACT_FIELDS if k in data})
+    set_addresses(contact, data)
     session.add(contact)
     session.flush()
     return contact
@@ -42,8 +66,9 @@ def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> 
 
 def update_contact(session: Session, contact: Contact, data: Mapping[str, Any]) -> Contact:
     for name in CONTACT_FIELDS:
-        if name in data:
+        if name in data and name != "email":
             setattr(contact, name, data[name])
+    set_addresses(contact, data)
     session.flush()
     return contact
 
@@ -92,7 +117,9 @@ def list_contacts(
         query = query.where(Contact.topics.like(tag_pattern(filters.topic.lower()), escape="\\"))
     if filters.search:
         needle = f"%{filters.search.lower()}%"
-        query = query.where(or_(func.lower(Contact.name).like(needle), func.lower(Contact.email).like(needle)))
+        others = func.lower(cast(Contact.other_emails, String))
+        names = func.lower(Contact.name)
+        query = query.where(or_(names.like(needle), func.lower(Contact.email).like(needle), others.like(needle)))
     if filters.min_warmth is not None and filters.min_warmth > 0:
         query = query.where(Contact.warmth_key >= warmth.min_key(min(filters.min_warmth, 99.999), now, params))
     if filters.max_warmth is not None and filters.max_warmth < 100:

@@ -86,9 +86,11 @@ def index() -> Any:
 
 
 def _payload(form: ContactForm) -> dict[str, Any]:
+    addresses = split_labels((form.email.data or "").replace(" ", ","))
     return {
         "name": form.name.data or "",
-        "email": blank_to_none((form.email.data or "").strip()),
+        "email": addresses[0] if addresses else None,
+        "emails": addresses[1:],
         "kind": form.kind.data,
         "topics": split_labels(form.topics.data),
         "audience_size": blank_to_none((form.audience_size.data or "").strip()),
@@ -105,7 +107,7 @@ def _payload(form: ContactForm) -> dict[str, Any]:
 
 
 def _fill(form: ContactForm, contact: Contact) -> None:
-    form.name.data, form.email.data, form.kind.data = contact.name, contact.email or "", contact.kind
+    form.name.data, form.email.data, form.kind.data = contact.name, ", ".join(contact.emails), contact.kind
     form.topics.data, form.tags.data = ", ".join(contact.topics), ", ".join(contact.tags)
     form.audience_size.data = "" if contact.audience_size is None else str(contact.audience_size)
     form.promotes_others.data = {True: "yes", False: "no"}.get(contact.promotes_others, "")  # type: ignore[arg-type]

@@ -67,7 +67,7 @@ class PasswordForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     name = StringField("Name")
-    email = StringField("Email")
+    email = StringField("Email", description="Several? Separate them with commas; the first is the main one.")
     kind = SelectField("Kind", choices=choices(CONTACT_KINDS), default="peer")
     topics = StringField("Topics", description="Comma-separated: podcasting, marketing")
     audience_size = StringField("Audience size")

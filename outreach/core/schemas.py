@@ -78,6 +78,7 @@ class Strict(BaseModel):
 class ContactIn(Strict):
     name: Name
     email: EmailStr | None = None
+    emails: Annotated[list[EmailStr], Field(max_length=20)] = []  # all addresses, the first primary (after email)
     kind: ContactKind = "peer"
     topics: Labels = []
     audience_size: Audience | None = None
@@ -97,6 +98,7 @@ class ContactPatch(Strict):
     # where the column cannot be empty.
     name: Name = None  # type: ignore[assignment]
     email: EmailStr | None = None
+    emails: Annotated[list[EmailStr], Field(max_length=20)] = None  # type: ignore[assignment]
     kind: ContactKind = None  # type: ignore[assignment]
     topics: Labels = None  # type: ignore[assignment]
     audience_size: Audience | None = None

@@ -58,6 +58,7 @@ def contact_json(contact: Contact, touches: Iterable[Touch], now: datetime, para
         "id": contact.id,
         "name": contact.name,
         "email": contact.email,
+        "emails": contact.emails,
         "kind": contact.kind,
         "topics": contact.topics,
         "audience_size": contact.audience_size,

@@ -124,7 +124,8 @@ def import_account(session: Session, user: User, document: dict[str, Any]) -> di
     return counts
 
 
-CSV_COLUMNS = ["name", "email", "kind", "topics", "audience_size", "tags", "links", "notes", "warmth", "last_touch"]
+# "emails" last, so scripts that read the first columns by position still do; Google's " ::: " joins them.
+CSV_COLUMNS = ["name", "email", "kind", "topics", "audience_size", "tags", "links", "notes", "warmth", "last_touch", "emails"]
 
 
 def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthParams, now: datetime, handle: TextIO) -> int:
@@ -145,6 +146,7 @@ def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthPar
                 contact.notes,
                 f"{warmth.warmth(contact.warmth_key, now, params):.0f}",
                 contact.last_touch_at.date().isoformat() if contact.last_touch_at else "",
+                " ::: ".join(contact.emails),
             ]
         )
         count += 1

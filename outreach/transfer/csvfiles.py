@@ -22,6 +22,7 @@ CONTACT_FIELDS = (
     "first_name",
     "last_name",
     "email",
+    "emails",
     "kind",
     "topics",
     "audience_size",
@@ -49,6 +50,8 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "first_name": ("First Name", "Given Name"),
         "last_name": ("Last Name", "Family Name"),
         "email": ("E-mail 1 - Value",),
+        "emails": ("E-mail 2 - Value",),
+        "more_emails": ("E-mail 3 - Value",),
         "link": ("Website 1 - Value",),
         "company": ("Organization Name", "Organization 1 - Name"),
         "position": ("Organization Title", "Organization 1 - Title"),
@@ -147,13 +150,19 @@ def _labels(value: str) -> list[str]:
 def contact_payload(values: Mapping[str, str], preset: str) -> dict[str, Any]:
     """One row's values (already keyed by our field names) as ContactIn input."""
     name = values.get("name") or " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
+    company = values.get("company", "")
+    if not name.strip() and company:
+        name, company = company, ""  # an organisation's own row (Google Contacts has them): its name is the organisation
     links = [values["link"]] if values.get("link") else []
     links += [link for link in _labels(values.get("links", "")) if link not in links]
-    about = ", ".join(v for v in (values.get("position"), values.get("company")) if v)
+    about = ", ".join(v for v in (values.get("position"), company) if v)
     notes = "\n".join(v for v in (about, values.get("notes", "")) if v)
+    # Google puts several addresses in one cell, "a@x.example ::: b@y.example"; the first is primary.
+    emails = _labels(",".join(values.get(key, "") for key in ("email", "emails", "more_emails")))
     payload: dict[str, Any] = {
         "name": name,
-        "email": values.get("email") or None,
+        "email": emails[0] if emails else None,
+        "emails": emails,
         "topics": _labels(values.get("topics", "")),
         "tags": PRESET_TAGS[preset] + _labels(values.get("tags", "")),
         "links": links,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
+from outreach.contacts.service import distinct_addresses, set_addresses
 from outreach.core.errors import InvalidInput, field_errors
 from outreach.core.ownership import owned
 from outreach.core.schemas import TouchIn
@@ -53,22 +54,26 @@ class ContactIndex:
             self.add(contact)
 
     def add(self, contact: Contact) -> None:
-        if contact.email:
-            self.by_email.setdefault(contact.email.lower(), contact)
+        for address in contact.emails:
+            self.by_email.setdefault(address.lower(), contact)
         for link in contact.links:
             self.by_link.setdefault(importing.normalize_link(link), contact)
 
-    def find(self, email: str | None, links: list[str]) -> Contact | None:
-        if email and email.lower() in self.by_email:
-            return self.by_email[email.lower()]
+    def find(self, email: str | list[str] | None, links: list[str]) -> Contact | None:
+        """The contact with any of these addresses (case-insensitive), else with any of these links."""
+        addresses = [email] if isinstance(email, str) else email or []
+        found = next((self.by_email[a.lower()] for a in addresses if a.lower() in self.by_email), None)
+        if found is not None:
+            return found
         return next((self.by_link[k] for k in map(importing.normalize_link, links) if k in self.by_link), None)
 
 
 def _merge(contact: Contact, data: Mapping[str, Any]) -> None:
     """Fill what the file knows without erasing what the user wrote; lists are merged."""
-    for name in ("email", "audience_size"):
-        if data.get(name) is not None:
-            setattr(contact, name, data[name])
+    found = distinct_addresses([*contact.emails, *data.get("emails", [])])
+    contact.email, contact.other_emails = (found[0] if found else None), found[1:]
+    if data.get("audience_size") is not None:
+        contact.audience_size = data["audience_size"]
     if data.get("kind") and contact.kind == "peer":
         contact.kind = data["kind"]
     for name in ("topics", "tags", "links"):
@@ -100,14 +105,18 @@ def import_contacts(
             summary.errors.append(error)  # type: ignore[arg-type]
             continue
         values = row.model_dump()
-        existing = index.find(values.get("email"), values.get("links", []))
+        values["emails"] = distinct_addresses([values.pop("email"), *values["emails"]])
+        existing = index.find(values["emails"], values.get("links", []))
         if existing is not None:
             summary.updated += 1
             if not dry_run:
                 _merge(existing, values)
+                index.add(existing)
         else:
             summary.imported += 1
-            contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, **values)
+            fields = {k: v for k, v in values.items() if k != "emails"}
+            contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, **fields)
+            set_addresses(contact, values)
             index.add(contact)
             if not dry_run:
                 session.add(contact)

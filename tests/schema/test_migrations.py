@@ -85,6 +85,7 @@ SEED = {
         "promotes_others": True,
         "promotion_methods": "|newsletter|",
         "links": ["https://jane.example.com"],
+        "other_emails": ["jane.doe@example.org"],
         "tags": "|friend|",
         "notes": "Met at PodCon",
         "warmth_key": 12.5,
