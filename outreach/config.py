@@ -77,6 +77,16 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
         SMTP_FROM=os.environ.get("OUTREACH_SMTP_FROM", "outreach@localhost"),
         DIGEST_HOUR=int(os.environ.get("OUTREACH_DIGEST_HOUR", "7") or 7),  # in each user's time zone
         PUBLIC_URL=os.environ.get("OUTREACH_PUBLIC_URL", "http://127.0.0.1:5000"),  # links in the digest
+        # Mail and calendar capture: credentials encrypted with this Fernet key (else one derived from
+        # SECRET_KEY); keys listed in OUTREACH_OLD_ENCRYPTION_KEYS still decrypt until `outreach keys rotate`.
+        ENCRYPTION_KEY=os.environ.get("OUTREACH_ENCRYPTION_KEY") or None,
+        OLD_ENCRYPTION_KEYS=[k for k in os.environ.get("OUTREACH_OLD_ENCRYPTION_KEYS", "").split(",") if k.strip()],
+        MAIL_SYNC_MINUTES=int(os.environ.get("OUTREACH_MAIL_SYNC_MINUTES", "15") or 15),
+        # IMAP without TLS only to a loopback host, and only with this on (tests against a local Dovecot).
+        ALLOW_PLAINTEXT_IMAP=os.environ.get("OUTREACH_ALLOW_PLAINTEXT_IMAP", "0") == "1",
+        # Mail and CalDAV servers on private or loopback addresses (a home server): off for shared installs.
+        ALLOW_PRIVATE_MAIL_HOSTS=os.environ.get("OUTREACH_ALLOW_PRIVATE_MAIL_HOSTS", "0") == "1",
+        CAPTURE_LOOPBACK_ONLY=False,  # the test suite sets it: no test, fuzzed ones included, reaches off the machine
         # Behind nginx or a load balancer: how many proxies' X-Forwarded-For/-Proto to trust (0: none),
         # so the login limit counts real client addresses and redirects keep https.
         TRUSTED_PROXIES=int(os.environ.get("OUTREACH_TRUSTED_PROXIES", "0") or 0),

@@ -35,6 +35,7 @@ API_MODULES = [
     "outreach.asks.stats_api",
     "outreach.calendar.api",
     "outreach.campaigns.api",
+    "outreach.capture.api",
     "outreach.contacts.api",
     "outreach.core.api_docs",
     "outreach.episodes.api",

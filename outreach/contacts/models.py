@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import TagList, utcnow
@@ -12,6 +13,16 @@ from outreach.extensions import db
 
 CONTACT_KINDS = ("influencer", "alliance_partner", "podcast_guest", "peer")
 BUSY_SOURCES = ("manual", "imported")
+
+
+class TouchSource(StrEnum):
+    """Who logged a touch: the user, a file, the mailbox, the calendar or a feed."""
+
+    MANUAL = "manual"
+    IMPORT = "import"
+    MAIL = "mail"
+    CALENDAR = "calendar"
+    FEED = "feed"
 
 
 class Contact(db.Model):
@@ -72,6 +83,18 @@ class Touch(db.Model):
     channel: Mapped[str | None] = mapped_column(String(100))
     url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[TouchSource] = mapped_column(
+        Enum(
+            TouchSource,
+            name="source",
+            native_enum=False,
+            create_constraint=True,
+            length=10,
+            values_callable=lambda members: [m.value for m in members],
+        ),
+        default=TouchSource.MANUAL,
+        server_default=TouchSource.MANUAL.value,
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

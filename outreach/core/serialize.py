@@ -28,6 +28,7 @@ def touch_json(touch: Touch) -> dict[str, Any]:
         "channel": touch.channel,
         "url": touch.url,
         "note": touch.note,
+        "source": touch.source,
     }
 
 
@@ -124,6 +125,8 @@ def ask_json(ask: Ask) -> dict[str, Any]:
         "lesson": ask.lesson,
         "follow_up_on": iso(ask.follow_up_on),
         "decided_at": iso(ask.decided_at),
+        "replied_at": iso(ask.replied_at),
+        "reply_subject": ask.reply_subject,
         "warmth_at_ask": ask.warmth_at_ask,
         "criteria_at_ask": ask.criteria_at_ask,
     }

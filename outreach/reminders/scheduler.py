@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 TICK_JOB = "outreach.reminders.tick:scheduled_tick"
+CAPTURE_JOB = "outreach.capture.jobs:scheduled_sync"  # mail and calendar capture, beside the tick
 _embedded_lock = threading.Lock()
 _embedded: BackgroundScheduler | None = None
 
@@ -27,6 +29,18 @@ def configure(scheduler: BaseScheduler, interval_minutes: int) -> BaseScheduler:
         coalesce=True,
         max_instances=1,
         misfire_grace_time=12 * 3600,
+    )
+    scheduler.add_job(
+        CAPTURE_JOB,
+        trigger="interval",
+        minutes=int(os.environ.get("OUTREACH_MAIL_SYNC_MINUTES", "15") or 15),
+        id="capture",
+        name="outreach mail and calendar capture",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
     )
     return scheduler
 

@@ -116,6 +116,7 @@ SEED = {
         "occurred_at": NOW,
         "channel": "zoom",
         "note": "Great chat",
+        "source": "mail",
         "created_at": NOW,
     },
     "busy_periods": {"start": NOW.date(), "end": NOW.date(), "summary": "Travelling", "source": "manual", "created_at": NOW},
@@ -126,6 +127,8 @@ SEED = {
         "reason_detail": "",
         "lesson": "",
         "recipients": 1,
+        "replied_at": NOW,
+        "reply_subject": "Re: Guest on season 3?",
         "created_at": NOW,
         "updated_at": NOW,
     },
@@ -145,8 +148,51 @@ SEED = {
     "episodes": {"title": "Jane on launches", "stage": "booked", "notes": "", "created_at": NOW, "updated_at": NOW},
     "offers": {"direction": "outbound", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
     "wins": {"kind": "yes", "text": "Jane said yes", "created_at": NOW},
+    "mail_accounts": {
+        "host": "imap.example.com",
+        "port": 993,
+        "security": "tls",
+        "username": "maya@example.com",
+        "secret": "gAAAAA-a-fernet-token",
+        "folders": ["[Gmail]/All Mail"],
+        "identities": ["maya@example.com"],
+        "status": "active",
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
+    "mail_folders": {"name": "INBOX", "role": "inbox", "uidvalidity": 4_000_000_000, "last_uid": 42},
+    "captured_messages": {
+        "message_key": "abc@mail.example.com",
+        "sent_at": NOW,
+        "direction": "inbound",
+        "classification": "person",
+        "from_address": "jane@example.com",
+        "recipients": 1,
+        "subject": "Re: Season 3",
+        "references": ["x@mail.example.com"],
+        "counterparts": [["jane@example.com", "Jane Doe"]],
+        "created_at": NOW,
+    },
+    "calendar_accounts": {"kind": "caldav", "label": "maya@cal.example.com", "status": "active", "created_at": NOW},
+    "captured_events": {
+        "uid": "weekly@cal.example.com",
+        "recurrence_id": "2024-05-06T09:00:00",
+        "starts_at": NOW,
+        "direction": "outbound",
+        "summary": "Weekly call",
+        "attendees": ["jane@example.com"],
+        "created_at": NOW,
+    },
+    "capture_links": {},
 }
 PARENTS = {"owner_id": "users", "contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages", "ask_id": "asks"}
+# Where a column name points at another table than PARENTS says.
+TABLE_PARENTS = {
+    "mail_folders": {"account_id": "mail_accounts"},
+    "captured_messages": {"account_id": "mail_accounts"},
+    "captured_events": {"account_id": "calendar_accounts"},
+    "capture_links": {"message_id": "captured_messages", "event_id": "captured_events", "touch_id": "touches"},
+}
 
 
 def _seed(conn: Connection) -> list[tuple[Table, int]]:
@@ -159,7 +205,8 @@ def _seed(conn: Connection) -> list[tuple[Table, int]]:
             continue
         table = tables.tables[name]
         row = {key: value for key, value in values.items() if key in table.c}
-        row.update({column: ids[parent] for column, parent in PARENTS.items() if column in table.c})
+        parents = {**PARENTS, **TABLE_PARENTS.get(name, {})}
+        row.update({column: ids[parent] for column, parent in parents.items() if column in table.c})
         ids[name] = conn.execute(table.insert().values(row)).inserted_primary_key[0]
     return [(tables.tables[name], id_) for name, id_ in ids.items()]
 
