@@ -24,6 +24,7 @@ WEB_MODULES = [
     "outreach.campaigns.views",
     "outreach.asks.views",
     "outreach.accounts.settings_views",
+    "outreach.capture.views",
     "outreach.calendar.views",
     "outreach.asks.goforno_views",
     "outreach.transfer.views",

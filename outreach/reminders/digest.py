@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
+from outreach.capture.notices import replies_to_record
 from outreach.core.caller import Caller, caller_for
 from outreach.reminders import service as reminders
 from outreach.today import service as today_service
@@ -44,10 +45,12 @@ def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
     board = today_service.board(session, me)
     cooling = today_service.cooling(session, me, limit=5)
     week = today_service.week_of_asking(session, me)
-    if not (due or board.ask_now or cooling):
+    replies = replies_to_record(session, me)
+    if not (due or board.ask_now or cooling or replies):
         return None
     values: Mapping[str, Any] = {
         "due": due,
+        "replies": replies,
         "ask_now": board.ask_now[:5],
         "ask_now_total": board.ask_now_total,
         "cooling": cooling,

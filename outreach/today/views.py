@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from outreach.campaigns import plans
+from outreach.capture.notices import replies_to_record
 from outreach.core.errors import InvalidInput
 from outreach.core.web import me, owned_or_404
 from outreach.extensions import db
@@ -33,6 +34,7 @@ def index() -> Any:
         now=caller.now,
         nos_in_a_row=(run := plans.nos_in_a_row(db.session, caller.id)),
         wins=plans.wins_of(db.session, caller.id, 3) if run >= plans.WIN_AFTER_NOS else [],
+        replies=replies_to_record(db.session, caller),
     )
 
 
