@@ -109,9 +109,9 @@ ANCHOR = re.compile(
 )
 DATE_FORMS = [
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),  # 2026-01-12
-    re.compile(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?"),  # 12.01.2026, 12/01, day first
+    re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}(?!\d)))?"),  # 12.01.2026, 12/01, day first
     re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?" + _MONTH + r"(?:\s+(?:de\s+)?(\d{4}))?", re.IGNORECASE),
-    re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", re.IGNORECASE),  # January 12, 2026
+    re.compile(_MONTH + r"\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", re.IGNORECASE),  # January 12, 2026
 ]
 LOOKAHEAD = 60  # characters after an anchor word where its date may stand
 

@@ -111,6 +111,9 @@ def _fields(message: EmailMessage) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for name, value in message.raw_items():
         text = str(value).replace("\x00", "")
+        if not text.isascii():
+            # Raw UTF-8 in a header (RFC 6532) arrives as surrogate escapes: decode it, mend what is not UTF-8.
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         fields.setdefault(name.lower(), []).append(" ".join(text.split()))
     return fields
 

@@ -128,7 +128,8 @@ def away_offers(session: Session, me: Caller) -> list[AwayOffer]:
         contact_id = book.get(message.from_address)
         if contact_id is None or any(o.contact.id == contact_id for o in offers):
             continue
-        covered = owned(BusyPeriod, me.id).where(BusyPeriod.contact_id == contact_id, BusyPeriod.end >= message.returns_on)
+        last_away = message.returns_on - timedelta(days=1)  # type: ignore[operator]
+        covered = owned(BusyPeriod, me.id).where(BusyPeriod.contact_id == contact_id, BusyPeriod.end >= last_away)
         if session.scalar(covered.limit(1)) is None:
             contact = session.get_one(Contact, contact_id)
             offers.append(AwayOffer(message.id, contact, message.sent_at.date(), message.returns_on))  # type: ignore[arg-type]

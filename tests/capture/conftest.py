@@ -204,12 +204,12 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
         f"[storage]\nfilesystem_folder = {root / 'collections'}\n"
         "[logging]\nlevel = warning\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    with (root / "radicale.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)], stdout=log, stderr=log)
     if not wait_for_port(port):
         process.kill()
-        pytest.skip(f"Radicale did not start: {process.stderr.read().decode()[-500:] if process.stderr else ''}")
+        process.wait(timeout=10)
+        pytest.skip(f"Radicale did not start: {(root / 'radicale.log').read_text()[-500:]}")
     yield Radicale(f"http://127.0.0.1:{port}/", process)
     process.terminate()
     process.wait(timeout=10)
