@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from outreach.capture.parse import HEADER_FIELDS, TEXT_BYTES
+from outreach.capture.parse import BODY_FIELDS, HEADER_FIELDS, TEXT_BYTES
 
 TIMEOUT_SECONDS = 30
 CHUNK = 500  # UIDs per FETCH: long enough to stream, short enough to commit progress often
@@ -25,6 +25,8 @@ HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 HEADER_KEY = f"BODY[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]".encode()
 TEXT_ITEM = f"BODY.PEEK[TEXT]<0.{TEXT_BYTES}>"
 TEXT_KEY = b"BODY[TEXT]<0>"
+BODY_HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({' '.join(BODY_FIELDS)})]"
+BODY_HEADER_KEY = f"BODY[HEADER.FIELDS ({' '.join(BODY_FIELDS)})]".encode()
 
 
 class MailServerError(Exception):
@@ -81,7 +83,8 @@ def check_host(
 
 def connect(server: Server) -> IMAPClient:
     """A logged-in connection, or MailServerError saying plainly what failed."""
-    context = ssl.create_default_context()
+    # Loading the system's CA certificates costs ~70 ms: only when TLS is used.
+    context = ssl.create_default_context() if server.security != "plain" else None
     try:
         client = IMAPClient(
             server.host, port=server.port, ssl=server.security == "tls", ssl_context=context, timeout=TIMEOUT_SECONDS
@@ -100,7 +103,7 @@ def connect(server: Server) -> IMAPClient:
         if server.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
                 raise MailServerError("security", f"{server.host} does not offer STARTTLS on port {server.port}.")
-            client.starttls(context)
+            client.starttls(context)  # type: ignore[arg-type]
         client.login(server.username, server.password)
     except LoginError:
         _close(client)
@@ -171,12 +174,13 @@ def headers(client: IMAPClient, uids: list[int]) -> Iterator[Fetched]:
             yield Fetched(uid, item.get(HEADER_KEY) or b"", _naive(item.get(b"INTERNALDATE")), int(item.get(b"RFC822.SIZE") or 0))
 
 
-def text_starts(client: IMAPClient, uids: list[int]) -> dict[int, bytes]:
-    """The first few KB of each message's text: only for auto-replies, whose return date is in there."""
+def text_starts(client: IMAPClient, uids: list[int]) -> dict[int, tuple[bytes, bytes]]:
+    """The Content-Type and the first few KB of each message's text: only for auto-replies, whose return
+    date is in there."""
     if not uids:
         return {}
-    found = client.fetch(uids, [TEXT_ITEM])
-    return {uid: item.get(TEXT_KEY) or b"" for uid, item in found.items()}
+    found = client.fetch(uids, [BODY_HEADER_ITEM, TEXT_ITEM])
+    return {uid: (item.get(BODY_HEADER_KEY) or b"", item.get(TEXT_KEY) or b"") for uid, item in found.items()}
 
 
 def _naive(moment: datetime | None) -> datetime:

@@ -22,6 +22,7 @@ from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact, Touch, TouchSource
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
+from outreach.domain import warmth
 from outreach.reminders import service as reminders
 
 MAX_RECIPIENTS = 20
@@ -101,7 +102,10 @@ def store_mail(
         counts.by_class[row["classification"]] = counts.by_class.get(row["classification"], 0) + 1
     if not rows:
         return counts
-    ids = session.execute(insert(CapturedMessage).returning(CapturedMessage.id, sort_by_parameter_order=True), rows)
+    # Core inserts (the table, not the class): a first sync writes thousands of rows, and the ORM's
+    # per-row bookkeeping cost more than the database did.
+    table = CapturedMessage.__table__
+    ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     stored = [(ref, row) for ref, row in zip(ids.scalars(), rows, strict=True) if row["classification"] == Classification.PERSON]
     items = [
         Item(ref, "email", row["direction"], row["sent_at"], row["subject"], [a for a, _ in row["counterparts"]])
@@ -167,26 +171,64 @@ def link(session: Session, me: Caller, items: list[Item], book: dict[str, int], 
         }
         for (contact_id, _), item in pairs
     ]
-    touch_ids = session.execute(insert(Touch).returning(Touch.id, sort_by_parameter_order=True), touch_rows).scalars().all()
+    touches = Touch.__table__
+    touch_ids = session.execute(insert(touches).returning(touches.c.id, sort_by_parameter_order=True), touch_rows).scalars().all()
     session.execute(
-        insert(CaptureLink),
+        insert(CaptureLink.__table__),
         [
             {"owner_id": me.id, "contact_id": contact_id, column: ref, "touch_id": touch_id}
             for ((contact_id, ref), _), touch_id in zip(pairs, touch_ids, strict=True)
         ],
     )
-    rescore(session, me, {contact_id for (contact_id, _), _ in pairs}, [item.at for _, item in pairs])
+    absorb(session, me, touch_rows)
     return len(pairs)
 
 
 def rescore(session: Session, me: Caller, contact_ids: Iterable[int], times: list[datetime] | None = None) -> None:
-    """Rebuild each touched contact's warmth once; a recent touch answers their keep-warm reminder."""
+    """Rebuild each touched contact's warmth from its touches (after deletions); a recent touch answers
+    their keep-warm reminder."""
     recent = times is not None and any(at >= me.now - RECENT for at in times)
     for contact in session.scalars(owned(Contact, me.id, include_deleted=True).where(Contact.id.in_(list(contact_ids)))):
         touch_service.recompute(session, contact, me.params)
         if recent:
             reminders.close_for(session, me.id, ("keep_warm",), contact.id, None, me.now)
     session.flush()
+
+
+def absorb(session: Session, me: Caller, touches: list[dict[str, Any]]) -> None:
+    """Fold new touches into their contacts' keys in O(1) each (warmth.add_touch), as logging a touch
+    does, with the contacts' rows locked first on PostgreSQL so a concurrent writer is not lost."""
+    contact_ids = sorted({t["contact_id"] for t in touches})
+    query = select(Contact.id, Contact.warmth_key, Contact.first_touch_at, Contact.last_touch_at, Contact.last_inbound_at).where(
+        Contact.owner_id == me.id, Contact.id.in_(contact_ids)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.order_by(Contact.id).with_for_update()  # in id order: two syncs never deadlock
+    state = {row[0]: list(row[1:]) for row in session.execute(query)}
+    for touch in touches:
+        found = state[touch["contact_id"]]
+        at = touch["occurred_at"]
+        point = warmth.TouchPoint(touch["kind"], touch["direction"], at)
+        found[0] = warmth.add_touch(found[0], point, me.params)
+        found[1] = min(found[1] or at, at)
+        found[2] = max(found[2] or at, at)
+        if touch["direction"] == "inbound":
+            found[3] = max(found[3] or at, at)
+    rows = [
+        {
+            "id": cid,
+            "warmth_key": v[0],
+            "first_touch_at": v[1],
+            "last_touch_at": v[2],
+            "last_inbound_at": v[3],
+            "updated_at": me.now,
+        }
+        for cid, v in state.items()
+    ]
+    session.execute(update(Contact), rows)
+    for contact_id, values in state.items():
+        if values[2] is not None and values[2] >= me.now - RECENT:
+            reminders.close_for(session, me.id, ("keep_warm",), contact_id, None, me.now)
 
 
 def notice_replies(session: Session, me: Caller, inbound: list[Item], threads: dict[int, list[str | None]]) -> int:
@@ -201,22 +243,22 @@ def notice_replies(session: Session, me: Caller, inbound: list[Item], threads: d
     ).all()
     replies: list[tuple[int, Item]] = [(contact_id, by_ref[ref]) for ref, contact_id in senders]  # type: ignore[index]
     replies += _threaded(session, me, by_ref, threads)
-    marked = 0
-    for contact_id, item in sorted(replies, key=lambda pair: pair[1].at):
-        marked += (
-            session.execute(
-                update(Ask)
-                .where(
-                    Ask.owner_id == me.id,
-                    Ask.contact_id == contact_id,
-                    Ask.outcome == "pending",
-                    Ask.replied_at.is_(None),
-                    Ask.asked_at <= item.at,
-                )
-                .values(replied_at=item.at, reply_subject=item.note[:300], updated_at=me.now)
-            ).rowcount
-            or 0
+    if not replies:
+        return 0
+    # Most mail answers no ask: one query finds the open asks of everyone who wrote, usually none.
+    open_asks = session.scalars(
+        owned(Ask, me.id).where(
+            Ask.contact_id.in_({contact_id for contact_id, _ in replies}), Ask.outcome == "pending", Ask.replied_at.is_(None)
         )
+    ).all()
+    marked = 0
+    for ask in open_asks:
+        answers = [item for contact_id, item in replies if contact_id == ask.contact_id and item.at >= ask.asked_at]
+        if answers:
+            first = min(answers, key=lambda item: item.at)
+            ask.replied_at, ask.reply_subject, ask.updated_at = first.at, first.note[:300], me.now
+            marked += 1
+    session.flush()
     return marked
 
 

@@ -146,8 +146,8 @@ def _store(
     if replies:
         # Only an out-of-office's text is read, and only its first few KB: the return date is in there.
         texts = imap.text_starts(client, [uid for uid, _, _ in replies])
-        for uid, mail, header in replies:
-            said = mail.envelope.subject + "\n" + text_start(header, texts.get(uid, b""))
+        for uid, mail, _ in replies:
+            said = mail.envelope.subject + "\n" + text_start(*texts.get(uid, (b"", b"")))
             mail.returns_on = return_date(said, mail.envelope.sent_at)
     result.counts.add(store_mail(session, me, account.id, [mail for _, mail, _ in batch], identities, book))
     state.last_uid = max(state.last_uid, batch[-1][0])

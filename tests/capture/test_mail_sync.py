@@ -233,3 +233,13 @@ def test_sync_account_records_a_failure_on_the_account(app, api, dovecot, mailbo
     result = sync_account(db.session, account, app.config)
     assert result.error and "refused the connection" in result.error
     assert db.session.get(MailAccount, account_id).status == "failing"
+
+
+def test_a_contact_added_after_a_sync_gets_its_history_at_the_next(api, dovecot, mailbox, make_contact):
+    user, password, imap = mailbox
+    imap.append("INBOX", mail("lena@vogel.example", [user], "Hello from Lena", days_ago(3)))
+    account_id = connect(api, dovecot, user, password).json["id"]
+    assert api("POST", f"/mail-accounts/{account_id}/sync").json["sync"]["touches"] == 0
+    lena = make_contact(api.user, "Lena Vogel", email="lena@vogel.example")
+    assert api("POST", f"/mail-accounts/{account_id}/sync").json["sync"]["touches"] == 1
+    assert [t.note for t in touches_of(lena)] == ["Hello from Lena"]
