@@ -114,12 +114,12 @@ def _sync_folders(
         result.folders[folder.name] = len(uids)
         if progress:
             progress(f"folder {folder.name}", len(uids))
-        batch: list[tuple[int, Mail, bytes]] = []
+        batch: list[tuple[int, Mail]] = []
         for fetched in imap.headers(client, uids):
             mail = envelope(fetched.header, fetched.arrived)
             if folder.role == "sent" and mail.from_address:
                 identities.add(mail.from_address)
-            batch.append((fetched.uid, Mail(mail, classify(mail), sent_by_user=folder.role == "sent"), fetched.header))
+            batch.append((fetched.uid, Mail(mail, classify(mail), sent_by_user=folder.role == "sent")))
             if len(batch) >= imap.CHUNK:
                 _store(session, me, account, client, state, batch, identities, book, result, progress)
         _store(session, me, account, client, state, batch, identities, book, result, progress)
@@ -134,7 +134,7 @@ def _store(
     account: MailAccount,
     client: Any,
     state: MailFolder,
-    batch: list[tuple[int, Mail, bytes]],
+    batch: list[tuple[int, Mail]],
     identities: set[str],
     book: dict[str, int],
     result: SyncResult,
@@ -142,14 +142,14 @@ def _store(
 ) -> None:
     if not batch:
         return
-    replies = [(uid, mail, header) for uid, mail, header in batch if mail.classification == Classification.AUTO_REPLY]
+    replies = [(uid, mail) for uid, mail in batch if mail.classification == Classification.AUTO_REPLY]
     if replies:
         # Only an out-of-office's text is read, and only its first few KB: the return date is in there.
-        texts = imap.text_starts(client, [uid for uid, _, _ in replies])
-        for uid, mail, _ in replies:
+        texts = imap.text_starts(client, [uid for uid, _ in replies])
+        for uid, mail in replies:
             said = mail.envelope.subject + "\n" + text_start(*texts.get(uid, (b"", b"")))
             mail.returns_on = return_date(said, mail.envelope.sent_at)
-    result.counts.add(store_mail(session, me, account.id, [mail for _, mail, _ in batch], identities, book))
+    result.counts.add(store_mail(session, me, account.id, [mail for _, mail in batch], identities, book))
     state.last_uid = max(state.last_uid, batch[-1][0])
     account.identities = sorted(identities)
     session.commit()  # progress survives a crash; the next sync starts after this chunk

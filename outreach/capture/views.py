@@ -19,6 +19,11 @@ from outreach.core.web import attach_errors, flash_refusal, me, owned_or_404, sp
 from outreach.extensions import db
 
 bp = Blueprint("capture", __name__, url_prefix="/settings/mail")
+MAIL_BLANKS = {
+    "host": "Give the server's name, e.g. imap.gmail.com.",
+    "username": "Give your user name: usually your email address.",
+    "password": "Give the password, or an app password for Gmail and iCloud.",
+}
 
 
 def _render(mail_form: MailAccountForm | None = None, calendar_form: CalendarAccountForm | None = None, status: int = 200) -> Any:
@@ -47,6 +52,10 @@ def index() -> Any:
 def connect() -> Any:
     form = MailAccountForm()
     if not form.validate_on_submit():
+        return _render(mail_form=form, status=422)
+    blank = {name: sentence for name, sentence in MAIL_BLANKS.items() if not (getattr(form, name).data or "").strip()}
+    if blank:
+        attach_errors(form, blank)
         return _render(mail_form=form, status=422)
     data = {
         "host": form.host.data or "",
@@ -109,6 +118,9 @@ def disconnect(account_id: int) -> Any:
 def connect_calendar() -> Any:
     form = CalendarAccountForm()
     if not form.validate_on_submit():
+        return _render(calendar_form=form, status=422)
+    if not (form.url.data or "").strip():
+        attach_errors(form, {"url": "Give your calendar's address: your CalDAV server, or the secret iCal address."})
         return _render(calendar_form=form, status=422)
     data = {
         "kind": form.kind.data,

@@ -185,7 +185,9 @@ def import_touches(
             summary.errors.append(importing.RowError(line, "date: a past touch needs its date"))
             continue
         summary.imported += 1
-        batch.append({"owner_id": owner_id, "contact_id": contact.id, "created_at": now, **touch.model_dump()})
+        batch.append(
+            {"owner_id": owner_id, "contact_id": contact.id, "created_at": now, "source": "import", **touch.model_dump()}
+        )
         if len(batch) >= BATCH:
             _flush_touches(session, batch, dry_run, progress)
     _flush_touches(session, batch, dry_run, progress)

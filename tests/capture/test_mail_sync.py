@@ -243,3 +243,33 @@ def test_a_contact_added_after_a_sync_gets_its_history_at_the_next(api, dovecot,
     lena = make_contact(api.user, "Lena Vogel", email="lena@vogel.example")
     assert api("POST", f"/mail-accounts/{account_id}/sync").json["sync"]["touches"] == 1
     assert [t.note for t in touches_of(lena)] == ["Hello from Lena"]
+
+
+def test_settings_mail_connects_syncs_and_says_what_is_missing(client, make_user, web_login, dovecot, mailbox, make_contact):
+    from tests.conftest import csrf_from
+
+    user, password, imap = mailbox
+    owner = make_user("host@example.com")
+    maya = make_contact(owner, "Maya Chen", email="maya@guest.example")
+    imap.append("INBOX", mail("maya@guest.example", [user], "Hi", days_ago(1)))
+    web_login(owner.email)
+    assert "Mail and calendar" in client.get("/settings/").get_data(as_text=True)
+    token = csrf_from(client, "/settings/mail/")
+    empty = client.post("/settings/mail/accounts", data={"csrf_token": token, "security": "tls", "port": "993"})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "Give the server&#39;s name, e.g. imap.gmail.com." in text
+    assert "Give the password, or an app password for Gmail and iCloud." in text
+    form = {
+        "csrf_token": token,
+        "host": "127.0.0.1",
+        "port": dovecot.port,
+        "security": "plain",
+        "username": user,
+        "password": password,
+    }
+    assert client.post("/settings/mail/accounts", data=form).status_code == 302
+    account = db.session.scalars(db.select(MailAccount)).one()
+    page = client.post(f"/settings/mail/accounts/{account.id}/sync", data={"csrf_token": token}, follow_redirects=True)
+    assert "Synced " + user + ": 1 person; 1 touches, 0 replies to asks." in page.get_data(as_text=True)
+    assert password not in page.get_data(as_text=True)
+    assert [t.note for t in touches_of(maya)] == ["Hi"]
