@@ -30,6 +30,7 @@ from outreach.core.serialize import contact_json
 from outreach.extensions import db
 
 TAG = "capture"
+SYNC_FAILURES = {409: "a sync of this account is already running", 502: "the server failed; the error says how"}
 
 
 def mail_json(account: MailAccount) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def delete_mail_account(mail_account_id: int, query: DisconnectQuery) -> Any:
     return "", 204
 
 
-@endpoint(bp, "/mail-accounts/<int:mail_account_id>/sync", "POST", "Sync a mailbox now", tag=TAG)
+@endpoint(bp, "/mail-accounts/<int:mail_account_id>/sync", "POST", "Sync a mailbox now", tag=TAG, also=SYNC_FAILURES)
 def sync_mail_account(mail_account_id: int) -> Any:
     account = get_owned(db.session, MailAccount, mail_account_id, caller().id)
     result = sync_account(db.session, account, current_app.config)
@@ -165,7 +166,7 @@ def delete_calendar_account(calendar_account_id: int, query: DisconnectQuery) ->
     return "", 204
 
 
-@endpoint(bp, "/calendar-accounts/<int:calendar_account_id>/sync", "POST", "Read past meetings now", tag=TAG)
+@endpoint(bp, "/calendar-accounts/<int:calendar_account_id>/sync", "POST", "Read past meetings now", tag=TAG, also=SYNC_FAILURES)
 def sync_calendar_account(calendar_account_id: int) -> Any:
     account = get_owned(db.session, CalendarAccount, calendar_account_id, caller().id)
     result = sync_calendar(db.session, account, current_app.config)

@@ -65,9 +65,11 @@ def endpoint(
     query: type[BaseModel] | None = None,
     status: int = 200,
     not_found: bool = True,
+    also: dict[int, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``rule`` on ``bp``; the view receives ``body=`` and ``query=`` already validated."""
-    responses = {status: "success", 401: "missing, wrong or revoked token", 422: "invalid input"}
+    """Register ``rule`` on ``bp``; the view receives ``body=`` and ``query=`` already validated;
+    ``also`` documents further answers (a mail server's failure, for one)."""
+    responses = {status: "success", 401: "missing, wrong or revoked token", 422: "invalid input", **(also or {})}
     if body is not None:
         responses[400] = "no JSON object body"
     if not_found:

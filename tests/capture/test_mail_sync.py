@@ -233,6 +233,9 @@ def test_sync_account_records_a_failure_on_the_account(app, api, dovecot, mailbo
     result = sync_account(db.session, account, app.config)
     assert result.error and "refused the connection" in result.error
     assert db.session.get(MailAccount, account_id).status == "failing"
+    response = api("POST", f"/mail-accounts/{account_id}/sync")
+    assert response.status_code == 502 and response.json["error"] == "127.0.0.1 refused the connection on port 1."
+    assert api("GET", "/mail-accounts").json["items"][0]["last_error"] == response.json["error"]
 
 
 def test_a_contact_added_after_a_sync_gets_its_history_at_the_next(api, dovecot, mailbox, make_contact):
