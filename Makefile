@@ -1,9 +1,10 @@
 # Two commands: `make run` (set up and serve with demo data) and `make test` (set up and test).
+# `make lint` checks style and types; `make serve-prod` serves a team on PostgreSQL with gunicorn.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench serve-prod clean
+.PHONY: run test lint bench serve-prod clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dev,postgresql]'
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -25,6 +26,12 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+# The whole project, as configured in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
@@ -33,7 +40,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench --size $(or $(SIZE),small) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 $(VENV)/.installed-server: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[server]'
+	$(BIN)/pip install --quiet -e '.[server,postgresql]'
 	touch $@ $(VENV)/.installed
 
 # A team install: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY, OUTREACH_BIND); run one

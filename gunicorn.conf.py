@@ -4,7 +4,6 @@ Every value can be changed from the environment without editing this file. The r
 not started here: run exactly one `outreach scheduler` beside the web workers.
 """
 
-
 import os
 
 # Sync workers: each handles one request at a time, so each needs one database connection (the

@@ -20,7 +20,7 @@ def run(place: Place, contacts: int, touches: int, web_requests: int = 10) -> li
     """Migrate, generate, measure every figure; ``web_requests=0`` skips the gunicorn load (figure 6)."""
     from flask_migrate import upgrade
 
-    from bench import figures, web_load
+    from bench import feeds, figures, web_load
     from bench.data import generate
     from outreach import create_app
     from outreach.extensions import db
@@ -33,6 +33,7 @@ def run(place: Place, contacts: int, touches: int, web_requests: int = 10) -> li
             print(f"Outreach benchmarks: {contacts:,} contacts, {touches:,} touches on {where}", flush=True)
             owner_id = generate(db.session, contacts, touches)
             rows = figures.run_all(app, owner_id, contacts)
+            rows += feeds.run_feeds(owner_id, contacts)
             db.session.remove()
             db.engine.dispose()
         rows.append(peak_rss_of_rescore(place, owner_id, touches))

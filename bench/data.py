@@ -22,10 +22,10 @@ from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.types import TagList, utcnow
 from outreach.domain.settings import UserSettings
-from outreach.domain.warmth import TOUCH_KINDS
+from outreach.domain.vocabulary import ContactKind, TouchKind
 
 TOPICS = ["podcasting", "marketing", "productivity", "copywriting", "launches", "online courses", "storytelling", "audio"]
-CONTACT_KINDS = ["influencer", "alliance_partner", "podcast_guest", "peer"]
+CONTACT_KINDS = list(ContactKind.values())
 CHUNK = 20_000
 OTHER_USERS = 4
 OTHER_SHARE = 50  # each other user has 1/50 of the measured user's contacts and touches
@@ -108,7 +108,7 @@ def _contact_rows(owner_id: int, count: int, rng: random.Random, now: datetime) 
 def _touch_rows(owner_id: int, ids: Sequence[int], count: int, rng: random.Random, now: datetime) -> Iterator[tuple[Any, ...]]:
     # Pareto weights: a few contacts get most touches, the tail gets one or two.
     weights = [rng.paretovariate(1.1) for _ in ids]
-    kinds = list(TOUCH_KINDS)
+    kinds = list(TouchKind.values())
     two_years = 730 * 86400
     for contact_id in rng.choices(ids, weights=weights, k=count):
         direction = "inbound" if rng.random() < 0.2 else "outbound"
@@ -192,7 +192,8 @@ def _bulk_loading(session: Session, tables: Sequence[str]) -> Iterator[None]:
 
 def _stored_forms(table: Table, columns: Sequence[str]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
     """COPY bypasses the column types: label lists and JSON become their stored text here; None if nothing to do."""
-    tags, convert = TagList(), []
+    tags = TagList()
+    convert: list[Callable[[Any], Any] | None] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, TagList):
@@ -224,7 +225,7 @@ def _analyze(session: Session) -> None:
     """Fresh statistics (and, on PostgreSQL, hint bits and the visibility map), as a long-lived database has."""
     started = time.perf_counter()
     if _copies(session):
-        with session.get_bind().connect() as conn:
+        with session.get_bind().engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             for table in ("users", "contacts", "touches", "campaigns"):
                 conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")

@@ -78,7 +78,7 @@ class Unavailable(Exception):
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 def wait_for_port(port: int, seconds: float = 15) -> bool:

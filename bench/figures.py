@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +28,7 @@ from outreach.reminders.models import Reminder, natural_key
 from outreach.transfer import importer
 
 
-def trust_ready_query(owner_id: int, params: warmth.WarmthParams, now: datetime) -> Select[Any]:
+def trust_ready_query(owner_id: int, params: warmth.WarmthParams, now: datetime) -> Select[int, float | None]:
     """Contacts with warmth ≥ 60 now, warmest first: a range on the stored key, never a rescan of touches."""
     return (
         select(Contact.id, Contact.warmth_key)
@@ -54,7 +55,7 @@ def run_all(app: Flask, owner_id: int, contacts: int) -> list[Figure]:
 
     rescore_time = best_of(runs(2), rescore)
 
-    def trust_ready() -> list[Any]:
+    def trust_ready() -> Sequence[Any]:
         return db.session.execute(trust_ready_query(owner_id, params, utcnow())).all()
 
     ready_time = best_of(runs(5), trust_ready)
@@ -281,4 +282,5 @@ def _object_model(events: list[calendar.Event]) -> bytes:
         event.add("categories", [e.category])
         event.add("url", e.url)
         cal.add_component(event)
-    return cal.to_ical()
+    body: bytes = cal.to_ical()
+    return body

@@ -36,7 +36,8 @@ PAGES = {"/": "Today", "/contacts/": "contacts list", "/contacts/?sort=last_touc
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _prepare(url: str, owner_id: int | None) -> int:
@@ -50,6 +51,8 @@ def _prepare(url: str, owner_id: int | None) -> int:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         user = db.session.get_one(User, owner_id) if owner_id else db.session.scalars(db.select(User).order_by(User.id)).first()
+        if user is None:
+            raise SystemExit("The database has no user to measure: use the data a `python -m bench --keep` run left.")
         user.email = "load@example.com"
         set_password(user, "load password")
         db.session.commit()

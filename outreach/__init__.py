@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from outreach.core.paths import MIGRATIONS_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from outreach.core.paths import INSTANCE_DIR, MIGRATIONS_DIR, TEMPLATES_DIR
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(TEMPLATES_DIR),
-        instance_path=os.environ.get("OUTREACH_INSTANCE", str(PROJECT_ROOT / "instance")),
+        instance_path=os.environ.get("OUTREACH_INSTANCE") or INSTANCE_DIR,
         instance_relative_config=True,
     )
     from outreach.config import load_config
@@ -29,10 +29,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         register_commands,
         register_error_handlers,
         register_extensions,
+        register_template_helpers,
     )
 
     register_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_commands(app)
     register_error_handlers(app)
     if app.config["TRUSTED_PROXIES"]:

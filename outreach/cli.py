@@ -17,23 +17,21 @@ from outreach.contacts.models import Contact
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.extensions import db
+from outreach.feeds.cli import commands as feed_commands
 from outreach.transfer.cli import commands as data_commands
-from outreach.transfer.cli import import_group
+from outreach.transfer.cli import import_group, known_user
 
 import_group.add_command(import_mbox_command, "mbox")  # `outreach import mbox`: history, beside the CSV imports
 
 
 def _app_factory() -> Flask:
     from outreach import create_app
+    from outreach.config import ConfigError
 
-    return create_app()
-
-
-def _user(email: str) -> User:
-    user = user_service.find_user(db.session, email)
-    if user is None:
-        raise click.ClickException(f"no user with email {email!r}: create one with `outreach user create`")
-    return user
+    try:
+        return create_app()
+    except ConfigError as exc:  # a plain sentence, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group("user", help="Manage user accounts.")
@@ -44,7 +42,7 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True, help="The new user's email (their login).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted when omitted.")
-@click.option("--audience", type=click.IntRange(min=0), default=None, help="Your own audience size.")
+@click.option("--audience", type=int, default=None, help="Your own audience size.")
 @with_appcontext
 def create_user(email: str, password: str, audience: int | None) -> None:
     """Create a user who can log in and own contacts."""
@@ -67,7 +65,7 @@ def token_group() -> None:
 @with_appcontext
 def create_token(email: str, name: str) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
-    record, token = user_service.create_token(db.session, _user(email), name)
+    record, token = user_service.create_token(db.session, known_user(email), name)
     db.session.commit()
     click.echo(token)
     click.echo(f"Token {record.id} ({name}) for {email}. Keep it now: it cannot be shown again.", err=True)
@@ -78,7 +76,7 @@ def create_token(email: str, name: str) -> None:
 @with_appcontext
 def rescore(email: str | None) -> None:
     """Recompute every warmth key from the touches (after changing weights or half-life)."""
-    users = [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
+    users = [known_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
     for user in users:
         params = user_service.user_settings(user).warmth_params()
         total = db.session.scalar(select(func.count(Contact.id)).where(Contact.owner_id == user.id)) or 0
@@ -130,7 +128,7 @@ def serve(host: str, port: int, with_scheduler: bool, every: int) -> None:
 
     # Flask refuses app.run() under its own CLI, so serve through werkzeug directly.
     click.echo(f"Outreach on http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
 @click.command("tick")
@@ -144,6 +142,9 @@ def tick(on: datetime | None) -> None:
     now = moment(on.date() if on else None)
     totals = run_tick(db.session, now)
     click.echo(f"Tick for {now:%Y-%m-%d}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing to do"))
+    if totals["owners failed"]:
+        # Exit 1 so cron mails someone; the others' reminders are made all the same.
+        raise click.ClickException(f"{totals['owners failed']} owners' passes failed: their errors are logged above")
 
 
 @click.command("scheduler")
@@ -173,7 +174,7 @@ def digest(email: str | None, show: bool, on: datetime | None) -> None:
     now = moment(on.date() if on else None)
     config = current_app.config
     if show:
-        for user in [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id))):
+        for user in [known_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id))):
             found = compose(db.session, caller_for(user, now), config["PUBLIC_URL"])
             click.echo(
                 f"To: {user.email}\nSubject: {found.subject}\n\n{found.text}" if found else f"{user.email}: nothing to say today."
@@ -185,7 +186,19 @@ def digest(email: str | None, show: bool, on: datetime | None) -> None:
     click.echo(f"Digests: {dict(counts) or 'none due (sent already today, too early, or turned off)'}")
 
 
-commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, digest, *data_commands, *capture_commands]
+commands = [
+    user_group,
+    token_group,
+    rescore,
+    demo,
+    serve,
+    tick,
+    scheduler,
+    digest,
+    *data_commands,
+    *feed_commands,
+    *capture_commands,
+]
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

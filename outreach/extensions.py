@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, Table
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints, so SQLite batch migrations can drop and recreate them.
 NAMING_CONVENTION = {
@@ -23,9 +25,31 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        __table__: ClassVar[Table]  # each model maps one table (SQLAlchemy allows any selectable)
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+
+    class ScopedSession(Session):
+        """What db.session is to a type checker: scoped_session proxies each Session method to the current one."""
+
+        def remove(self) -> None: ...
+
+
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy, its scoped session typed as the Session it stands in for."""
+
+    if TYPE_CHECKING:
+        # Services take a plain Session and callers pass db.session: one declaration, no cast at each call.
+        session: ScopedSession  # type: ignore[assignment]
+
+
+db = Database(model_class=Base)
+if TYPE_CHECKING:
+    Model = Base  # what type checkers can follow as a base class
+else:
+    Model = db.Model  # Base with Flask-SQLAlchemy's table naming and query property
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

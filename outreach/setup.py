@@ -8,12 +8,23 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
+from outreach.accounts import sessions as login_sessions
 from outreach.accounts.models import User
+from outreach.core.api import error as api_error
 from outreach.core.database import tune_sqlite, write_intent
+from outreach.core.errors import InvalidInput, NotFoundError
 from outreach.core.paths import MIGRATIONS_DIR
-from outreach.core.security import add_security_headers, too_large, too_many_requests
+from outreach.core.security import (
+    BoundedRequest,
+    GuardedJSONProvider,
+    add_security_headers,
+    too_large,
+    too_many_requests,
+)
+from outreach.core.web import forget_refusal, refused_page
+from outreach.domain.vocabulary import VOCABULARIES, label
 from outreach.extensions import csrf, db, limiter, login_manager, migrate
 
 # Each feature's web views and API routes, in registration order.
@@ -30,6 +41,7 @@ WEB_MODULES = [
     "outreach.transfer.views",
     "outreach.contacts.bookmarklet",
     "outreach.learning.views",
+    "outreach.feeds.views",
 ]
 API_MODULES = [
     "outreach.asks.api",
@@ -40,8 +52,10 @@ API_MODULES = [
     "outreach.contacts.api",
     "outreach.core.api_docs",
     "outreach.episodes.api",
+    "outreach.feeds.api",
     "outreach.learning.api",
     "outreach.reminders.api",
+    "outreach.today.api",
 ]
 
 
@@ -54,13 +68,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     limiter.init_app(app)
+    app.request_class = BoundedRequest
+    app.json = GuardedJSONProvider(app)
     app.after_request(add_security_headers)
     with app.app_context():
         tune_sqlite(db.engine)
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(login_id: str) -> User | None:
+        return login_sessions.user_for(db.session, login_id)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -87,13 +103,23 @@ def register_blueprints(app: Flask) -> None:
     @app.before_request
     def require_login() -> Any:
         """Every page needs a logged-in user unless it is deliberately public (or has its own auth)."""
-        g.pop("web_caller", None)  # `g` can outlive a request when an app context was already pushed
+        # `g` can outlive a request when an app context was already pushed (tests, CLI): start clean,
+        # the user included, or one browser's login would answer another's request.
+        g.pop("web_caller", None)
+        g.pop("_login_user", None)
+        forget_refusal()
         endpoint = request.endpoint or ""
         if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
             return None
         if request.endpoint is None:
             return None  # let the 404/405 handlers answer
         return login_manager.unauthorized()
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Pages print labels, never stored values: ``{{ ask.reason|label('NoReason') }}``, ``{% for k in TouchKind %}``."""
+    app.add_template_filter(label, "label")
+    app.jinja_env.globals.update(VOCABULARIES)
 
 
 def register_commands(app: Flask) -> None:
@@ -103,12 +129,30 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def _api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
-        if request.path.startswith("/api/"):
-            return jsonify({"error": exc.description or exc.name}), exc.code
-        return render_template("error.html", error=exc), exc.code
+        # The exception's own headers carry meaning (a 405's Allow, a 401's WWW-Authenticate): keep them.
+        headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
+        if _api_request():
+            return jsonify({"error": exc.description or exc.name}), exc.code, headers
+        return render_template("error.html", error=exc), exc.code, headers
+
+    # One rule for refusals, web and API alike: a refused request changes nothing (the session is
+    # rolled back, whatever a service had flushed), then each side answers in its own language.
+    @app.errorhandler(InvalidInput)
+    def invalid_input(exc: InvalidInput) -> Any:
+        db.session.rollback()
+        return api_error(exc.status, "invalid input", exc.fields) if _api_request() else refused_page(exc)
+
+    @app.errorhandler(NotFoundError)
+    def not_found(exc: NotFoundError) -> Any:
+        db.session.rollback()
+        return api_error(404, "not found") if _api_request() else http_error(NotFound())
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:

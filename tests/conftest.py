@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -29,8 +31,42 @@ from outreach.core.types import utcnow
 from outreach.extensions import db
 from outreach.reminders.models import Reminder
 
-PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
+PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _local(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_stay_on_this_machine() -> Iterator[None]:
+    """Fuzzed and sample URLs may name public hosts (http://1.2.3.4/feed): whatever the code under test
+    asks, the suite resolves and connects to loopback only. The database driver (libpq) is not Python
+    sockets and is unaffected."""
+    real_connect, real_resolve = socket.socket.connect, socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(str(address[0])):
+            raise ConnectionRefusedError(f"tests connect to this machine only, not {address[0]}")
+        return real_connect(self, address)
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _local(host.decode() if isinstance(host, bytes) else str(host)):
+            try:
+                ipaddress.ip_address(str(host))  # a literal address needs no lookup; connect() guards it
+            except ValueError:
+                raise socket.gaierror(socket.EAI_NONAME, f"tests resolve local names only, not {host}") from None
+        return real_resolve(host, *args, **kwargs)
+
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.getaddrinfo = resolve
+    yield
+    socket.socket.connect = real_connect  # type: ignore[method-assign]
+    socket.getaddrinfo = real_resolve
 
 
 def _pg_schema_url(schema: str) -> str:
@@ -240,6 +276,7 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     from outreach.asks import service as ask_service
     from outreach.capture.models import CalendarAccount, MailAccount
     from outreach.episodes import service as episode_service
+    from outreach.feeds.models import Feed, Opening, Post
     from outreach.learning.models import Message, Win
     from outreach.reminders import service as reminders
 
@@ -256,6 +293,15 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     mailbox = MailAccount(owner_id=user.id, host="imap.example.com", port=993, security="tls", username="a@example.com")
     calendar = CalendarAccount(owner_id=user.id, kind="caldav", label="a@cal.example.com")
     db.session.add_all([message, win, mailbox, calendar])
+    url = "https://example.com/feed.xml"
+    feed = Feed(owner_id=user.id, contact_id=contact.id, url=url, feed_url=url)
+    db.session.add(feed)
+    db.session.flush()
+    post = Post(owner_id=user.id, feed_id=feed.id, contact_id=contact.id, uid="a" * 64, title="Ep. 1", kind="episode")
+    db.session.add(post)
+    db.session.flush()
+    opening = Opening(owner_id=user.id, contact_id=contact.id, post_id=post.id)
+    db.session.add(opening)
     token, _ = user_service.create_token(db.session, user)
     book = reminders.load_book(db.session, user.id, now.date())
     reminders.upsert(
@@ -277,4 +323,6 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
         "reminder_id": reminder.id,
         "mail_account_id": mailbox.id,
         "calendar_account_id": calendar.id,
+        "feed_id": feed.id,
+        "opening_id": opening.id,
     }

@@ -1,14 +1,14 @@
 """Contacts: every further e-mail address beside the primary one (each matches on import and in mail capture).
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -82,7 +82,11 @@ def upgrade():
         sa.Column("uid", sa.String(length=255), nullable=False),
         sa.Column("recurrence_id", sa.String(length=40), nullable=False),
         sa.Column("starts_at", sa.DateTime(), nullable=False),
-        sa.Column("direction", sa.String(length=10), nullable=False),
+        sa.Column(
+            "direction",
+            sa.Enum("outbound", "inbound", name="direction", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
         sa.Column("summary", sa.String(length=300), nullable=False),
         sa.Column("attendees", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -106,7 +110,11 @@ def upgrade():
         sa.Column("account_id", sa.Integer(), nullable=True),
         sa.Column("message_key", sa.String(length=255), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
-        sa.Column("direction", sa.String(length=10), nullable=False),
+        sa.Column(
+            "direction",
+            sa.Enum("outbound", "inbound", name="direction", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
         sa.Column(
             "classification",
             sa.Enum(
@@ -146,7 +154,11 @@ def upgrade():
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=500), nullable=False),
-        sa.Column("role", sa.String(length=10), nullable=False),
+        sa.Column(
+            "role",
+            sa.Enum("inbox", "sent", "all", "other", name="role", native_enum=False, create_constraint=True, length=10),
+            nullable=False,
+        ),
         sa.Column("uidvalidity", sa.BigInteger(), nullable=True),
         sa.Column("last_uid", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(

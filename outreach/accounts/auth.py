@@ -19,14 +19,13 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from outreach.accounts import service as user_service
-from outreach.core.errors import InvalidInput
+from outreach.accounts import sessions as login_sessions
+from outreach.accounts.emails import normalize_email
+from outreach.accounts.models import User
 from outreach.core.forms import LoginForm, PasswordForm, SignupForm
-from outreach.core.security import (
-    login_account,
-    login_limit_per_account,
-    login_limit_per_ip,
-)
-from outreach.core.web import invalid_to_form
+from outreach.core.security import login_limit_per_account, login_limit_per_ip
+from outreach.core.types import utcnow
+from outreach.core.web import show_again
 from outreach.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -52,6 +51,11 @@ def _safe_next(target: str | None) -> str:
     return url_for("today.index")
 
 
+def login_account() -> str:
+    """The account an attempt is aimed at, spelt as the lookup spells it, so no spelling is counted apart."""
+    return "account:" + normalize_email(request.form.get("email") or "")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit_per_ip, methods=["POST"])
 @limiter.limit(login_limit_per_account, key_func=login_account, methods=["POST"])
@@ -62,7 +66,7 @@ def login() -> Any:
     if form.validate_on_submit():
         user = user_service.find_user(db.session, form.email.data or "")
         if user is not None and user_service.check_password(user, form.password.data or ""):
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["Wrong email or password."]
     return render_template("auth/login.html", form=form, signup=current_app.config["SIGNUP_ENABLED"])
@@ -73,24 +77,40 @@ def signup() -> Any:
     if not current_app.config["SIGNUP_ENABLED"]:
         abort(404)
     form = SignupForm()
+    page = show_again(form, lambda: render_template("auth/signup.html", form=form))
     if form.validate_on_submit():
-        try:
-            user = user_service.create_user(db.session, form.email.data or "", form.password.data or "", form.audience_size.data)
-        except InvalidInput as exc:
-            invalid_to_form(form, exc)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash("Welcome to Outreach. Add the people you want to build relationships with.", "success")
-            return redirect(url_for("contacts.new"))
-    return render_template("auth/signup.html", form=form)
+        user = user_service.create_user(db.session, form.email.data or "", form.password.data or "", form.audience_size.data)
+        _log_in(user, remember=False)
+        flash("Welcome to Outreach. Add the people you want to build relationships with.", "success")
+        return redirect(url_for("contacts.new"))
+    return page()
+
+
+def _log_in(user: User, remember: bool) -> None:
+    """A login kept on the server, so logging out ends it there and not only in this browser."""
+    login_sessions.start(db.session, user, utcnow())
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Any:
+    login_sessions.end(db.session, current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere() -> Any:
+    """Every browser and device, this one too: for a lost phone or a shared computer left logged in."""
+    count = login_sessions.end_all(db.session, current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(f"You are logged out everywhere ({count} {'login' if count == 1 else 'logins'} ended).", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -98,13 +118,16 @@ def logout() -> Any:
 @login_required
 def change_password() -> Any:
     form = PasswordForm()
+    page = show_again(form, lambda: render_template("auth/password.html", form=form))
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user_service.check_password(user, form.current.data or ""):
             form.current.errors = ["That is not your current password."]
         else:
             user_service.set_password(user, form.password.data or "")
+            ended = login_sessions.end_others(db.session, user)
             db.session.commit()
-            flash("Password changed.", "success")
+            elsewhere = f" You were logged out on {ended} other {'browser' if ended == 1 else 'browsers'}." if ended else ""
+            flash("Password changed." + elsewhere, "success")
             return redirect(url_for("settings.index"))
-    return render_template("auth/password.html", form=form)
+    return page()

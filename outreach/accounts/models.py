@@ -10,10 +10,10 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.extensions import Model
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,8 +29,22 @@ class User(UserMixin, db.Model):
     calendar_token_created_at: Mapped[datetime | None]
     digest_sent_on: Mapped[date | None]  # the user's local day of the last daily digest
 
+    # Not a column: the login this object was loaded for (outreach.accounts.sessions sets it).
+    @property
+    def login_key(self) -> str | None:
+        return self.__dict__.get("_login_key")
 
-class ApiToken(db.Model):
+    @login_key.setter
+    def login_key(self, key: str | None) -> None:
+        self.__dict__["_login_key"] = key
+
+    def get_id(self) -> str:
+        """What Flask-Login's session and remember cookies carry: "<id>:<login key>", so a login
+        ended on the server (its row deleted) ends every copy of both cookies."""
+        return f"{self.id}:{self.login_key or ''}"
+
+
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,3 +55,14 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class LoginSession(Model):
+    """One login: a browser's session cookie and its remember-me cookie name it by a secret key."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the key, like API tokens
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,17 +11,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from outreach.accounts.emails import checked_email, normalize_email
 from outreach.accounts.models import ApiToken, User
+from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned
 from outreach.core.types import utcnow
+from outreach.domain import rules
 from outreach.domain.settings import UserSettings, settings_of
-
-MIN_PASSWORD = 8
-
-
-def normalize_email(email: str) -> str:
-    return email.replace("\x00", "").strip().lower()
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -29,11 +26,9 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def create_user(session: Session, email: str, password: str, audience_size: int | None = None) -> User:
-    email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
-        raise InvalidInput({"email": "enter a valid email address"})
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput({"password": f"use at least {MIN_PASSWORD} characters"})
+    email = checked_email(email)
+    rules.password(password)
+    rules.audience_size(audience_size)
     if find_user(session, email):
         raise InvalidInput({"email": "an account with this email already exists"})
     user = User(
@@ -52,13 +47,24 @@ def check_password(user: User, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput({"password": f"use at least {MIN_PASSWORD} characters"})
+    rules.password(password)
     user.password_hash = generate_password_hash(password)
 
 
 def user_settings(user: User) -> UserSettings:
     return settings_of(user.settings)
+
+
+def save_settings(session: Session, user: User, audience_size: int | None, settings: UserSettings) -> int | None:
+    """Store the user's audience and planner settings; when the warmth model changed, every contact
+    is rescored, and how many is returned."""
+    rules.audience_size(audience_size)
+    previous = user_settings(user)
+    user.audience_size = audience_size
+    user.settings = settings.model_dump()
+    if not settings.rescore_needed(previous):
+        return None
+    return rescore_owner(session, user.id, settings.warmth_params())
 
 
 def digest(token: str) -> str:

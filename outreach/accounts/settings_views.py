@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from pydantic import ValidationError
 
 from outreach.accounts import service as user_service
+from outreach.accounts import sessions as login_sessions
 from outreach.accounts.models import ApiToken
-from outreach.contacts.rescore import rescore_owner
-from outreach.core.errors import field_errors
+from outreach.core.errors import InvalidInput, validated
 from outreach.core.forms import WEIGHT_FIELDS, SettingsForm, TokenForm
 from outreach.core.ownership import owned
-from outreach.core.web import attach_errors, me, owned_or_404
+from outreach.core.web import me, owned_or_404, show_again
 from outreach.domain.settings import UserSettings
 from outreach.extensions import db
 
@@ -31,6 +30,7 @@ def _render(form: SettingsForm, token_form: TokenForm | None = None, status: int
             tokens=list(tokens),
             new_token=new_token,
             weight_fields=WEIGHT_FIELDS,
+            logins=login_sessions.count(db.session, me().user),
         ),
         status,
     )
@@ -53,25 +53,22 @@ def index() -> Any:
     if request.method == "GET":
         return _render(_filled_form())
     form = SettingsForm()
+    page = show_again(form, lambda: _render(form, status=422))
     if not form.validate_on_submit():
-        return _render(form, status=422)
+        return page()
     values: dict[str, Any] = {name: getattr(form, name).data for name in PLAIN_FIELDS}
     values["weights"] = {kind: getattr(form, name).data for kind, name in WEIGHT_FIELDS.items()}
     try:
-        updated = UserSettings.model_validate(values)
-    except ValidationError as exc:
-        errors = field_errors(exc)
-        attach_errors(form, {WEIGHT_FIELDS.get(k.split(".")[-1], k): v for k, v in errors.items()})
-        return _render(form, status=422)
-    user = caller.user
-    user.audience_size = form.audience_size.data
-    user.settings = updated.model_dump()
-    if updated.rescore_needed(caller.settings):
-        count = rescore_owner(db.session, user.id, updated.warmth_params())
-        flash(f"Settings saved. The warmth model changed, so {count} contacts were rescored.", "success")
-    else:
-        flash("Settings saved.", "success")
+        updated = validated(UserSettings, values)
+    except InvalidInput as exc:
+        # A weight's error is reported as "weights.<kind>": put it beside that kind's own field.
+        raise InvalidInput({WEIGHT_FIELDS.get(k.split(".")[-1], k): v for k, v in exc.fields.items()}) from None
+    rescored = user_service.save_settings(db.session, caller.user, form.audience_size.data, updated)
     db.session.commit()
+    if rescored is None:
+        flash("Settings saved.", "success")
+    else:
+        flash(f"Settings saved. The warmth model changed, so {rescored} contacts were rescored.", "success")
     return redirect(url_for("settings.index"))
 
 

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import jsonify
 from sqlalchemy import func
 
 from outreach.asks import service
 from outreach.asks.models import Ask
+from outreach.asks.schemas import AskIn, AskOut, AskPatch, AskQuery
 from outreach.core.api import bp
 from outreach.core.api_context import caller
 from outreach.core.openapi import endpoint
 from outreach.core.ownership import get_owned, owned
-from outreach.core.schemas import AskIn, AskPatch, AskQuery
-from outreach.core.serialize import ask_json, page_json
+from outreach.core.schemas import Page, Strict
 from outreach.extensions import db
 
 TAG = "asks"
 
 
-@endpoint(bp, "/asks", "GET", "List asks, newest first", tag=TAG, query=AskQuery, not_found=False)
-def list_asks(query: AskQuery) -> Any:
+@endpoint(bp, "/asks", "GET", "List asks, newest first", tag=TAG, query=AskQuery, response=Page[AskOut], not_found=False)
+def list_asks(query: AskQuery) -> Page[AskOut]:
     selection = owned(Ask, caller().id)
     if query.outcome:
         selection = selection.where(Ask.outcome == query.outcome)
@@ -33,19 +30,27 @@ def list_asks(query: AskQuery) -> Any:
     rows = db.session.scalars(
         selection.order_by(Ask.asked_at.desc(), Ask.id.desc()).limit(query.per_page).offset((query.page - 1) * query.per_page)
     )
-    return jsonify(page_json([ask_json(a) for a in rows], total, query.page, query.per_page))
+    return Page[AskOut].of([AskOut.model_validate(a) for a in rows], total, query)
 
 
-@endpoint(bp, "/asks", "POST", "Record an ask", tag=TAG, body=AskIn, status=201)
-def create_ask(body: AskIn) -> Any:
+@endpoint(bp, "/asks", "POST", "Record an ask", tag=TAG, body=AskIn, response=AskOut, status=201)
+def create_ask(body: AskIn) -> AskOut:
     me = caller()
     ask = service.create_ask(db.session, me.id, body.model_dump(exclude_unset=True), me.planner, me.now)
     db.session.commit()
-    return jsonify(ask_json(ask)), 201
+    return AskOut.model_validate(ask)
 
 
-@endpoint(bp, "/asks/<int:ask_id>", "PATCH", "Record an ask's outcome, reason, lesson or follow-up", tag=TAG, body=AskPatch)
-def patch_ask(ask_id: int, body: AskPatch) -> Any:
+@endpoint(
+    bp,
+    "/asks/<int:ask_id>",
+    "PATCH",
+    "Record an ask's outcome, reason, lesson or follow-up",
+    tag=TAG,
+    body=AskPatch,
+    response=AskOut,
+)
+def patch_ask(ask_id: int, body: Strict) -> AskOut:
     ask = service.update_ask(db.session, get_owned(db.session, Ask, ask_id, caller().id), body.model_dump(exclude_unset=True))
     db.session.commit()
-    return jsonify(ask_json(ask))
+    return AskOut.model_validate(ask)

@@ -6,38 +6,28 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from outreach.asks.stats import stats_for, stats_json
-from outreach.campaigns import plans
+from outreach.asks.stats import stats_for, stats_out
 from outreach.core.web import me
 from outreach.domain import plan
 from outreach.extensions import db
+from outreach.learning import service as learning
 
 bp = Blueprint("goforno", __name__)
-REASON_LABELS = {
-    "full_plate": "full plate",
-    "track_record": "wants a track record first",
-    "audience_mismatch": "audience mismatch",
-    "audience_too_small": "audience too small",
-    "connection_too_shallow": "connection too shallow",
-    "timing": "timing",
-    "other": "other",
-}
 
 
 @bp.route("/go-for-no")
 def index() -> Any:
     caller = me()
-    stats = stats_json(db.session, caller, stats_for(db.session, caller))
-    months = stats["by_month"][-12:]
-    peak = max([m["asks"] for m in months] + [1])
-    results = plans.message_results(db.session, caller.id)
+    stats = stats_out(db.session, caller, stats_for(db.session, caller))
+    months = stats.by_month[-12:]
+    peak = max([m.asks for m in months] + [1])
+    results = learning.message_results(db.session, caller.id)
     return render_template(
         "asks/goforno.html",
         stats=stats,
         months=months,
         peak=peak,
-        labels=REASON_LABELS,
         messages=results,
         comparison=plan.compare(results),
-        wins=plans.wins_of(db.session, caller.id, 5),
+        wins=learning.wins_of(db.session, caller.id, 5),
     )

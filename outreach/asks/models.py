@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import NoReason, Outcome
+from outreach.extensions import Model
 
-OUTCOMES = ("pending", "yes", "no", "not_now", "no_response")
-NO_REASONS = (
-    "full_plate",
-    "track_record",
-    "audience_mismatch",
-    "audience_too_small",
-    "connection_too_shallow",
-    "timing",
-    "other",
-)
+if TYPE_CHECKING:
+    from outreach.campaigns.models import Campaign
+    from outreach.contacts.models import Contact
 
 
-class Ask(db.Model):
+class Ask(Model):
     __tablename__ = "asks"
     __table_args__ = (Index("ix_asks_owner_outcome", "owner_id", "outcome"),)
 
@@ -35,8 +29,8 @@ class Ask(db.Model):
     asked_at: Mapped[datetime]
     channel: Mapped[str | None] = mapped_column(String(100))
     request: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(String(20), default="pending")
-    reason: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[Outcome] = mapped_column(words(Outcome, 20, "outcome"), default=Outcome.PENDING)
+    reason: Mapped[NoReason | None] = mapped_column(words(NoReason, 30, "reason"))
     reason_detail: Mapped[str] = mapped_column(Text, default="")
     lesson: Mapped[str] = mapped_column(Text, default="")
     recipients: Mapped[int] = mapped_column(Integer, default=1)
@@ -53,8 +47,12 @@ class Ask(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Loaded with selectinload where a loop reads them (the planner's follow-ups), never row by row.
+    contact: Mapped[Contact | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
 
-class AskChange(db.Model):
+
+class AskChange(Model):
     """One edit of an ask: what changed, from what to what (the ledger never forgets)."""
 
     __tablename__ = "ask_changes"

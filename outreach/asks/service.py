@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from outreach.asks.models import Ask, AskChange
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import assess_pair
+from outreach.campaigns.schemas import ReadinessOut
 from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
@@ -41,7 +42,7 @@ def create_ask(
     parent = _bulk_parent(session, owner_id, data.get("parent_id"))
     message = get_owned(session, Message, data["message_id"], owner_id) if data.get("message_id") else None
     if parent is not None:
-        campaign = campaign or (session.get(Campaign, parent.campaign_id) if parent.campaign_id else None)
+        campaign = campaign or parent.campaign  # a reply counts for its send's campaign
     ask = Ask(
         owner_id=owner_id,
         contact_id=contact.id if contact else None,
@@ -53,8 +54,8 @@ def create_ask(
     if contact is not None:
         ask.warmth_at_ask = round(warmth.warmth(contact.warmth_key, ask.asked_at, planner.warmth), 2)
         if campaign is not None:
-            pair = assess_pair(session, contact, campaign, planner, ask.asked_at).as_dict()
-            ask.criteria_at_ask = {name: pair[name] for name in ("ask_ready", "fit", "trust", "timing")}
+            pair = ReadinessOut.of(assess_pair(session, contact, campaign, planner, ask.asked_at))
+            ask.criteria_at_ask = pair.model_dump(mode="json", include={"ask_ready", "fit", "trust", "timing"})
     _check_outcome(ask)
     session.add(ask)
     if contact is not None:

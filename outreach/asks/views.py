@@ -8,21 +8,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from outreach.asks import service
 from outreach.asks.models import Ask
+from outreach.asks.schemas import AskIn, AskPatch
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
-from outreach.core.errors import InvalidInput
-from outreach.core.forms import AskForm, pairs
-from outreach.core.ownership import owned
-from outreach.core.schemas import AskIn, AskPatch
-from outreach.core.web import (
-    blank_to_none,
-    invalid_to_form,
-    me,
-    owned_or_404,
-    parse_id,
-    validate_into,
-)
+from outreach.core.errors import NotFoundError, validated
+from outreach.core.forms import AskForm, form_payload, pairs
+from outreach.core.ownership import get_owned, owned
+from outreach.core.schemas import Strict
+from outreach.core.web import me, owned_or_404, parse_id, show_again
 from outreach.extensions import db
+from outreach.learning import service as learning
 from outreach.learning.models import Message
 
 bp = Blueprint("asks", __name__, url_prefix="/asks")
@@ -46,43 +41,36 @@ def _choices(form: AskForm) -> None:
     )
 
 
-def _payload(form: AskForm, with_people: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "asked_at": form.asked_at.data or me().now,
-        "channel": blank_to_none((form.channel.data or "").strip()),
-        "request": form.request.data or "",
-        "recipients": form.recipients.data or 1,
-        "outcome": form.outcome.data,
-        "reason": blank_to_none(form.reason.data),
-        "reason_detail": form.reason_detail.data or "",
-        "lesson": form.lesson.data or "",
-        "follow_up_on": form.follow_up_on.data,
-    }
-    if with_people:
-        data["contact_id"] = blank_to_none(form.contact_id.data)
-        data["campaign_id"] = blank_to_none(form.campaign_id.data)
-        data["parent_id"] = blank_to_none(form.parent_id.data)
-        data["message_id"] = blank_to_none(form.message_id.data)
-    return data
+def _payload(form: AskForm, schema: type[Strict]) -> dict[str, Any]:
+    """A new ask (AskIn) names who was asked; an edit (AskPatch) cannot change that."""
+    data = form_payload(form, schema)
+    return data | {"asked_at": data.get("asked_at") or me().now, "recipients": data.get("recipients") or 1}
 
 
 def _drafts(form: AskForm) -> list[tuple[Message, str]]:
-    """Each message template filled in for the chosen contact and campaign, ready to copy."""
+    return learning.drafts(db.session, me().id, parse_id(form.contact_id.data), parse_id(form.campaign_id.data))
+
+
+def _after(ask: Ask) -> Any:
+    return redirect(url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index"))
+
+
+# What each chosen id names, for the message when it is not (or no longer) the user's.
+CHOSEN = {"contact_id": (Contact, "contact"), "campaign_id": (Campaign, "campaign"), "message_id": (Message, "message")}
+CHOSEN_PARENT = ("parent_id", (Ask, "bulk send"))
+
+
+def _not_yours(form: AskForm, data: dict[str, Any]) -> None:
+    """A stale form (the record deleted since) or a tampered one: say which choice to make again."""
     caller = me()
-    contact = db.session.scalars(owned(Contact, caller.id).where(Contact.id == (parse_id(form.contact_id.data) or 0))).first()
-    campaign = db.session.scalars(owned(Campaign, caller.id).where(Campaign.id == (parse_id(form.campaign_id.data) or 0))).first()
-    values = {
-        "name": contact.name.split()[0] if contact else "{name}",
-        "recent_work": "{recent_work}",
-        "campaign": campaign.name if campaign else "{campaign}",
-    }
-    drafts = []
-    for message in db.session.scalars(owned(Message, caller.id).order_by(Message.name)):
-        text = message.body
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        drafts.append((message, text))
-    return drafts
+    for name, (model, label) in [*CHOSEN.items(), CHOSEN_PARENT]:
+        record_id = data.get(name)
+        if not record_id:
+            continue
+        try:
+            get_owned(db.session, model, record_id, caller.id)
+        except NotFoundError:
+            getattr(form, name).errors = [f"That {label} is not one of yours (deleted since?): choose again."]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -90,23 +78,23 @@ def new() -> Any:
     caller = me()
     form = AskForm()
     _choices(form)
+    page = show_again(form, lambda: render_template("asks/form.html", form=form, ask=None, history=[], drafts=_drafts(form)))
     if request.method == "GET":
         form.contact_id.data = request.args.get("contact", "")
         form.campaign_id.data = request.args.get("campaign", "")
         form.asked_at.data = caller.now.replace(second=0, microsecond=0)
     elif form.validate_on_submit():
-        valid = validate_into(form, AskIn, _payload(form, with_people=True))
-        if valid is not None:
-            try:
-                ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
-            except InvalidInput as exc:
-                invalid_to_form(form, exc)
-            else:
-                db.session.commit()
-                flash("Ask recorded. Whatever the answer, it counts.", "success")
-                target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
-                return redirect(target)
-    return render_template("asks/form.html", form=form, ask=None, history=[], drafts=_drafts(form))
+        valid = validated(AskIn, _payload(form, AskIn))
+        try:
+            ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
+        except NotFoundError:
+            db.session.rollback()
+            _not_yours(form, valid.model_dump())
+            return page()
+        db.session.commit()
+        flash("Ask recorded. Whatever the answer, it counts.", "success")
+        return _after(ask)
+    return page()
 
 
 @bp.route("/<int:ask_id>/edit", methods=["GET", "POST"])
@@ -114,23 +102,20 @@ def edit(ask_id: int) -> Any:
     ask = owned_or_404(Ask, ask_id)
     form = AskForm(obj=ask) if request.method == "GET" else AskForm()
     _choices(form)
+    page = show_again(
+        form, lambda: render_template("asks/form.html", form=form, ask=ask, history=service.history(db.session, ask), drafts=[])
+    )
     if request.method == "GET":
         form.contact_id.data = str(ask.contact_id or "")
         form.campaign_id.data = str(ask.campaign_id or "")
         form.reason.data = ask.reason or ""
     elif form.validate_on_submit():
-        valid = validate_into(form, AskPatch, _payload(form, with_people=False))
-        if valid is not None:
-            try:
-                was = ask.outcome
-                service.update_ask(db.session, ask, valid.model_dump())
-            except InvalidInput as exc:
-                invalid_to_form(form, exc)
-            else:
-                db.session.commit()
-                flash("Ask updated.", "success")
-                if ask.outcome == "yes" and was != "yes":
-                    flash("A yes! Bank it for the weeks of nos.", "bank:" + url_for("learning.wins", ask=ask.id))
-                target = url_for("contacts.detail", contact_id=ask.contact_id) if ask.contact_id else url_for("today.index")
-                return redirect(target)
-    return render_template("asks/form.html", form=form, ask=ask, history=service.history(db.session, ask), drafts=[])
+        valid = validated(AskPatch, _payload(form, AskPatch))
+        was = ask.outcome
+        service.update_ask(db.session, ask, valid.model_dump())
+        db.session.commit()
+        flash("Ask updated.", "success")
+        if ask.outcome == "yes" and was != "yes":
+            flash("A yes! Bank it for the weeks of nos.", "bank:" + url_for("learning.wins", ask=ask.id))
+        return _after(ask)
+    return page()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import jsonify, url_for
+from flask import url_for
 
 from outreach.calendar import service
+from outreach.calendar.schemas import CalendarTokenOut
 from outreach.core.api import bp
 from outreach.core.api_context import caller
 from outreach.core.openapi import endpoint
@@ -19,17 +18,17 @@ from outreach.extensions import db
     "POST",
     "Create or rotate the calendar feed token (shown once)",
     tag="calendar",
+    response=CalendarTokenOut,
     status=201,
     not_found=False,
 )
-def create_calendar_token() -> Any:
+def create_calendar_token() -> CalendarTokenOut:
     token = service.create_token(caller().user)
     db.session.commit()
-    return jsonify({"token": token, "url": url_for("calendar.feed", token=token, _external=True)}), 201
+    return CalendarTokenOut(token=token, url=url_for("calendar.feed", token=token, _external=True))
 
 
 @endpoint(bp, "/calendar/token", "DELETE", "Revoke the calendar feed token", tag="calendar", status=204, not_found=False)
-def delete_calendar_token() -> Any:
+def delete_calendar_token() -> None:
     service.revoke_token(caller().user)
     db.session.commit()
-    return "", 204

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-import icalendar
-import recurring_ical_events
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.accounts.service import digest
+from outreach.calendar import partner
 from outreach.contacts.models import BusyPeriod, Contact
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import ics as calendar
-from outreach.reminders.models import LIVE_STATES, Reminder
+from outreach.domain.vocabulary import LIVE_STATES
+from outreach.reminders.models import Reminder
 
 CANCELLED_FOR = timedelta(days=14)  # how long a closed reminder is still sent, as cancelled
-IMPORT_HORIZON_DAYS = 365
+IMPORT_HORIZON_DAYS = partner.HORIZON_DAYS
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORTED_PERIODS = 2000
+MAX_IMPORTED_PERIODS = partner.MAX_PERIODS
 
 
 def create_token(user: User) -> str:
@@ -97,12 +97,6 @@ def reminder_events(
     ]
 
 
-def _as_date(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).date() if value.tzinfo else value.date()
-    return value
-
-
 def parse_busy_periods(data: bytes, today: date) -> list[tuple[date, date, str]]:
     """Every event of the next 12 months, recurrences expanded, as (first day, last day, summary)."""
     if len(data) > MAX_IMPORT_BYTES:
@@ -114,30 +108,9 @@ def parse_busy_periods(data: bytes, today: date) -> list[tuple[date, date, str]]
     if "BEGIN:VCALENDAR" not in text[:2000].upper():
         raise InvalidInput({"file": "this is not an iCalendar file (it does not start with BEGIN:VCALENDAR)"})
     try:
-        parsed = icalendar.Calendar.from_ical(text)
-        occurrences = recurring_ical_events.of(parsed).between(today, today + timedelta(days=IMPORT_HORIZON_DAYS))
-    except Exception as exc:  # the parsers raise many types on broken real-world files
-        raise InvalidInput({"file": f"the calendar could not be read: {exc}"}) from None
-    periods: list[tuple[date, date, str]] = []
-    for event in occurrences:
-        if event.name != "VEVENT" or "DTSTART" not in event:
-            continue
-        try:
-            start_value = event.decoded("DTSTART")
-            end_value = event.decoded("DTEND") if "DTEND" in event else None
-        except Exception as exc:
-            raise InvalidInput({"file": f"an event has a date that cannot be read: {exc}"}) from None
-        first = _as_date(start_value)
-        if end_value is None:
-            last = first
-        elif isinstance(end_value, datetime):
-            last = max(first, _as_date(end_value - timedelta(microseconds=1)))
-        else:
-            last = max(first, end_value - timedelta(days=1))  # all-day DTEND is exclusive
-        periods.append((first, last, str(event.get("SUMMARY", "")).replace("\x00", "")[:500]))
-    if len(periods) > MAX_IMPORTED_PERIODS:
-        raise InvalidInput({"file": f"more than {MAX_IMPORTED_PERIODS} events in the next 12 months"})
-    return sorted(periods)
+        return partner.read(data, today)
+    except partner.CalendarRefused as exc:
+        raise InvalidInput({"file": str(exc)}) from None
 
 
 def import_busy_periods(session: Session, contact: Contact, data: bytes, today: date) -> int:

@@ -20,13 +20,13 @@ from flask import (
 
 from outreach.calendar import service
 from outreach.contacts.models import Contact
-from outreach.core.errors import InvalidInput
 from outreach.core.fetch import fetch_calendar
 from outreach.core.types import utcnow
-from outreach.core.web import me, owned_or_404, parse_id
+from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import ics as calendar
+from outreach.domain.vocabulary import ReminderKind
 from outreach.extensions import db
-from outreach.reminders.models import REMINDER_KINDS, Reminder
+from outreach.reminders.models import Reminder
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 FEED_NAME = "Outreach reminders"
@@ -39,13 +39,13 @@ def _contact_url(contact_id: int) -> str:
 def ics_response(body: bytes, filename: str | None = None) -> Response:
     response = make_response(body)
     response.mimetype = "text/calendar"
-    response.charset = "utf-8"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.add_etag()
     response.cache_control.private = True
     response.cache_control.max_age = 300
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns it into a 304 in place when the ETag matches
+    return response
 
 
 @bp.route("/<token>.ics")
@@ -71,8 +71,8 @@ def _day(value: str | None, name: str) -> date | None:
 def export() -> Any:
     caller = me()
     kind = request.args.get("kind") or None
-    if kind is not None and kind not in REMINDER_KINDS:
-        abort(400, f"kind must be one of {', '.join(REMINDER_KINDS)}")
+    if kind is not None and kind not in ReminderKind.values():
+        abort(400, f"kind must be one of {', '.join(ReminderKind)}")
     campaign_arg = request.args.get("campaign") or None
     campaign = parse_id(campaign_arg)
     if campaign_arg is not None and campaign is None:
@@ -123,20 +123,16 @@ def import_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     upload = request.files.get("file")
     address = (request.form.get("url") or "").strip()
-    back = redirect(url_for("contacts.detail", contact_id=contact.id))
+    back = url_for("contacts.detail", contact_id=contact.id)
     if (upload is None or not upload.filename) and not address:
         flash("Choose an .ics file or give the address of their public calendar.", "error")
-        return back
-    try:
-        if upload is not None and upload.filename:
-            data, source = upload.read(service.MAX_IMPORT_BYTES + 1), upload.filename
-        else:
-            data, source = fetch_calendar(address, current_app.config["ALLOW_PRIVATE_CALENDAR_URLS"]), address
-        count = service.import_busy_periods(db.session, contact, data, me().now.date())
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(f"Nothing imported: {'; '.join(exc.fields.values())}.", "error")
-        return back
+        return redirect(back)
+    flash_back(back, "Nothing imported")
+    if upload is not None and upload.filename:
+        data, source = upload.read(service.MAX_IMPORT_BYTES + 1), upload.filename
+    else:
+        data, source = fetch_calendar(address, current_app.config["ALLOW_PRIVATE_CALENDAR_URLS"]), address
+    count = service.import_busy_periods(db.session, contact, data, me().now.date())
     db.session.commit()
     flash(f"Imported {count} busy periods for the next 12 months from {source}.", "success")
-    return back
+    return redirect(back)

@@ -7,17 +7,18 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.core.types import TagList, utcnow
-from outreach.extensions import db
+from outreach.core.types import TagList, utcnow, words
+from outreach.domain.vocabulary import CampaignKind
+from outreach.extensions import Model
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     __tablename__ = "campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default="other")
+    kind: Mapped[CampaignKind] = mapped_column(words(CampaignKind, 20, "kind"), default=CampaignKind.OTHER)
     date: Mapped[date]
     topics: Mapped[list[str]] = mapped_column(TagList, default=list)
     yes_target: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,9 +1,6 @@
-"""Campaign plans, message results and the bank of wins, from the ledger and the readiness board."""
+"""Campaign plans: how many asks a campaign needs and whom to warm up first, from the ledger and the board."""
 
 from __future__ import annotations
-
-from collections import defaultdict
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,10 +9,7 @@ from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import PairReadiness, assess_campaign, campaign_facts
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
-from outreach.domain import forecast, goforno, plan, readiness, warmth
-from outreach.learning.models import Message, Win
-
-WIN_AFTER_NOS = 5  # show the bank of wins after this many nos in a row
+from outreach.domain import forecast, plan, readiness, warmth
 
 
 def ledger_rate(session: Session, me: Caller) -> plan.YesRate:
@@ -36,20 +30,25 @@ def lead_days(me: Caller) -> int:
     return plan.lead_days(me.planner.thresholds.relationship_days, touches, spacing)
 
 
-def campaign_plan(session: Session, me: Caller, campaign: Campaign, pairs: list[PairReadiness] | None = None) -> plan.Plan:
-    """``pairs``: the campaign's readiness board when the caller has already assessed it."""
+def campaign_asks(session: Session, campaign: Campaign) -> list[tuple[int | None, str]]:
+    """(contact, outcome) of every ask made for the campaign, the oldest first."""
+    query = owned(Ask, campaign.owner_id).where(Ask.campaign_id == campaign.id).order_by(Ask.asked_at, Ask.id)
+    rows = session.execute(query.with_only_columns(Ask.contact_id, Ask.outcome))
+    return [(contact_id, outcome) for contact_id, outcome in rows]
+
+
+def campaign_plan(
+    session: Session,
+    me: Caller,
+    campaign: Campaign,
+    pairs: list[PairReadiness] | None = None,
+    asks: list[tuple[int | None, str]] | None = None,
+) -> plan.Plan:
+    """``pairs`` and ``asks``: the campaign's readiness board and asks when the caller already has them."""
     pairs = pairs if pairs is not None else assess_campaign(session, campaign, me.planner, me.now)
-    asked = {
-        contact_id
-        for (contact_id,) in session.execute(
-            owned(Ask, me.id).where(Ask.campaign_id == campaign.id).with_only_columns(Ask.contact_id)
-        )
-    }
-    yeses = sum(
-        1
-        for (outcome,) in session.execute(owned(Ask, me.id).where(Ask.campaign_id == campaign.id).with_only_columns(Ask.outcome))
-        if outcome == "yes"
-    )
+    asks = asks if asks is not None else campaign_asks(session, campaign)
+    asked = {contact_id for contact_id, _ in asks}
+    yeses = sum(1 for _, outcome in asks if outcome == "yes")
     candidates = [
         plan.Candidate(
             contact_id=p.contact.id,
@@ -72,49 +71,3 @@ def campaign_plan(session: Session, me: Caller, campaign: Campaign, pairs: list[
         candidates,
         lead_days(me),
     )
-
-
-def message_results(session: Session, owner_id: int) -> list[plan.MessageResult]:
-    """Sends, replies and yeses per message, counted by the ledger's own rules (a bulk send counts its
-    recipients; its replies, attached or recorded on the send itself, count as what they say)."""
-    names = {m.id: m.name for m in session.scalars(owned(Message, owner_id).order_by(Message.name))}
-    rows = session.execute(
-        owned(Ask, owner_id).with_only_columns(Ask.id, Ask.parent_id, Ask.message_id, Ask.recipients, Ask.outcome)
-    ).all()
-    replies: dict[int, list[goforno.AskRecord]] = defaultdict(list)
-    for ask_id, parent_id, _, recipients, outcome in rows:
-        if parent_id is not None:
-            replies[parent_id].append(goforno.AskRecord(ask_id, datetime.min, outcome, recipients, parent_id))
-    sends: dict[int, int] = defaultdict(int)
-    answered: dict[int, int] = defaultdict(int)
-    yeses: dict[int, int] = defaultdict(int)
-    for ask_id, parent_id, message_id, recipients, outcome in rows:
-        if parent_id is not None or message_id not in names:
-            continue  # replies count with their send, under the send's message
-        sends[message_id] += recipients
-        record = goforno.AskRecord(ask_id, datetime.min, outcome, recipients)
-        for counted, count in goforno.outcomes_of(record, replies.get(ask_id, [])):
-            if counted in ("yes", *goforno.EXPLICIT_NO):
-                answered[message_id] += count
-                yeses[message_id] += count if counted == "yes" else 0
-    return [plan.MessageResult(mid, name, sends[mid], answered[mid], yeses[mid]) for mid, name in names.items()]
-
-
-def nos_in_a_row(session: Session, owner_id: int) -> int:
-    outcomes = session.scalars(
-        owned(Ask, owner_id)
-        .where(Ask.outcome != "pending")
-        .with_only_columns(Ask.outcome)
-        .order_by(Ask.asked_at.desc())
-        .limit(50)
-    )
-    run = 0
-    for outcome in outcomes:
-        if outcome == "yes":
-            break
-        run += 1
-    return run
-
-
-def wins_of(session: Session, owner_id: int, limit: int = 50) -> list[Win]:
-    return list(session.scalars(owned(Win, owner_id).order_by(Win.created_at.desc()).limit(limit)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -13,7 +13,10 @@ from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import BusyPeriod, Contact
 from outreach.core.ownership import owned
+from outreach.core.types import utcnow
 from outreach.domain import forecast, readiness
+from outreach.domain.shows import ShowFacts
+from outreach.feeds.facts import shows_of
 
 
 @dataclass(frozen=True)
@@ -21,19 +24,7 @@ class PairReadiness:
     contact: Contact
     campaign: Campaign
     result: readiness.Readiness
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "contact_id": self.contact.id,
-            "contact_name": self.contact.name,
-            "campaign_id": self.campaign.id,
-            "ask_ready": self.result.ask_ready,
-            "fit": self.result.fit.as_dict(),
-            "trust": self.result.trust.as_dict(),
-            "timing": self.result.timing.as_dict(),
-            "forecast_ready_on": self.result.forecast_ready_on.isoformat() if self.result.forecast_ready_on else None,
-            "forecast_reason": self.result.forecast_reason,
-        }
+    facts: readiness.ContactFacts | None = field(default=None, compare=False)  # what the result was judged on
 
 
 def campaign_facts(campaign: Campaign) -> readiness.CampaignFacts:
@@ -48,7 +39,9 @@ def campaign_facts(campaign: Campaign) -> readiness.CampaignFacts:
     )
 
 
-def contact_facts(contact: Contact, busy: Iterable[BusyPeriod], asks: Iterable[Ask]) -> readiness.ContactFacts:
+def contact_facts(
+    contact: Contact, busy: Iterable[BusyPeriod], asks: Iterable[Ask], show: ShowFacts | None = None
+) -> readiness.ContactFacts:
     return readiness.ContactFacts(
         name=contact.name,
         topics=tuple(contact.topics),
@@ -61,11 +54,12 @@ def contact_facts(contact: Contact, busy: Iterable[BusyPeriod], asks: Iterable[A
         has_inbound=contact.last_inbound_at is not None,
         busy_periods=tuple((b.start, b.end) for b in busy),
         asks=tuple(readiness.AskFacts(a.campaign_id, a.asked_at.date(), a.outcome, a.follow_up_on) for a in asks),
+        show=show,
     )
 
 
 def facts_for(session: Session, owner_id: int, contacts: list[Contact]) -> dict[int, readiness.ContactFacts]:
-    """Facts for many contacts: busy periods and asks fetched in two queries for all of them."""
+    """Facts for many contacts: busy periods, asks and podcast feeds fetched in three queries for all of them."""
     ids = [c.id for c in contacts]
     busy: dict[int, list[BusyPeriod]] = defaultdict(list)
     asks: dict[int, list[Ask]] = defaultdict(list)
@@ -74,7 +68,8 @@ def facts_for(session: Session, owner_id: int, contacts: list[Contact]) -> dict[
             busy[period.contact_id].append(period)
         for ask in session.scalars(owned(Ask, owner_id).where(Ask.contact_id.in_(chunk))):
             asks[ask.contact_id].append(ask)  # type: ignore[index]
-    return {c.id: contact_facts(c, busy[c.id], asks[c.id]) for c in contacts}
+    shows = shows_of(session, owner_id, ids, utcnow().date())
+    return {c.id: contact_facts(c, busy[c.id], asks[c.id], shows.get(c.id)) for c in contacts}
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -85,8 +80,15 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 def assess_pair(
     session: Session, contact: Contact, campaign: Campaign, planner: readiness.Planner, now: datetime
 ) -> PairReadiness:
+    return assess_contact(session, contact, [campaign], planner, now)[0]
+
+
+def assess_contact(
+    session: Session, contact: Contact, campaigns: list[Campaign], planner: readiness.Planner, now: datetime
+) -> list[PairReadiness]:
+    """One contact against several campaigns (their page's checklist): the contact's facts read once."""
     facts = facts_for(session, contact.owner_id, [contact])[contact.id]
-    return PairReadiness(contact, campaign, forecast.assess(facts, campaign_facts(campaign), now, planner))
+    return [PairReadiness(contact, c, forecast.assess(facts, campaign_facts(c), now, planner)) for c in campaigns]
 
 
 def assess_campaign(session: Session, campaign: Campaign, planner: readiness.Planner, now: datetime) -> list[PairReadiness]:
@@ -114,7 +116,7 @@ def assess_campaigns(
     for campaign in campaigns:
         target = campaign_facts(campaign)
         candidates = [c for c in contacts if not fits_only or readiness.fit(facts[c.id], target, planner.thresholds).met]
-        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner)) for c in candidates]
+        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner), facts[c.id]) for c in candidates]
         pairs.sort(
             key=lambda p: (
                 not p.result.ask_ready,

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import BusyPeriod, Contact
-from outreach.core.errors import InvalidInput
+from outreach.core import records
+from outreach.domain import rules
 
 CAMPAIGN_FIELDS = (
     "name",
@@ -24,28 +25,17 @@ CAMPAIGN_FIELDS = (
 )
 
 
-def _check_window(start_weeks: int, end_weeks: int) -> None:
-    if start_weeks <= end_weeks:
-        raise InvalidInput({"window_start_weeks": "the ask window must open before it closes (start weeks > end weeks)"})
-
-
 def create_campaign(session: Session, owner_id: int, data: Mapping[str, Any]) -> Campaign:
-    values = {"window_start_weeks": 12, "window_end_weeks": 3}
-    values.update({k: data[k] for k in CAMPAIGN_FIELDS if k in data})
-    campaign = Campaign(owner_id=owner_id, **values)
-    _check_window(campaign.window_start_weeks, campaign.window_end_weeks)
-    session.add(campaign)
-    session.flush()
-    return campaign
+    rules.ask_window(data.get("window_start_weeks", 12), data.get("window_end_weeks", 3))  # the columns' defaults
+    return records.create(session, Campaign, owner_id, CAMPAIGN_FIELDS, data)
 
 
 def update_campaign(session: Session, campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
-    for name in CAMPAIGN_FIELDS:
-        if name in data:
-            setattr(campaign, name, data[name])
-    _check_window(campaign.window_start_weeks, campaign.window_end_weeks)
-    session.flush()
-    return campaign
+    # A patch may move one end of the window: the rule is checked on the window it would leave.
+    rules.ask_window(
+        data.get("window_start_weeks", campaign.window_start_weeks), data.get("window_end_weeks", campaign.window_end_weeks)
+    )
+    return records.update(session, campaign, CAMPAIGN_FIELDS, data)
 
 
 def delete_campaign(session: Session, campaign: Campaign) -> None:
@@ -56,8 +46,7 @@ def delete_campaign(session: Session, campaign: Campaign) -> None:
 def add_busy_period(
     session: Session, contact: Contact, start: date, end: date, summary: str = "", source: str = "manual"
 ) -> BusyPeriod:
-    if end < start:
-        raise InvalidInput({"end": "the end must be on or after the start"})
+    rules.busy_period(start, end)
     period = BusyPeriod(owner_id=contact.owner_id, contact_id=contact.id, start=start, end=end, summary=summary, source=source)
     session.add(period)
     session.flush()

@@ -10,15 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
-
-class Classification(StrEnum):
-    PERSON = "person"  # a message between people: a touch
-    BULK = "bulk"  # newsletters, lists, mass mail
-    AUTOMATED = "automated"  # notifications, no-reply senders, receipts
-    AUTO_REPLY = "auto_reply"  # out of office
-
+from outreach.domain.vocabulary import Classification
 
 MAX_RECIPIENTS = 20  # more than this is a mass mailing, not a conversation
 
@@ -138,15 +131,16 @@ def _first_date(window: str, sent: date) -> date | None:
 
 
 def _as_date(form: int, parts: tuple[str | None, ...], sent: date) -> date | None:
+    first, second, third = (part or "" for part in parts[:3])
     if form == 0:
-        year, month, day = (int(p) for p in parts)  # type: ignore[arg-type]
-        return _valid(year, month, day)
+        return _valid(int(first), int(second), int(third))
+    year: str = third
     if form == 1:
-        day, month, year = int(parts[0]), int(parts[1]), parts[2]  # type: ignore[arg-type]
+        day, month = int(first), int(second)
     elif form == 2:
-        day, month, year = int(parts[0]), _month(str(parts[1])), parts[2]  # type: ignore[arg-type]
+        day, month = int(first), _month(second)
     else:
-        day, month, year = int(parts[1]), _month(str(parts[0])), parts[2]  # type: ignore[arg-type]
+        day, month = int(second), _month(first)
     if not month:
         return None
     if year:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from outreach.accounts import service as user_service
 from outreach.accounts.models import User
 from outreach.capture import secrets
 from outreach.capture.mbox import import_mbox, message_count
@@ -20,13 +20,30 @@ from outreach.core.caller import caller_for
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.extensions import db
+from outreach.transfer.cli import known_user
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 
-def _user(email: str) -> User:
-    user = user_service.find_user(db.session, email)
-    if user is None:
-        raise click.ClickException(f"no user with email {email!r}: create one with `outreach user create`")
-    return user
+class FolderBars:
+    """A progress bar for each folder of one mailbox, as its sync reports them."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: ProgressBar[int] | None = None
+
+    def __call__(self, event: str, amount: int) -> None:
+        if event.startswith("folder "):
+            self.finish()
+            self.bar = click.progressbar(length=max(amount, 1), label=f"{self.label} {event.removeprefix('folder ')}")
+        elif self.bar is not None:
+            self.bar.update(amount)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
 
 
 def _summary(counts: Counts) -> str:
@@ -47,24 +64,13 @@ def mail_group() -> None:
 @with_appcontext
 def sync(email: str | None) -> None:
     """Sync connected mailboxes now (paused ones too), with a progress bar per folder."""
-    users = [_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
+    users = [known_user(email)] if email else list(db.session.scalars(select(User).order_by(User.id)))
     failed = 0
     for user in users:
         for account in list(db.session.scalars(owned(MailAccount, user.id).order_by(MailAccount.id))):
-            bar = None
-
-            def progress(event: str, amount: int, account: MailAccount = account) -> None:
-                nonlocal bar
-                if event.startswith("folder "):
-                    if bar is not None:
-                        bar.render_finish()
-                    bar = click.progressbar(length=max(amount, 1), label=f"{account.username} {event[7:]}")
-                elif bar is not None:
-                    bar.update(amount)
-
-            result = sync_account(db.session, account, current_app.config, progress)
-            if bar is not None:
-                bar.render_finish()
+            bars = FolderBars(account.username)
+            result = sync_account(db.session, account, current_app.config, bars)
+            bars.finish()
             if result.error:
                 failed += 1
                 click.echo(f"{account.username} on {account.host}: {result.error}", err=True)
@@ -81,7 +87,7 @@ def sync(email: str | None) -> None:
 @with_appcontext
 def import_mbox_command(file: Path, email: str, sent: bool) -> None:
     """A Google Takeout or Thunderbird mbox: the same classification as mail sync; nothing counted twice."""
-    me = caller_for(_user(email))
+    me = caller_for(known_user(email))
     with click.progressbar(length=max(1, message_count(file)), label=f"Reading {file.name}") as bar:
         try:
             counts = import_mbox(db.session, me, file, sent=sent, progress=bar.update)

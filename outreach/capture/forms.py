@@ -1,29 +1,27 @@
-"""The Settings → Mail forms (rendering and CSRF; the rules are the API's schemas)."""
+"""The Settings → Mail forms, built from the API's schemas (rendering and CSRF; the rules are the schemas')."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import Optional
+from wtforms import PasswordField
 
-from outreach.core.forms import pairs
+from outreach.capture.schemas import CalendarAccountIn, MailAccountIn
+from outreach.core.forms import schema_form
 
+MailAccountForm = schema_form(
+    MailAccountIn,
+    hints={
+        "host": "e.g. imap.gmail.com, imap.fastmail.com, outlook.office365.com",
+        "username": "Usually your email address",
+        "folders": "Optional, comma-separated, e.g. [Gmail]/All Mail",
+    },
+    fields={"password": PasswordField("Password or app password", description="Gmail and iCloud need an app password")},
+)
 
-class MailAccountForm(FlaskForm):
-    host = StringField("IMAP server", description="e.g. imap.gmail.com, imap.fastmail.com, outlook.office365.com")
-    port = IntegerField("Port", default=993, validators=[Optional()])
-    security = SelectField(
-        "Security",
-        choices=pairs(("tls", "TLS (port 993)"), ("starttls", "STARTTLS (port 143)"), ("plain", "none (this machine only)")),
-        default="tls",
-    )
-    username = StringField("User name", description="Usually your email address")
-    password = PasswordField("Password or app password", description="Gmail and iCloud need an app password")
-    folders = StringField("More folders", description="Optional, comma-separated, e.g. [Gmail]/All Mail")
-
-
-class CalendarAccountForm(FlaskForm):
-    kind = SelectField("Kind", choices=pairs(("caldav", "CalDAV account"), ("ics", "Secret ICS address")), default="caldav")
-    url = StringField("Address", description="Your CalDAV server, or the secret address of your calendar in iCal format")
-    username = StringField("User name", description="CalDAV only")
-    password = PasswordField("Password or app password", description="CalDAV only")
+CalendarAccountForm = schema_form(
+    CalendarAccountIn,
+    hints={
+        "url": "Your CalDAV server, or the secret address of your calendar in iCal format",
+        "username": "CalDAV only",
+    },
+    fields={"password": PasswordField("Password or app password", description="CalDAV only")},
+)

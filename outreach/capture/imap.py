@@ -18,6 +18,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from outreach.capture.parse import BODY_FIELDS, HEADER_FIELDS, TEXT_BYTES
+from outreach.domain.vocabulary import FolderRole
 
 TIMEOUT_SECONDS = 30
 CHUNK = 500  # UIDs per FETCH: long enough to stream, short enough to commit progress often
@@ -50,7 +51,7 @@ class Server:
 @dataclass(frozen=True)
 class Folder:
     name: str
-    role: str  # inbox | sent | all | other
+    role: FolderRole
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def connect(server: Server) -> IMAPClient:
         if server.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
                 raise MailServerError("security", f"{server.host} does not offer STARTTLS on port {server.port}.")
-            client.starttls(context)  # type: ignore[arg-type]
+            client.starttls(context)
         client.login(server.username, server.password)
     except LoginError:
         _close(client)
@@ -135,17 +136,18 @@ def folders(client: IMAPClient, extra: list[str]) -> list[Folder]:
     """INBOX and the \\Sent folder (found by its SPECIAL-USE flag, whatever its name), plus the user's own."""
     listed = client.list_folders()
     flags_of = {name: flags for flags, _, name in listed}
-    chosen = [Folder("INBOX", "inbox")]
+    chosen = [Folder("INBOX", FolderRole.INBOX)]
     for flags, _, name in listed:
         if b"\\Sent" in flags and name != "INBOX":
-            chosen.append(Folder(name, "sent"))
+            chosen.append(Folder(name, FolderRole.SENT))
             break
     for name in extra:
         if name not in flags_of:
             raise MailServerError("folders", f"The mailbox has no folder named {name!r}.")
         if all(f.name != name for f in chosen):
             flags = flags_of[name]
-            chosen.append(Folder(name, "all" if b"\\All" in flags else "sent" if b"\\Sent" in flags else "other"))
+            role = FolderRole.ALL if b"\\All" in flags else FolderRole.SENT if b"\\Sent" in flags else FolderRole.OTHER
+            chosen.append(Folder(name, role))
     return chosen
 
 

@@ -21,14 +21,18 @@ def sync_due(session: Session, config: Mapping[str, Any]) -> Counter[str]:
     """Claim and sync accounts until none is due; another scheduler claims others meanwhile."""
     every = timedelta(minutes=int(config.get("MAIL_SYNC_MINUTES") or 15))
     counts: Counter[str] = Counter()
-    for model, label in ((MailAccount, "mail"), (CalendarAccount, "calendar")):
-        for _ in range(MAX_ACCOUNTS_PER_RUN):
-            account_id = claim(session, model, utcnow(), every)
-            if account_id is None:
-                break
-            account = session.get_one(model, account_id)
-            result = sync_account(session, account, config) if model is MailAccount else sync_calendar(session, account, config)
-            counts[f"{label} {'failed' if result.error else 'synced'}"] += 1
+    for _ in range(MAX_ACCOUNTS_PER_RUN):
+        mailbox_id = claim(session, MailAccount, utcnow(), every)
+        if mailbox_id is None:
+            break
+        synced = sync_account(session, session.get_one(MailAccount, mailbox_id), config)
+        counts[f"mail {'failed' if synced.error else 'synced'}"] += 1
+    for _ in range(MAX_ACCOUNTS_PER_RUN):
+        calendar_id = claim(session, CalendarAccount, utcnow(), every)
+        if calendar_id is None:
+            break
+        read = sync_calendar(session, session.get_one(CalendarAccount, calendar_id), config)
+        counts[f"calendar {'failed' if read.error else 'synced'}"] += 1
     return counts
 
 

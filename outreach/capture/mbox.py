@@ -16,12 +16,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from outreach.capture.classify import Classification, classify, return_date
+from outreach.capture.classify import classify, return_date
 from outreach.capture.meetings import identities_of
 from outreach.capture.parse import TEXT_BYTES, envelope, text_start
 from outreach.capture.store import Counts, Mail, address_book, store_mail
 from outreach.core.caller import Caller
 from outreach.core.errors import InvalidInput
+from outreach.domain.vocabulary import Classification
 
 BATCH = 1000
 # Takeout marks what the user sent with a label; Thunderbird's Sent folder is its own file.

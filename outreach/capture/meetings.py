@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
-from outreach.capture.models import AccountStatus, CalendarAccount, CalendarKind, CapturedEvent, MailAccount
+from outreach.capture.models import CalendarAccount, CapturedEvent, MailAccount
 from outreach.capture.secrets import CredentialsUnreadable, decrypt
 from outreach.capture.store import Item, address_book, link
 from outreach.capture.sync import AlreadySyncing, exclusive
@@ -30,6 +30,7 @@ from outreach.core.caller import Caller, caller_for
 from outreach.core.errors import InvalidInput
 from outreach.core.fetch import check_url, fetch_calendar
 from outreach.core.ownership import owned
+from outreach.domain.vocabulary import AccountStatus, CalendarKind
 
 HORIZON_DAYS = 365
 MAX_ATTENDEES = 20  # more is a webinar or an all-hands, not a meeting with someone
@@ -103,7 +104,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _caldav_client(secret: Mapping[str, str]) -> Any:
-    from caldav import DAVClient
+    from caldav.davclient import DAVClient  # the module itself: the package's lazy re-export is untyped
 
     return DAVClient(
         url=secret["url"],
@@ -117,7 +118,7 @@ def _calendars(secret: Mapping[str, str]) -> list[Any]:
     from caldav.lib import error as dav_error
 
     try:
-        found = _caldav_client(secret).principal().calendars()
+        found: list[Any] = _caldav_client(secret).principal().calendars()
     except dav_error.AuthorizationError:
         raise CalendarError("password", "The calendar server refused the user name or password.") from None
     except dav_error.DAVError as exc:
@@ -236,7 +237,7 @@ def store_meetings(
             )
         ).all()
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key, o in unique.items():
         if key in known:
             continue

@@ -7,47 +7,17 @@ header facts touches need, never a body.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.capture.classify import Classification
-from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import AccountStatus, CalendarKind, Classification, Direction, FolderRole, MailSecurity
+from outreach.extensions import Model
 
 
-def _choice(enum: type[StrEnum], name: str, length: int) -> Enum:
-    """A word list stored as its values, with a named CHECK constraint on both databases."""
-    return Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
-class Security(StrEnum):
-    TLS = "tls"
-    STARTTLS = "starttls"
-    PLAIN = "plain"  # loopback only, and only when OUTREACH_ALLOW_PLAINTEXT_IMAP=1 (tests)
-
-
-class AccountStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    FAILING = "failing"  # the last sync failed; the next one tries again
-
-
-class CalendarKind(StrEnum):
-    CALDAV = "caldav"
-    ICS = "ics"
-
-
-class MailAccount(db.Model):
+class MailAccount(Model):
     __tablename__ = "mail_accounts"
     __table_args__ = (UniqueConstraint("owner_id", "host", "username"),)
 
@@ -55,13 +25,13 @@ class MailAccount(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     host: Mapped[str] = mapped_column(String(253))
     port: Mapped[int] = mapped_column(Integer)
-    security: Mapped[Security] = mapped_column(_choice(Security, "security", 10))
+    security: Mapped[MailSecurity] = mapped_column(words(MailSecurity, 10, "security"))
     username: Mapped[str] = mapped_column(String(254))
     secret: Mapped[str | None] = mapped_column(Text)  # the password as a Fernet token; None once disconnected
     folders: Mapped[list[str]] = mapped_column(JSON, default=list)  # besides INBOX and \Sent, found by flag
     # The user's own addresses in this mailbox (login, and every From seen in \Sent): mail from them is outbound.
     identities: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[AccountStatus] = mapped_column(_choice(AccountStatus, "status", 10), default=AccountStatus.ACTIVE)
+    status: Mapped[AccountStatus] = mapped_column(words(AccountStatus, 10, "status"), default=AccountStatus.ACTIVE)
     last_error: Mapped[str | None] = mapped_column(String(500))
     last_synced_at: Mapped[datetime | None]
     next_sync_at: Mapped[datetime | None] = mapped_column(index=True)  # claimed by pushing it ahead
@@ -69,7 +39,7 @@ class MailAccount(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class MailFolder(db.Model):
+class MailFolder(Model):
     """Where a folder's sync stopped: UIDs mean something only together with their UIDVALIDITY."""
 
     __tablename__ = "mail_folders"
@@ -79,12 +49,12 @@ class MailFolder(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("mail_accounts.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(500))
-    role: Mapped[str] = mapped_column(String(10), default="other")  # inbox | sent | all | other
+    role: Mapped[FolderRole] = mapped_column(words(FolderRole, 10, "role"), default=FolderRole.OTHER)
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class CapturedMessage(db.Model):
+class CapturedMessage(Model):
     """One message seen in a mailbox or an archive, counted once by its Message-ID: headers only."""
 
     __tablename__ = "captured_messages"
@@ -98,8 +68,8 @@ class CapturedMessage(db.Model):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("mail_accounts.id", ondelete="SET NULL"), index=True)
     message_key: Mapped[str] = mapped_column(String(255))  # the Message-ID, or a stable digest when it has none
     sent_at: Mapped[datetime]
-    direction: Mapped[str] = mapped_column(String(10))  # outbound | inbound
-    classification: Mapped[Classification] = mapped_column(_choice(Classification, "classification", 12))
+    direction: Mapped[Direction] = mapped_column(words(Direction, 10, "direction"))
+    classification: Mapped[Classification] = mapped_column(words(Classification, 12, "classification"))
     from_address: Mapped[str] = mapped_column(String(254), default="")
     recipients: Mapped[int] = mapped_column(Integer, default=0)  # To + Cc
     subject: Mapped[str] = mapped_column(String(300), default="")
@@ -111,23 +81,23 @@ class CapturedMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CalendarAccount(db.Model):
+class CalendarAccount(Model):
     __tablename__ = "calendar_accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[CalendarKind] = mapped_column(_choice(CalendarKind, "kind", 10))
+    kind: Mapped[CalendarKind] = mapped_column(words(CalendarKind, 10, "kind"))
     label: Mapped[str] = mapped_column(String(300))  # host and user name: shown, never the secret address
     secret: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"url", "username", "password"}
     sync_token: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[AccountStatus] = mapped_column(_choice(AccountStatus, "status", 10), default=AccountStatus.ACTIVE)
+    status: Mapped[AccountStatus] = mapped_column(words(AccountStatus, 10, "status"), default=AccountStatus.ACTIVE)
     last_error: Mapped[str | None] = mapped_column(String(500))
     last_synced_at: Mapped[datetime | None]
     next_sync_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CapturedEvent(db.Model):
+class CapturedEvent(Model):
     """One past occurrence of a meeting, counted once by UID and RECURRENCE-ID."""
 
     __tablename__ = "captured_events"
@@ -139,13 +109,13 @@ class CapturedEvent(db.Model):
     uid: Mapped[str] = mapped_column(String(255))
     recurrence_id: Mapped[str] = mapped_column(String(40), default="")  # "" for a single event
     starts_at: Mapped[datetime]
-    direction: Mapped[str] = mapped_column(String(10))  # outbound when the user organised it
+    direction: Mapped[Direction] = mapped_column(words(Direction, 10, "direction"))  # outbound: the user organised it
     summary: Mapped[str] = mapped_column(String(300), default="")
     attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CaptureLink(db.Model):
+class CaptureLink(Model):
     """A captured message or meeting made this contact's touch. The link outlives a touch the user
     deletes (touch_id becomes NULL), so the next sync knows not to make it again."""
 

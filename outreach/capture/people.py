@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.campaigns.service import add_busy_period
-from outreach.capture.classify import Classification, is_no_reply
+from outreach.capture.classify import is_no_reply
 from outreach.capture.models import CapturedEvent, CapturedMessage, MailAccount
 from outreach.capture.store import Item, address_book, link
 from outreach.contacts import service as contact_service
@@ -18,6 +18,7 @@ from outreach.contacts.models import BusyPeriod, Contact
 from outreach.core.caller import Caller
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
+from outreach.domain.vocabulary import BusySource, Classification, Direction
 
 SUGGEST_MIN_MESSAGES = 3
 SUGGEST_DAYS = 365
@@ -30,6 +31,17 @@ class Suggestion:
     name: str
     messages: int
     last_at: datetime
+
+
+@dataclass
+class _Tally:
+    """One address's person-to-person messages: how many, whether both ways, the latest, a display name."""
+
+    last: datetime
+    messages: int = 0
+    inbound: bool = False
+    outbound: bool = False
+    name: str = ""
 
 
 def _identities(session: Session, me: Caller) -> set[str]:
@@ -50,21 +62,22 @@ def suggestions(session: Session, me: Caller, limit: int = SUGGEST_SHOWN) -> lis
         .where(CapturedMessage.classification == Classification.PERSON, CapturedMessage.sent_at >= since)
         .with_only_columns(CapturedMessage.direction, CapturedMessage.sent_at, CapturedMessage.counterparts)
     )
-    tally: dict[str, dict[str, object]] = {}
+    tally: dict[str, _Tally] = {}
     for direction, sent_at, counterparts in rows:
         for address, name in counterparts or []:
             if address in known or is_no_reply(address):
                 continue
-            seen = tally.setdefault(address, {"messages": 0, "in": 0, "out": 0, "last": sent_at, "name": ""})
-            seen["messages"] = int(seen["messages"]) + 1  # type: ignore[call-overload]
-            seen["in" if direction == "inbound" else "out"] = 1
-            seen["last"] = max(seen["last"], sent_at)  # type: ignore[type-var]
-            if name and (direction == "inbound" or not seen["name"]):
-                seen["name"] = name
+            seen = tally.setdefault(address, _Tally(last=sent_at))
+            seen.messages += 1
+            seen.inbound = seen.inbound or direction == Direction.INBOUND
+            seen.outbound = seen.outbound or direction == Direction.OUTBOUND
+            seen.last = max(seen.last, sent_at)
+            if name and (direction == Direction.INBOUND or not seen.name):
+                seen.name = name
     found = [
-        Suggestion(address, str(seen["name"]), int(seen["messages"]), seen["last"])  # type: ignore[call-overload, arg-type]
+        Suggestion(address, seen.name, seen.messages, seen.last)
         for address, seen in tally.items()
-        if int(seen["messages"]) >= SUGGEST_MIN_MESSAGES and seen["in"] and seen["out"]  # type: ignore[call-overload]
+        if seen.messages >= SUGGEST_MIN_MESSAGES and seen.inbound and seen.outbound
     ]
     found.sort(key=lambda s: (-s.messages, -s.last_at.timestamp(), s.email))
     return found[:limit]
@@ -125,14 +138,12 @@ def away_offers(session: Session, me: Caller) -> list[AwayOffer]:
     )
     offers: list[AwayOffer] = []
     for message in rows:
-        contact_id = book.get(message.from_address)
-        if contact_id is None or any(o.contact.id == contact_id for o in offers):
+        contact_id, back = book.get(message.from_address), message.returns_on
+        if contact_id is None or back is None or any(o.contact.id == contact_id for o in offers):
             continue
-        last_away = message.returns_on - timedelta(days=1)  # type: ignore[operator]
-        covered = owned(BusyPeriod, me.id).where(BusyPeriod.contact_id == contact_id, BusyPeriod.end >= last_away)
+        covered = owned(BusyPeriod, me.id).where(BusyPeriod.contact_id == contact_id, BusyPeriod.end >= back - timedelta(days=1))
         if session.scalar(covered.limit(1)) is None:
-            contact = session.get_one(Contact, contact_id)
-            offers.append(AwayOffer(message.id, contact, message.sent_at.date(), message.returns_on))  # type: ignore[arg-type]
+            offers.append(AwayOffer(message.id, session.get_one(Contact, contact_id), message.sent_at.date(), back))
     return offers
 
 
@@ -145,7 +156,7 @@ def accept_away(session: Session, me: Caller, message_id: int) -> BusyPeriod:
     contact = get_owned(session, Contact, contact_id, me.id)
     until = max(message.sent_at.date(), message.returns_on - timedelta(days=1))
     summary = f"Out of office (auto-reply: {message.subject})"[:500]
-    return add_busy_period(session, contact, message.sent_at.date(), until, summary, source="imported")
+    return add_busy_period(session, contact, message.sent_at.date(), until, summary, source=BusySource.IMPORTED)
 
 
 def counts_by_class(session: Session, me: Caller) -> dict[str, int]:

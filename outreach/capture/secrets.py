@@ -56,12 +56,15 @@ def rotate(session: Session, config: Mapping[str, Any]) -> tuple[int, int]:
     """Re-encrypt every stored credential under the current key: (rotated, unreadable)."""
     ring = keyring(config)
     rotated = unreadable = 0
-    for model in (MailAccount, CalendarAccount):
-        for account in session.scalars(select(model).where(model.secret.is_not(None))):
-            try:
-                account.secret = ring.rotate(account.secret.encode()).decode()
-                rotated += 1
-            except InvalidToken:
-                unreadable += 1
+    accounts: list[MailAccount | CalendarAccount] = [
+        *session.scalars(select(MailAccount).where(MailAccount.secret.is_not(None))),
+        *session.scalars(select(CalendarAccount).where(CalendarAccount.secret.is_not(None))),
+    ]
+    for account in accounts:
+        try:
+            account.secret = ring.rotate((account.secret or "").encode()).decode()
+            rotated += 1
+        except InvalidToken:
+            unreadable += 1
     session.flush()
     return rotated, unreadable

@@ -11,14 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from outreach.capture import imap
-from outreach.capture.models import (
-    AccountStatus,
-    CalendarAccount,
-    CalendarKind,
-    CapturedEvent,
-    CapturedMessage,
-    MailAccount,
-)
+from outreach.capture.models import CalendarAccount, CapturedEvent, CapturedMessage, MailAccount
 from outreach.capture.schemas import CalendarAccountIn, MailAccountIn
 from outreach.capture.secrets import encrypt
 from outreach.capture.store import forget
@@ -26,6 +19,7 @@ from outreach.capture.sync import open_connection
 from outreach.core.caller import Caller
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
+from outreach.domain.vocabulary import AccountStatus, CalendarKind
 
 
 def connect_mail(session: Session, me: Caller, body: MailAccountIn, config: Mapping[str, Any]) -> MailAccount:

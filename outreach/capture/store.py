@@ -16,13 +16,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from outreach.asks.models import Ask
-from outreach.capture.classify import Classification, Envelope
+from outreach.capture.classify import Envelope
 from outreach.capture.models import CapturedMessage, CaptureLink
 from outreach.contacts import touches as touch_service
-from outreach.contacts.models import Contact, Touch, TouchSource
+from outreach.contacts.models import Contact, Touch
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.domain import warmth
+from outreach.domain.vocabulary import Classification, Direction, TouchSource
 from outreach.reminders import service as reminders
 
 MAX_RECIPIENTS = 20
@@ -204,31 +205,40 @@ def absorb(session: Session, me: Caller, touches: list[dict[str, Any]]) -> None:
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.order_by(Contact.id).with_for_update()  # in id order: two syncs never deadlock
-    state = {row[0]: list(row[1:]) for row in session.execute(query)}
+    state = {row[0]: _Warmth(*row[1:]) for row in session.execute(query)}
     for touch in touches:
         found = state[touch["contact_id"]]
         at = touch["occurred_at"]
-        point = warmth.TouchPoint(touch["kind"], touch["direction"], at)
-        found[0] = warmth.add_touch(found[0], point, me.params)
-        found[1] = min(found[1] or at, at)
-        found[2] = max(found[2] or at, at)
-        if touch["direction"] == "inbound":
-            found[3] = max(found[3] or at, at)
+        found.key = warmth.add_touch(found.key, warmth.TouchPoint(touch["kind"], touch["direction"], at), me.params)
+        found.first = min(found.first or at, at)
+        found.last = max(found.last or at, at)
+        if touch["direction"] == Direction.INBOUND:
+            found.inbound = max(found.inbound or at, at)
     rows = [
         {
-            "id": cid,
-            "warmth_key": v[0],
-            "first_touch_at": v[1],
-            "last_touch_at": v[2],
-            "last_inbound_at": v[3],
+            "id": contact_id,
+            "warmth_key": found.key,
+            "first_touch_at": found.first,
+            "last_touch_at": found.last,
+            "last_inbound_at": found.inbound,
             "updated_at": me.now,
         }
-        for cid, v in state.items()
+        for contact_id, found in state.items()
     ]
     session.execute(update(Contact), rows)
-    for contact_id, values in state.items():
-        if values[2] is not None and values[2] >= me.now - RECENT:
+    for contact_id, found in state.items():
+        if found.last is not None and found.last >= me.now - RECENT:
             reminders.close_for(session, me.id, ("keep_warm",), contact_id, None, me.now)
+
+
+@dataclass
+class _Warmth:
+    """A contact's warmth key and touch dates, as touches are folded in."""
+
+    key: float | None
+    first: datetime | None
+    last: datetime | None
+    inbound: datetime | None
 
 
 def notice_replies(session: Session, me: Caller, inbound: list[Item], threads: dict[int, list[str | None]]) -> int:

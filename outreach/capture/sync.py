@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.capture import imap
-from outreach.capture.classify import Classification, classify, return_date
-from outreach.capture.models import AccountStatus, MailAccount, MailFolder
+from outreach.capture.classify import classify, return_date
+from outreach.capture.models import CalendarAccount, MailAccount, MailFolder
 from outreach.capture.parse import envelope, text_start
 from outreach.capture.people import backfill
 from outreach.capture.secrets import CredentialsUnreadable, decrypt
@@ -29,7 +29,7 @@ from outreach.capture.store import Counts, Mail, address_book, store_mail
 from outreach.contacts.models import Contact
 from outreach.core.caller import Caller, caller_for
 from outreach.core.ownership import owned
-from outreach.core.types import utcnow
+from outreach.domain.vocabulary import AccountStatus, Classification
 
 Progress = Callable[[str, int], None]  # ("folder <name>", new messages) then ("messages", n) as they are read
 ROLE_ORDER = {"sent": 0, "inbox": 1, "all": 2, "other": 3}  # Sent first: its From lines teach us the user's addresses
@@ -173,9 +173,9 @@ _local_guard = threading.Lock()
 def exclusive(session: Session, account_id: int) -> Iterator[None]:
     """One sync of an account at a time: a PostgreSQL advisory lock held on its own connection (so
     commits in between keep it), or a lock in this process on SQLite, which runs one scheduler."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        with bind.connect() as holder:
+    engine = session.get_bind().engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as holder:
             taken = holder.execute(text("SELECT pg_try_advisory_lock(:space, :id)"), {"space": LOCK_SPACE, "id": account_id})
             if not taken.scalar():
                 raise AlreadySyncing()
@@ -195,7 +195,10 @@ def exclusive(session: Session, account_id: int) -> Iterator[None]:
         lock.release()
 
 
-def claim(session: Session, model: type, now: datetime, every: timedelta) -> int | None:
+Account = type[MailAccount] | type[CalendarAccount]
+
+
+def claim(session: Session, model: Account, now: datetime, every: timedelta) -> int | None:
     """The next due account of ``model``, pushed ``every`` ahead so no other scheduler takes it:
     FOR UPDATE SKIP LOCKED on PostgreSQL lets concurrent schedulers pass over each other's claims."""
     query = (
@@ -215,8 +218,3 @@ def claim(session: Session, model: type, now: datetime, every: timedelta) -> int
         session.execute(update(model).where(model.id == account_id).values(next_sync_at=now + every))
     session.commit()
     return account_id
-
-
-def due_now(session: Session, account: Any) -> None:
-    """Ask for a sync at the next scheduler run (after connecting, or on "Sync now" while one runs)."""
-    account.next_sync_at = utcnow()

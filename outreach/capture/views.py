@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from pydantic import SecretStr
+from flask_wtf import FlaskForm
 
 from outreach.capture import people, service
 from outreach.capture.forms import CalendarAccountForm, MailAccountForm
@@ -13,21 +13,26 @@ from outreach.capture.meetings import sync_calendar
 from outreach.capture.models import CalendarAccount, CapturedMessage, MailAccount
 from outreach.capture.schemas import CalendarAccountIn, MailAccountIn, SuggestedContactIn
 from outreach.capture.sync import sync_account
-from outreach.core.errors import InvalidInput
+from outreach.core.errors import InvalidInput, validated
+from outreach.core.forms import form_payload
 from outreach.core.ownership import owned
-from outreach.core.web import attach_errors, flash_refusal, me, owned_or_404, split_labels, validate_into
+from outreach.core.web import flash_back, me, owned_or_404, show_again
+from outreach.domain.vocabulary import AccountStatus, Classification
 from outreach.extensions import db
 
 bp = Blueprint("capture", __name__, url_prefix="/settings/mail")
+# What a blank required input means, in a sentence that says what to type.
 MAIL_BLANKS = {
     "host": "Give the server's name, e.g. imap.gmail.com.",
     "username": "Give your user name: usually your email address.",
     "password": "Give the password, or an app password for Gmail and iCloud.",
 }
+CALENDAR_BLANKS = {"url": "Give your calendar's address: your CalDAV server, or the secret iCal address."}
 
 
-def _render(mail_form: MailAccountForm | None = None, calendar_form: CalendarAccountForm | None = None, status: int = 200) -> Any:
+def _render(mail_form: FlaskForm | None = None, calendar_form: FlaskForm | None = None, status: int = 200) -> Any:
     caller = me()
+    counts = people.counts_by_class(db.session, caller)
     return (
         render_template(
             "capture/mail.html",
@@ -35,12 +40,21 @@ def _render(mail_form: MailAccountForm | None = None, calendar_form: CalendarAcc
             calendars=list(db.session.scalars(owned(CalendarAccount, caller.id).order_by(CalendarAccount.id))),
             mail_form=mail_form or MailAccountForm(formdata=None),
             calendar_form=calendar_form or CalendarAccountForm(formdata=None),
-            counts=people.counts_by_class(db.session, caller),
+            counts=[(Classification(name), n) for name, n in sorted(counts.items())],
             suggestions=people.suggestions(db.session, caller),
             away=people.away_offers(db.session, caller),
         ),
         status,
     )
+
+
+def _typed(form: FlaskForm, schema: type[MailAccountIn] | type[CalendarAccountIn], blanks: dict[str, str]) -> dict[str, Any]:
+    """What was typed, as the schema's input; a blank required input is refused with what to type, and a
+    blank optional one (the port) takes the schema's default."""
+    missing = {name: sentence for name, sentence in blanks.items() if not (form[name].data or "").strip()}
+    if missing:
+        raise InvalidInput(missing)
+    return {name: value for name, value in form_payload(form, schema).items() if value is not None}
 
 
 @bp.route("/")
@@ -51,28 +65,11 @@ def index() -> Any:
 @bp.route("/accounts", methods=["POST"])
 def connect() -> Any:
     form = MailAccountForm()
+    page = show_again(form, lambda: _render(mail_form=form, status=422))
     if not form.validate_on_submit():
-        return _render(mail_form=form, status=422)
-    blank = {name: sentence for name, sentence in MAIL_BLANKS.items() if not (getattr(form, name).data or "").strip()}
-    if blank:
-        attach_errors(form, blank)
-        return _render(mail_form=form, status=422)
-    data = {
-        "host": form.host.data or "",
-        "port": form.port.data or 993,
-        "security": form.security.data,
-        "username": form.username.data or "",
-        "password": SecretStr(form.password.data or ""),
-        "folders": split_labels(form.folders.data),
-    }
-    body = validate_into(form, MailAccountIn, data)
-    if body is None:
-        return _render(mail_form=form, status=422)
-    try:
-        account = service.connect_mail(db.session, me(), body, current_app.config)
-    except InvalidInput as exc:
-        attach_errors(form, exc.fields)
-        return _render(mail_form=form, status=422)
+        return page()
+    body = validated(MailAccountIn, _typed(form, MailAccountIn, MAIL_BLANKS))
+    account = service.connect_mail(db.session, me(), body, current_app.config)
     db.session.commit()
     flash(f"Connected {account.username}. Sync now, or wait for the scheduler (every few minutes).", "success")
     return redirect(url_for("capture.index"))
@@ -86,7 +83,7 @@ def sync(account_id: int) -> Any:
         flash(f"{account.username}: {result.error}", "error")
     else:
         c = result.counts
-        classes = ", ".join(f"{n} {name.replace('_', '-')}" for name, n in sorted(c.by_class.items())) or "nothing new"
+        classes = ", ".join(f"{n} {Classification(name).label}" for name, n in sorted(c.by_class.items())) or "nothing new"
         flash(f"Synced {account.username}: {classes}; {c.touches} touches, {c.replies} replies to asks.", "success")
     return redirect(url_for("capture.index"))
 
@@ -94,7 +91,7 @@ def sync(account_id: int) -> Any:
 @bp.route("/accounts/<int:account_id>/pause", methods=["POST"])
 def pause(account_id: int) -> Any:
     account = owned_or_404(MailAccount, account_id)
-    paused = account.status != "paused"
+    paused = account.status != AccountStatus.PAUSED
     service.set_paused(db.session, account, paused)
     db.session.commit()
     flash(f"{account.username} {'paused' if paused else 'resumed'}.", "info")
@@ -117,25 +114,11 @@ def disconnect(account_id: int) -> Any:
 @bp.route("/calendars", methods=["POST"])
 def connect_calendar() -> Any:
     form = CalendarAccountForm()
+    page = show_again(form, lambda: _render(calendar_form=form, status=422))
     if not form.validate_on_submit():
-        return _render(calendar_form=form, status=422)
-    if not (form.url.data or "").strip():
-        attach_errors(form, {"url": "Give your calendar's address: your CalDAV server, or the secret iCal address."})
-        return _render(calendar_form=form, status=422)
-    data = {
-        "kind": form.kind.data,
-        "url": (form.url.data or "").strip(),
-        "username": form.username.data or "",
-        "password": SecretStr(form.password.data or ""),
-    }
-    body = validate_into(form, CalendarAccountIn, data)
-    if body is None:
-        return _render(calendar_form=form, status=422)
-    try:
-        account = service.connect_calendar(db.session, me(), body, current_app.config)
-    except InvalidInput as exc:
-        attach_errors(form, exc.fields)
-        return _render(calendar_form=form, status=422)
+        return page()
+    body = validated(CalendarAccountIn, _typed(form, CalendarAccountIn, CALENDAR_BLANKS))
+    account = service.connect_calendar(db.session, me(), body, current_app.config)
     db.session.commit()
     flash(f"Connected the calendar {account.label}.", "success")
     return redirect(url_for("capture.index"))
@@ -164,17 +147,9 @@ def disconnect_calendar(account_id: int) -> Any:
 
 @bp.route("/suggested", methods=["POST"])
 def add_suggested() -> Any:
-    from pydantic import ValidationError
-
-    try:
-        body = SuggestedContactIn.model_validate({"email": request.form.get("email", ""), "name": request.form.get("name", "")})
-        contact, touches = people.add_suggested(db.session, me(), body.email, body.name)
-    except ValidationError as exc:
-        flash_refusal("Not added", exc)
-        return redirect(url_for("capture.index"))
-    except InvalidInput as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("capture.index"))
+    flash_back(url_for("capture.index") + "#suggested", "Not added")
+    body = validated(SuggestedContactIn, {"email": request.form.get("email", ""), "name": request.form.get("name", "")})
+    contact, touches = people.add_suggested(db.session, me(), body.email, body.name)
     db.session.commit()
     flash(f"Added {contact.name} with {touches} touches from your mail history.", "success")
     return redirect(url_for("contacts.detail", contact_id=contact.id))
@@ -183,11 +158,8 @@ def add_suggested() -> Any:
 @bp.route("/away/<int:message_id>", methods=["POST"])
 def accept_away(message_id: int) -> Any:
     owned_or_404(CapturedMessage, message_id)
-    try:
-        period = people.accept_away(db.session, me(), message_id)
-    except InvalidInput as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("capture.index"))
+    flash_back(url_for("capture.index") + "#away", "Not marked busy")
+    period = people.accept_away(db.session, me(), message_id)
     db.session.commit()
     flash(f"Marked busy until {period.end:%d %b %Y}: no ask will be suggested before they are back.", "success")
     return redirect(url_for("capture.index"))

@@ -10,15 +10,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from pydantic import ValidationError
 
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
+from outreach.contacts.schemas import TouchIn
+from outreach.core.errors import validated
 from outreach.core.forms import choices
 from outreach.core.ownership import owned
-from outreach.core.schemas import TouchIn
-from outreach.core.web import flash_refusal, me, owned_or_404
-from outreach.domain.warmth import TOUCH_KINDS
+from outreach.core.web import flash_back, me, owned_or_404
+from outreach.domain.vocabulary import TouchKind
 from outreach.extensions import db
 from outreach.transfer.csvfiles import normalize_link
 
@@ -44,26 +44,20 @@ def log_page() -> Any:
     if url and urlsplit(url).scheme not in ("http", "https"):
         url = ""
     matched, others = matching_contacts(url)
-    return render_template(
-        "bookmarklet/log.html", url=url, title=title, matched=matched, others=others, kinds=choices(TOUCH_KINDS)
-    )
+    return render_template("bookmarklet/log.html", url=url, title=title, matched=matched, others=others, kinds=choices(TouchKind))
 
 
 @bp.route("/log", methods=["POST"])
 def log_touch() -> Any:
     contact = owned_or_404(Contact, request.form.get("contact_id", type=int) or 0)
-    try:
-        valid = TouchIn.model_validate(
-            {
-                "kind": request.form.get("kind", "comment"),
-                "direction": request.form.get("direction", "outbound"),
-                "url": request.form.get("url") or None,
-                "note": request.form.get("note", ""),
-            }
-        )
-    except ValidationError as exc:
-        flash_refusal("Not logged", exc)
-        return redirect(url_for("bookmarklet.log_page", url=request.form.get("url", ""), title=request.form.get("note", "")))
+    flash_back(url_for("bookmarklet.log_page", url=request.form.get("url", ""), title=request.form.get("note", "")), "Not logged")
+    fields = {
+        "kind": request.form.get("kind", "comment"),
+        "direction": request.form.get("direction", "outbound"),
+        "url": request.form.get("url") or None,
+        "note": request.form.get("note", ""),
+    }
+    valid = validated(TouchIn, fields)
     data = valid.model_dump()
     data["occurred_at"] = me().now
     touch_service.log_touch(db.session, contact, data, me().params)

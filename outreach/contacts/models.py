@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.core.types import TagList, utcnow
-from outreach.extensions import db
-
-CONTACT_KINDS = ("influencer", "alliance_partner", "podcast_guest", "peer")
-BUSY_SOURCES = ("manual", "imported")
-
-
-class TouchSource(StrEnum):
-    """Who logged a touch: the user, a file, the mailbox, the calendar or a feed."""
-
-    MANUAL = "manual"
-    IMPORT = "import"
-    MAIL = "mail"
-    CALENDAR = "calendar"
-    FEED = "feed"
+from outreach.core.types import TagList, utcnow, words
+from outreach.domain import rules
+from outreach.domain.vocabulary import BusySource, ContactKind, Direction, TouchKind, TouchSource
+from outreach.extensions import Model
 
 
-class Contact(db.Model):
+class Contact(Model):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),
@@ -38,7 +26,7 @@ class Contact(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))  # the primary address
     # Every further address they write from: each one matches on import and in mail capture.
     other_emails: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
-    kind: Mapped[str] = mapped_column(String(20), default="peer")
+    kind: Mapped[ContactKind] = mapped_column(words(ContactKind, 20, "kind"), default=ContactKind.PEER)
     topics: Mapped[list[str]] = mapped_column(TagList, default=list)
     audience_size: Mapped[int | None] = mapped_column(Integer)
     promotes_others: Mapped[bool | None]
@@ -59,14 +47,21 @@ class Contact(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
+    # "manual" (a form, the API, the bookmarklet) or "import" (a CSV file): Today's first-day list reads it.
+    source: Mapped[str] = mapped_column(String(10), default="manual", server_default="manual")
 
     @property
     def emails(self) -> list[str]:
         """All their addresses, the primary first."""
         return ([self.email] if self.email else []) + list(self.other_emails or [])
 
+    @emails.setter
+    def emails(self, addresses: list[str]) -> None:
+        found = rules.addresses(None, addresses)
+        self.email, self.other_emails = (found[0] if found else None), found[1:]
 
-class Touch(db.Model):
+
+class Touch(Model):
     __tablename__ = "touches"
     __table_args__ = (
         Index("ix_touches_contact_occurred", "contact_id", "occurred_at"),
@@ -77,28 +72,20 @@ class Touch(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    direction: Mapped[str] = mapped_column(String(10), default="outbound")
+    kind: Mapped[TouchKind] = mapped_column(words(TouchKind, 20, "kind"))
+    direction: Mapped[Direction] = mapped_column(words(Direction, 10, "direction"), default=Direction.OUTBOUND)
     occurred_at: Mapped[datetime]
     channel: Mapped[str | None] = mapped_column(String(100))
     url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who logged it: the user, a file, the mailbox, the calendar or a feed (the API shows it on every touch).
     source: Mapped[TouchSource] = mapped_column(
-        Enum(
-            TouchSource,
-            name="source",
-            native_enum=False,
-            create_constraint=True,
-            length=10,
-            values_callable=lambda members: [m.value for m in members],
-        ),
-        default=TouchSource.MANUAL,
-        server_default=TouchSource.MANUAL.value,
+        words(TouchSource, 10, "source"), default=TouchSource.MANUAL, server_default=TouchSource.MANUAL.value
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class BusyPeriod(db.Model):
+class BusyPeriod(Model):
     __tablename__ = "busy_periods"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,5 +94,5 @@ class BusyPeriod(db.Model):
     start: Mapped[date]
     end: Mapped[date]
     summary: Mapped[str] = mapped_column(String(500), default="")
-    source: Mapped[str] = mapped_column(String(10), default="manual")
+    source: Mapped[BusySource] = mapped_column(words(BusySource, 10, "source"), default=BusySource.MANUAL)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

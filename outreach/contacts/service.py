@@ -2,75 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_
 from sqlalchemy.orm import Session
 
-from outreach.contacts.models import Contact
+from outreach.asks.models import Ask
+from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.contacts.schemas import ContactIn
+from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import tag_pattern, utcnow
-from outreach.domain import warmth
+from outreach.domain import rules, warmth
 
-CONTACT_FIELDS = (
-    "name",
-    "email",
-    "kind",
-    "topics",
-    "audience_size",
-    "promotes_others",
-    "promotion_methods",
-    "fit_override",
-    "links",
-    "tags",
-    "notes",
-    "preferred_contact",
-    "promotions_url",
-    "upcoming_events",
-)
+CONTACT_FIELDS = tuple(ContactIn.model_fields)
 
 
-def distinct_addresses(addresses: Iterable[str | None]) -> list[str]:
-    """Addresses in order, each once whatever its case (mail does not care either)."""
-    seen: set[str] = set()
-    kept: list[str] = []
-    for address in addresses:
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            kept.append(address)
-    return kept
-
-
-def set_addresses(contact: Contact, data: Mapping[str, Any]) -> None:
+def with_addresses(data: Mapping[str, Any], others: list[str]) -> Mapping[str, Any]:
     """``email`` is the primary address, ``emails`` all of them: given both, the primary leads the list;
-    given only ``email``, it replaces the primary and the others stay."""
-    if "emails" in data and data["emails"] is not None:
-        found = distinct_addresses([data.get("email"), *data["emails"]])
+    given only ``email``, it replaces the primary and ``others`` (the contact's further addresses) stay."""
+    if data.get("emails") is not None:
+        found = rules.addresses(data.get("email"), data["emails"])
     elif "email" in data:
-        found = distinct_addresses([data["email"], *(contact.other_emails or [])])
+        found = rules.addresses(data["email"], others)
     else:
-        return
-    contact.email, contact.other_emails = (found[0] if found else None), found[1:]
+        return data
+    return {**data, "email": found[0] if found else None, "emails": found}
 
 
 def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:
-    contact = Contact(owner_id=owner_id, other_emails=[], **{k: data[k] for k in CONTACT_FIELDS if k in data})
-    set_addresses(contact, data)
-    session.add(contact)
-    session.flush()
-    return contact
+    return records.create(session, Contact, owner_id, CONTACT_FIELDS, with_addresses(data, []))
 
 
 def update_contact(session: Session, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    for name in CONTACT_FIELDS:
-        if name in data and name != "email":
-            setattr(contact, name, data[name])
-    set_addresses(contact, data)
-    session.flush()
-    return contact
+    return records.update(session, contact, CONTACT_FIELDS, with_addresses(data, contact.other_emails or []))
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
@@ -84,6 +52,17 @@ def restore_contact(session: Session, owner_id: int, contact_id: int) -> Contact
     contact.deleted_at = None
     session.flush()
     return contact
+
+
+def timeline(session: Session, contact: Contact, touches: list[Touch]) -> list[tuple[str, datetime, Touch | Ask | BusyPeriod]]:
+    """The contact's touches (already read by the caller), asks and busy periods, newest first."""
+    asks = session.scalars(owned(Ask, contact.owner_id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc()))
+    periods = owned(BusyPeriod, contact.owner_id).where(BusyPeriod.contact_id == contact.id)
+    busy = session.scalars(periods.order_by(BusyPeriod.start))
+    items: list[tuple[str, datetime, Touch | Ask | BusyPeriod]] = [("touch", t.occurred_at, t) for t in touches]
+    items += [("ask", a.asked_at, a) for a in asks]
+    items += [("busy", datetime.combine(b.start, time.min), b) for b in busy]
+    return sorted(items, key=lambda item: item[1], reverse=True)
 
 
 @dataclass(frozen=True)
@@ -117,13 +96,13 @@ def list_contacts(
         query = query.where(Contact.topics.like(tag_pattern(filters.topic.lower()), escape="\\"))
     if filters.search:
         needle = f"%{filters.search.lower()}%"
-        others = func.lower(cast(Contact.other_emails, String))
+        others = func.lower(cast(Contact.other_emails, String))  # a JSON list: its text holds each address
         names = func.lower(Contact.name)
         query = query.where(or_(names.like(needle), func.lower(Contact.email).like(needle), others.like(needle)))
     if filters.min_warmth is not None and filters.min_warmth > 0:
         query = query.where(Contact.warmth_key >= warmth.min_key(min(filters.min_warmth, 99.999), now, params))
     if filters.max_warmth is not None and filters.max_warmth < 100:
-        cold = Contact.warmth_key.is_(None)
+        cold: ColumnElement[bool] = Contact.warmth_key.is_(None)
         if filters.max_warmth > 0:
             cold = or_(cold, Contact.warmth_key <= warmth.min_key(filters.max_warmth, now, params))
         query = query.where(cold)
@@ -136,7 +115,7 @@ def list_contacts(
     return _desc_nulls_last(session, query, column, offset, per_page), total
 
 
-def _desc_nulls_last(session: Session, query: Select[tuple[Contact]], column: Any, offset: int, per_page: int) -> list[Contact]:
+def _desc_nulls_last(session: Session, query: Select[Contact], column: Any, offset: int, per_page: int) -> list[Contact]:
     """A page of ``column DESC NULLS LAST, id`` as reads that the (owner, column) index serves on both
     databases: the rows with a value, then the rest by id. In one ORDER BY, PostgreSQL (whose index,
     read backwards, yields NULLs first) sorted every contact of the owner for each page."""

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach.accounts.models import User
 from outreach.contacts.models import Contact, Touch
+from outreach.contacts.schemas import TouchIn
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
+from outreach.domain.settings import settings_of
+from outreach.domain.vocabulary import TouchSource
 from outreach.reminders import service as reminders
 
-TOUCH_FIELDS = ("kind", "direction", "occurred_at", "channel", "url", "note")
+TOUCH_FIELDS = tuple(TouchIn.model_fields)
 
 
 def point(touch: Touch) -> warmth.TouchPoint:
@@ -35,9 +40,15 @@ def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None
         contact.last_inbound_at = max(contact.last_inbound_at or at, at)
 
 
-def log_touch(session: Session, contact: Contact, data: Mapping[str, Any], params: warmth.WarmthParams) -> Touch:
-    _lock_row(session, contact)
-    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
+def log_touch(
+    session: Session,
+    contact: Contact,
+    data: Mapping[str, Any],
+    params: warmth.WarmthParams,
+    source: TouchSource = TouchSource.MANUAL,
+) -> Touch:
+    params = _lock_row(session, contact, params)
+    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, source=source, **_fields(data))
     session.add(touch)
     _absorb(contact, touch, params)
     # Any new touch answers a keep-warm reminder.
@@ -46,19 +57,27 @@ def log_touch(session: Session, contact: Contact, data: Mapping[str, Any], param
     return touch
 
 
-def _lock_row(session: Session, contact: Contact) -> None:
+def _lock_row(session: Session, contact: Contact, params: warmth.WarmthParams) -> warmth.WarmthParams:
     """The key is read, combined and written back: two writers must not both start from the same old
     key. PostgreSQL (READ COMMITTED) would lose one, so the row is re-read under FOR UPDATE; SQLite
     already serializes writers (BEGIN IMMEDIATE, or a stale snapshot refused), and re-reading the row
-    inside the same transaction would only read the same values again."""
+    inside the same transaction would only read the same values again.
+
+    Returns the owner's weights as committed now, read after the lock: the caller's ``params`` date
+    from the start of its request, and a settings change may have rescored every key since (its
+    rescore holds these row locks until it commits). Folding the touch in with the old weights would
+    leave a key that no later touch corrects."""
     if session.get_bind().dialect.name != "sqlite":
         session.refresh(contact, with_for_update=True)
+    stored = session.scalar(select(User.settings).where(User.id == contact.owner_id))
+    current = settings_of(stored).warmth_params()
+    return params if current == params else current
 
 
 def recompute(session: Session, contact: Contact, params: warmth.WarmthParams) -> None:
     """Rebuild one contact's key from its touches: after an edit or delete, where O(1) cannot."""
     session.flush()
-    _lock_row(session, contact)
+    params = _lock_row(session, contact, params)
     summarize(contact, touches_of(session, contact), params)
 
 

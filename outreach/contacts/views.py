@@ -2,37 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from pydantic import ValidationError
+from flask_wtf import FlaskForm
 
-from outreach.asks.models import Ask
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_pair
+from outreach.campaigns.readiness import active_campaigns, assess_campaign, assess_contact
 from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.chart import warmth_chart
-from outreach.contacts.models import CONTACT_KINDS, BusyPeriod, Contact, Touch
-from outreach.core.errors import InvalidInput
-from outreach.core.forms import BusyForm, ContactForm, TouchForm
+from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
+from outreach.core.errors import InvalidInput, validated
+from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_payload
 from outreach.core.ownership import owned
-from outreach.core.schemas import BusyPeriodIn, ContactIn, OfferIn, TouchIn
 from outreach.core.web import (
-    blank_to_none,
-    flash_refusal,
-    invalid_to_form,
+    flash_back,
     me,
     owned_or_404,
     parse_id,
-    split_labels,
-    validate_into,
+    show_again,
 )
 from outreach.domain import warmth
+from outreach.domain.vocabulary import ContactKind, ContactSort, label
 from outreach.episodes import service as episode_service
 from outreach.episodes.models import Offer
+from outreach.episodes.schemas import OfferIn
 from outreach.extensions import db
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -52,13 +50,13 @@ def index() -> Any:
     args = {key: value.replace("\x00", "") for key, value in request.args.items()}
     page = min(100_000, parse_id(args.get("page")) or 1)
     filters = service.ContactFilter(
-        kind=args.get("kind") if args.get("kind") in CONTACT_KINDS else None,
+        kind=args.get("kind") if args.get("kind") in ContactKind.values() else None,
         tag=(args.get("tag") or "").strip().lower() or None,
         topic=(args.get("topic") or "").strip().lower() or None,
         search=(args.get("q") or "").strip() or None,
         min_warmth=_number(args.get("min_warmth")),
         max_warmth=_number(args.get("max_warmth")),
-        sort=args.get("sort") if args.get("sort") in ("warmth", "last_touch", "name") else "warmth",
+        sort=ContactSort(sort) if (sort := args.get("sort", "")) in ContactSort.values() else ContactSort.WARMTH,
     )
     campaigns = list(db.session.scalars(owned(Campaign, caller.id).order_by(Campaign.date)))
     ready_for = next((c for c in campaigns if str(c.id) == args.get("ready_for")), None)
@@ -78,73 +76,53 @@ def index() -> Any:
         page=page,
         pages=pages,
         filters=filters,
-        kinds=CONTACT_KINDS,
         campaigns=campaigns,
         ready_for=ready_for,
         args=args,
     )
 
 
-def _payload(form: ContactForm) -> dict[str, Any]:
-    addresses = split_labels((form.email.data or "").replace(" ", ","))
-    return {
-        "name": form.name.data or "",
-        "email": addresses[0] if addresses else None,
-        "emails": addresses[1:],
-        "kind": form.kind.data,
-        "topics": split_labels(form.topics.data),
-        "audience_size": blank_to_none((form.audience_size.data or "").strip()),
-        "promotes_others": {"yes": True, "no": False}.get(form.promotes_others.data or ""),
-        "promotion_methods": form.promotion_methods.data or [],
-        "fit_override": blank_to_none(form.fit_override.data),
-        "links": [line.strip() for line in (form.links.data or "").splitlines() if line.strip()],
-        "tags": split_labels(form.tags.data),
-        "notes": form.notes.data or "",
-        "preferred_contact": (form.preferred_contact.data or "").strip(),
-        "promotions_url": blank_to_none((form.promotions_url.data or "").strip()),
-        "upcoming_events": form.upcoming_events.data or "",
-    }
+ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-def _fill(form: ContactForm, contact: Contact) -> None:
-    form.name.data, form.email.data, form.kind.data = contact.name, ", ".join(contact.emails), contact.kind
-    form.topics.data, form.tags.data = ", ".join(contact.topics), ", ".join(contact.tags)
-    form.audience_size.data = "" if contact.audience_size is None else str(contact.audience_size)
-    form.promotes_others.data = {True: "yes", False: "no"}.get(contact.promotes_others, "")  # type: ignore[arg-type]
-    form.promotion_methods.data = contact.promotion_methods
-    form.fit_override.data = "" if contact.fit_override is None else str(contact.fit_override)
-    form.links.data, form.notes.data = "\n".join(contact.links), contact.notes
-    form.preferred_contact.data, form.promotions_url.data = contact.preferred_contact, contact.promotions_url or ""
-    form.upcoming_events.data = contact.upcoming_events
+def _contact_in(form: FlaskForm) -> ContactIn:
+    """The form as ContactIn: its one Email input holds every address, the first the main one, and a bad
+    address is named beside that input."""
+    payload = form_payload(form, ContactIn)
+    payload["emails"] = [a for a in ADDRESS_SEPARATORS.split(payload.pop("email", None) or "") if a]
+    try:
+        return validated(ContactIn, payload)
+    except InvalidInput as exc:
+        fields = {("email" if name.startswith("emails") else name): message for name, message in exc.fields.items()}
+        raise InvalidInput(fields) from None
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     form = ContactForm()
+    page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=None))
     if form.validate_on_submit():
-        valid = validate_into(form, ContactIn, _payload(form))
-        if valid is not None:
-            contact = service.create_contact(db.session, me().id, valid.model_dump())
-            db.session.commit()
-            flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=None)
+        contact = service.create_contact(db.session, me().id, _contact_in(form).model_dump())
+        db.session.commit()
+        flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return page()
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = ContactForm()
+    page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=contact))
     if request.method == "GET":
-        _fill(form, contact)
+        fill_form(form, contact, ContactIn)
+        form["email"].data = ", ".join(contact.emails)
     elif form.validate_on_submit():
-        valid = validate_into(form, ContactIn, _payload(form))
-        if valid is not None:
-            service.update_contact(db.session, contact, valid.model_dump())
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=contact)
+        service.update_contact(db.session, contact, _contact_in(form).model_dump())
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return page()
 
 
 @bp.route("/<int:contact_id>/delete", methods=["POST"])
@@ -171,21 +149,8 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
     contact = owned_or_404(Contact, contact_id)
     touches = touch_service.touches_of(db.session, contact)
     points = [touch_service.point(t) for t in touches]
-    checklist = [
-        assess_pair(db.session, contact, c, caller.planner, caller.now)
-        for c in active_campaigns(db.session, caller.id, caller.now)
-    ]
-    asks = list(db.session.scalars(owned(Ask, caller.id).where(Ask.contact_id == contact.id).order_by(Ask.asked_at.desc())))
-    busy = list(
-        db.session.scalars(owned(BusyPeriod, caller.id).where(BusyPeriod.contact_id == contact.id).order_by(BusyPeriod.start))
-    )
-    timeline = sorted(
-        [("touch", t.occurred_at, t) for t in touches]
-        + [("ask", a.asked_at, a) for a in asks]
-        + [("busy", _midnight(b.start), b) for b in busy],
-        key=lambda item: item[1],
-        reverse=True,
-    )
+    campaigns = active_campaigns(db.session, caller.id, caller.now)
+    checklist = assess_contact(db.session, contact, campaigns, caller.planner, caller.now)
     touch_form = touch_form or TouchForm(formdata=None, occurred_at=caller.now.replace(second=0, microsecond=0))
     return render_template(
         "contacts/detail.html",
@@ -194,16 +159,12 @@ def detail(contact_id: int, touch_form: TouchForm | None = None, busy_form: Busy
         explanation=warmth.explain(points, caller.now, caller.params),
         chart=warmth_chart(points, contact.warmth_key, caller.now, caller.params, caller.planner.thresholds.trust_warmth),
         checklist=checklist,
-        timeline=timeline,
+        timeline=service.timeline(db.session, contact, touches),
         touch_form=touch_form,
         busy_form=busy_form or BusyForm(formdata=None),
         offers=episode_service.offers_of(db.session, contact),
         today=caller.now.date(),
     )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
 
 
 def _with_article(noun: str) -> str:
@@ -219,42 +180,30 @@ def log_touch(contact_id: int) -> Any:
     caller = me()
     contact = owned_or_404(Contact, contact_id)
     form = TouchForm()
-    valid = None
-    if form.validate_on_submit():
-        occurred = form.occurred_at.data or caller.now
-        valid = validate_into(
-            form,
-            TouchIn,
-            {
-                "kind": form.kind.data,
-                "direction": form.direction.data,
-                "occurred_at": occurred,
-                "channel": blank_to_none((form.channel.data or "").strip()),
-                "url": blank_to_none((form.url.data or "").strip()),
-                "note": form.note.data or "",
-            },
-        )
-    if valid is None:
+
+    def refused() -> Any:
         if _wants_json():
             return jsonify({"error": "invalid input", "fields": {f.name: f.errors[0] for f in form if f.errors}}), 422
         return detail(contact_id, touch_form=form), 422
-    touch = touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
+
+    show_again(form, refused)
+    if not form.validate_on_submit():
+        return refused()
+    data = form_payload(form, TouchIn) | {"occurred_at": form.occurred_at.data or caller.now}
+    touch = touch_service.log_touch(db.session, contact, validated(TouchIn, data).model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
-    said = f"Logged {_with_article(touch.kind)}. Warmth is now {now_warmth:.0f}."
+    said = f"Logged {_with_article(label(touch.kind, 'TouchKind'))}. Warmth is now {now_warmth:.0f}."
     if _wants_json():
         points = [touch_service.point(t) for t in touch_service.touches_of(db.session, contact)]
         return jsonify(
             {
                 "warmth": round(now_warmth, 1),
                 "message": said,
-                "sentence": warmth.explain(points, caller.now, caller.params).sentence(),
-                "touch": {
-                    "id": touch.id,
-                    "kind": touch.kind,
-                    "direction": touch.direction,
-                    "occurred_at": touch.occurred_at.isoformat(),
-                },
+                "sentence": warmth.explain(points, caller.now, caller.params).sentence(labelled=True),
+                "touch": TouchOut.model_validate(touch).model_dump(
+                    mode="json", include={"id", "kind", "direction", "occurred_at"}
+                ),
                 "row": render_template("contacts/_touch_row.html", touch=touch),
             }
         )
@@ -276,20 +225,14 @@ def delete_touch(touch_id: int) -> Any:
 def add_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = BusyForm()
-    if form.validate_on_submit():
-        valid = validate_into(
-            form, BusyPeriodIn, {"start": form.start.data, "end": form.end.data, "summary": form.summary.data or ""}
-        )
-        if valid is not None:
-            try:
-                campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)
-            except InvalidInput as exc:
-                invalid_to_form(form, exc)
-            else:
-                db.session.commit()
-                flash("Busy period added: no asks then.", "success")
-                return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return detail(contact_id, busy_form=form), 422
+    page = show_again(form, lambda: (detail(contact_id, busy_form=form), 422))
+    if not form.validate_on_submit():
+        return page()
+    valid = validated(BusyPeriodIn, form_payload(form, BusyPeriodIn))
+    campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)
+    db.session.commit()
+    flash("Busy period added: no asks then.", "success")
+    return redirect(url_for("contacts.detail", contact_id=contact.id))
 
 
 @bp.route("/busy/<int:period_id>/delete", methods=["POST"])
@@ -304,17 +247,15 @@ def delete_busy(period_id: int) -> Any:
 @bp.route("/<int:contact_id>/offers", methods=["POST"])
 def add_offer(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
+    back = url_for("contacts.detail", contact_id=contact.id) + "#offers"
+    flash_back(back)
     fields = {name: request.form.get(name) or None for name in ("direction", "kind", "happened_on")}
     fields["note"] = request.form.get("note", "")
-    try:
-        valid = OfferIn.model_validate({k: v for k, v in fields.items() if v is not None})
-    except ValidationError as exc:
-        flash_refusal("Not saved", exc)
-    else:
-        episode_service.add_offer(db.session, contact, valid.model_dump())
-        db.session.commit()
-        flash("Recorded. The next ask can build on it.", "success")
-    return redirect(url_for("contacts.detail", contact_id=contact.id) + "#offers")
+    valid = validated(OfferIn, {k: v for k, v in fields.items() if v is not None})
+    episode_service.add_offer(db.session, contact, valid.model_dump())
+    db.session.commit()
+    flash("Recorded. The next ask can build on it.", "success")
+    return redirect(back)
 
 
 @bp.route("/offers/<int:offer_id>/delete", methods=["POST"])

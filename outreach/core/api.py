@@ -1,11 +1,10 @@
-"""The API blueprint: bearer-token auth on every route, JSON errors, no CSRF (no cookies used)."""
+"""The API blueprint: bearer-token auth on every route, JSON errors (see outreach.setup), no CSRF (no cookies used)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from outreach.accounts.service import user_for_token
-from outreach.core.errors import InvalidInput, NotFoundError
 from outreach.extensions import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,13 +33,3 @@ def authenticate() -> tuple[Response, int] | None:
         return response, status
     g.user = user
     return None
-
-
-@bp.errorhandler(InvalidInput)
-def invalid_input(exc: InvalidInput) -> tuple[Response, int]:
-    return error(exc.status, "invalid input", exc.fields)
-
-
-@bp.errorhandler(NotFoundError)
-def not_found(exc: NotFoundError) -> tuple[Response, int]:
-    return error(404, "not found")

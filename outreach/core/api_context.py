@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import g
 
 from outreach.core.caller import Caller, caller_for
@@ -10,4 +12,4 @@ from outreach.core.caller import Caller, caller_for
 def caller() -> Caller:
     if "caller" not in g:
         g.caller = caller_for(g.user)
-    return g.caller
+    return cast(Caller, g.caller)  # flask.g is untyped

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 
 # Whether transactions in this context may write. Reads (GET pages, feeds) start a plain deferred
 # transaction so they never queue behind writers; everything else starts BEGIN IMMEDIATE.
@@ -34,3 +34,8 @@ def tune_sqlite(engine: Engine) -> None:
         # A transaction that reads then writes must hold the write lock from the start, or a
         # concurrent writer makes it fail with "database is locked" instead of waiting.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def rows_matched(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an UPDATE matched: Session.execute returns a CursorResult for it, though typed as a Result."""
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount or 0

@@ -1,13 +1,22 @@
-"""WTForms for rendering and CSRF; the rules themselves live in the API's pydantic schemas."""
+"""WTForms for rendering and CSRF; the rules themselves live in the features' pydantic schemas.
+
+A form may be built from a schema (``schema_form``): one input per field, labelled by the field's
+title. ``form_payload`` turns what was typed into the schema's input and ``fill_form`` shows a record.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
+
 from flask_wtf import FlaskForm
+from pydantic import BaseModel
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     EmailField,
+    Field,
     FloatField,
     IntegerField,
     PasswordField,
@@ -16,25 +25,31 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, not yet in its stubs
 from wtforms.validators import (
     DataRequired,
     EqualTo,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from outreach.asks.models import NO_REASONS, OUTCOMES
-from outreach.contacts.models import CONTACT_KINDS
-from outreach.domain.readiness import CAMPAIGN_KINDS, PROMOTION_METHODS
-from outreach.domain.warmth import TOUCH_KINDS
+from outreach.contacts.schemas import ContactIn
+from outreach.core.text_values import NO, YES, from_text, shape_of, to_text
+from outreach.domain.vocabulary import (
+    CampaignKind,
+    Direction,
+    NoReason,
+    Outcome,
+    TouchKind,
+    Vocabulary,
+)
 
 
-def choices(values: tuple[str, ...]) -> list[SelectChoice]:
-    return [SelectChoice(v, v.replace("_", " ")) for v in values]
+def choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
+    """A select's options: the stored values, shown by their labels."""
+    return pairs(*vocabulary.choices())
 
 
 def pairs(*options: tuple[str, str]) -> list[SelectChoice]:
@@ -46,47 +61,102 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def schema_form(
+    schema: type[BaseModel], hints: Mapping[str, str] = {}, fields: Mapping[str, Field] = {}, omit: Collection[str] = ()
+) -> type[FlaskForm]:
+    """A form with one input per schema field, in the schema's order: selects for words and yes/no, checkboxes
+    for lists of words, textareas for multiline fields, text inputs for the rest. ``hints`` are help texts
+    under the inputs; ``fields`` replaces the input of a field that needs another; ``omit`` names fields
+    another input stands for."""
+    inputs: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        if name in omit:
+            continue
+        shape, label = shape_of(info), info.title or name.replace("_", " ").capitalize()
+        hint = hints.get(name, "")
+        if name in fields:
+            inputs[name] = fields[name]
+        elif shape.words and shape.many:
+            inputs[name] = CheckboxesField(label, choices=choices(shape.words), description=hint)
+        elif shape.words:
+            inputs[name] = SelectField(label, choices=choices(shape.words), default=str(info.default), description=hint)
+        elif shape.flag:
+            options = pairs(("", "unknown"), (YES, "yes"), (NO, "no"))
+            inputs[name] = SelectField(label, choices=options, default="", description=hint)
+        elif shape.multiline:
+            inputs[name] = TextAreaField(label, description=hint)
+        else:
+            inputs[name] = StringField(label, description=hint)
+    return type(schema.__name__.removesuffix("In") + "Form", (FlaskForm,), inputs)
+
+
+def form_payload(form: FlaskForm, schema: type[BaseModel], names: Collection[str] | None = None) -> dict[str, Any]:
+    """What was typed, as the schema's input: the form's fields that the schema has (or ``names`` of them).
+    Typed inputs (dates, numbers, checkboxes) pass as parsed; text is read by the field's shape."""
+    payload: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        if name not in form or (names is not None and name not in names):
+            continue
+        data = form[name].data
+        if data is None or isinstance(data, str):
+            data = from_text(shape_of(info), data, by_line=isinstance(form[name], TextAreaField))
+        payload[name] = data
+    return payload
+
+
+def fill_form(form: FlaskForm, record: object, schema: type[BaseModel]) -> None:
+    """Show a record in a form built from its schema."""
+    for name, info in schema.model_fields.items():
+        if name in form:
+            field, value = form[name], getattr(record, name)
+            typed = not isinstance(field, (StringField, SelectField))  # dates, numbers and checkboxes take values
+            field.data = value if typed else to_text(shape_of(info), value, isinstance(field, TextAreaField))
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me logged in")
 
 
+# Signup and password rules (email shape, password length) are the accounts service's, shown on
+# these forms by the web's refusal handler: the CLI's `user create` enforces the very same ones.
 class SignupForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
+    email = EmailField("Email", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
     confirm = PasswordField("Repeat password", validators=[EqualTo("password", "The passwords differ.")])
-    audience_size = IntegerField("Your audience size", validators=[Optional(), NumberRange(min=0)])
+    audience_size = IntegerField("Your audience size", validators=[Optional()])
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField("Repeat new password", validators=[EqualTo("password", "The passwords differ.")])
 
 
-class ContactForm(FlaskForm):
-    name = StringField("Name")
-    email = StringField("Email", description="Several? Separate them with commas; the first is the main one.")
-    kind = SelectField("Kind", choices=choices(CONTACT_KINDS), default="peer")
-    topics = StringField("Topics", description="Comma-separated: podcasting, marketing")
-    audience_size = StringField("Audience size")
-    promotes_others = SelectField("Promotes others?", choices=pairs(("", "unknown"), ("yes", "yes"), ("no", "no")), default="")
-    promotion_methods = CheckboxesField("How they promote others", choices=choices(PROMOTION_METHODS))
-    fit_override = SelectField(
-        "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
-    )
-    links = TextAreaField("Links", description="One URL per line")
-    tags = StringField("Tags", description="Comma-separated")
-    notes = TextAreaField("Notes")
-    preferred_contact = StringField("Preferred way to reach them", description="e.g. email, DM on Instagram, their assistant")
-    promotions_url = StringField("Their page on whom they promote", description="Affiliates page, guest list, recommendations")
-    upcoming_events = TextAreaField("Upcoming events", description="Their launches, books, conferences — noted by hand")
+ContactForm = schema_form(
+    ContactIn,
+    hints={
+        "topics": "Comma-separated: podcasting, marketing",
+        "links": "One URL per line",
+        "tags": "Comma-separated",
+        "preferred_contact": "e.g. email, DM on Instagram, their assistant",
+        "promotions_url": "Affiliates page, guest list, recommendations",
+        "upcoming_events": "Their launches, books, conferences — noted by hand",
+    },
+    fields={
+        "email": StringField("Email", description="Several? Separate them with commas; the first is the main one."),
+        "fit_override": SelectField(
+            "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
+        ),
+    },
+    omit=("emails",),  # the one Email input takes every address (contacts.views)
+)
 
 
 class TouchForm(FlaskForm):
-    kind = SelectField("Kind", choices=choices(TOUCH_KINDS), default="comment")
-    direction = SelectField("Direction", choices=pairs(("outbound", "you → them"), ("inbound", "them → you")), default="outbound")
+    kind = SelectField("Kind", choices=choices(TouchKind), default=TouchKind.COMMENT.value)
+    direction = SelectField("Direction", choices=choices(Direction), default=Direction.OUTBOUND.value)
     occurred_at = DateTimeLocalField("When", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     channel = StringField("Channel")
     url = StringField("URL")
@@ -96,15 +166,15 @@ class TouchForm(FlaskForm):
 class BusyForm(FlaskForm):
     start = DateField("From", validators=[InputRequired("Enter a date.")])
     end = DateField("Until", validators=[InputRequired("Enter a date.")])
-    summary = StringField("What", validators=[Length(max=500)])
+    summary = StringField("What")
 
 
 class CampaignForm(FlaskForm):
     name = StringField("Name")
-    kind = SelectField("Kind", choices=choices(CAMPAIGN_KINDS), default="podcast_season")
+    kind = SelectField("Kind", choices=choices(CampaignKind), default=CampaignKind.PODCAST_SEASON.value)
     date = DateField("Date", validators=[InputRequired("Enter the campaign's date.")])
     topics = StringField("Topics", description="Comma-separated")
-    yes_target = IntegerField("Yes target", default=5, validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    yes_target = IntegerField("Yes target", default=5, validators=[InputRequired()])
     window_start_weeks = IntegerField("Ask window opens (weeks before)", default=12, validators=[InputRequired()])
     window_end_weeks = IntegerField("Ask window closes (weeks before)", default=3, validators=[InputRequired()])
     description = TextAreaField("Description")
@@ -119,8 +189,8 @@ class AskForm(FlaskForm):
     channel = StringField("Channel")
     request = TextAreaField("What you asked")
     recipients = IntegerField("Recipients", default=1, validators=[Optional()])
-    outcome = SelectField("Outcome", choices=choices(OUTCOMES), default="pending")
-    reason = SelectField("Reason for a no", choices=pairs(("", "—")) + choices(NO_REASONS), default="")
+    outcome = SelectField("Outcome", choices=choices(Outcome), default=Outcome.PENDING.value)
+    reason = SelectField("Reason for a no", choices=pairs(("", "—"), *NoReason.choices()), default="")
     reason_detail = TextAreaField("Reason, in their words")
     lesson = TextAreaField("One lesson")
     follow_up_on = DateField("Follow up on", validators=[Optional()])
@@ -131,7 +201,7 @@ class TokenForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    audience_size = IntegerField("Your audience size", validators=[Optional(), NumberRange(min=0)])
+    audience_size = IntegerField("Your audience size", validators=[Optional()])
     half_life_days = FloatField("Half-life (days)", validators=[InputRequired()])
     k = FloatField("Saturation k", validators=[InputRequired()])
     inbound_multiplier = FloatField("Touch from them counts ×", validators=[InputRequired()])
@@ -148,6 +218,6 @@ class SettingsForm(FlaskForm):
     daily_digest = BooleanField("Email me a morning digest (when this server can send mail)")
 
 
-WEIGHT_FIELDS = {kind: f"weight_{kind}" for kind in TOUCH_KINDS}
-for _kind, _name in WEIGHT_FIELDS.items():
-    setattr(SettingsForm, _name, FloatField(f"{_kind}", validators=[InputRequired()]))
+WEIGHT_FIELDS = {kind.value: f"weight_{kind}" for kind in TouchKind}
+for _kind in TouchKind:
+    setattr(SettingsForm, WEIGHT_FIELDS[_kind], FloatField(_kind.label, validators=[InputRequired()]))

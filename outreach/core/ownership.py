@@ -14,7 +14,7 @@ from outreach.core.types import MAX_ID
 M = TypeVar("M")
 
 
-def owned(model: type[M], owner_id: int, *, include_deleted: bool = False) -> Select[tuple[M]]:
+def owned(model: type[M], owner_id: int, *, include_deleted: bool = False) -> Select[M]:
     """``SELECT model WHERE owner_id = owner`` (and, for contacts, not soft-deleted)."""
     query = select(model).where(model.owner_id == owner_id)  # type: ignore[attr-defined]
     if model is Contact and not include_deleted:

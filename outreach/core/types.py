@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Enum, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from outreach.domain.vocabulary import Vocabulary
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
@@ -30,6 +32,19 @@ class TagList(TypeDecorator[list[str]]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> list[str]:
         return [label for label in (value or "").split("|") if label]
+
+
+def words(vocabulary: type[Vocabulary], length: int, name: str) -> Enum:
+    """A VARCHAR(length) column holding one of the vocabulary's values, refused otherwise by a CHECK
+    constraint named ck_<table>_<name> on SQLite and PostgreSQL alike (no native enum type to migrate)."""
+    return Enum(
+        vocabulary,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        name=name,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def tag_pattern(label: str) -> str:

@@ -1,28 +1,37 @@
-"""What every page view needs: the caller, owned records or 404, and pydantic errors on form fields."""
+"""What every page view needs: the caller, owned records, and one answer to refused input.
+
+The rule for refusals: a view raises (a service's InvalidInput, ``validated``'s, a NotFoundError)
+and the handlers registered in ``outreach.setup`` roll the session back, then answer. A view that
+wants more than the plain 422 page says so first: ``show_again(form, page)`` puts the field errors
+beside the fields and shows the page again; ``flash_back(url)`` flashes them and redirects there.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
-from flask import abort, flash, g
+from flask import flash, g, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import default_exceptions
 
 from outreach.core.caller import Caller, caller_for
-from outreach.core.errors import InvalidInput, NotFoundError, field_errors
+from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned
 from outreach.core.types import MAX_ID
 from outreach.extensions import db
 
 M = TypeVar("M")
-B = TypeVar("B", bound=BaseModel)
+Page = Callable[[], ResponseReturnValue]
 
 
 def me() -> Caller:
     if "web_caller" not in g:
         g.web_caller = caller_for(current_user._get_current_object())
-    return g.web_caller
+    return cast(Caller, g.web_caller)  # flask.g is untyped
 
 
 def parse_id(value: str | None) -> int | None:
@@ -34,28 +43,59 @@ def parse_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def owned_or_404(model: type[M], record_id: int, **kwargs: Any) -> M:
-    try:
-        return get_owned(db.session, model, record_id, me().id, **kwargs)
-    except NotFoundError:
-        abort(404)
+def owned_or_404(model: type[M], record_id: int | None, **kwargs: Any) -> M:
+    """One of the caller's records; any other id raises NotFoundError, which the web answers with a 404."""
+    return get_owned(db.session, model, record_id, me().id, **kwargs)
 
 
-def validate_into(form: FlaskForm, schema: type[B], data: dict[str, Any]) -> B | None:
-    """Validate with the API's own schema, so web and API accept exactly the same input."""
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        attach_errors(form, field_errors(exc))
-        return None
+@dataclass(frozen=True)
+class Refusal:
+    """Where this request's refused input goes: beside a form's fields, or into a flash."""
+
+    form: FlaskForm | None = None
+    page: Page | None = None
+    back: str | None = None
+    prefix: str = "Not saved"
 
 
-def flash_refusal(prefix: str, exc: ValidationError) -> None:
-    """For the small inline forms that redirect back: say what was wrong in one message."""
-    flash(f"{prefix}: " + "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items()), "error")
+def show_again(form: FlaskForm, page: Page) -> Page:
+    """Input refused later in this view goes beside ``form``'s fields, and ``page()`` answers; returned
+    so the view can answer with the same page when the form merely fails to validate."""
+    g.refusal = Refusal(form=form, page=page)
+    return page
 
 
-def attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
+def flash_back(back: str, prefix: str = "Not saved") -> None:
+    """For the small inline forms: input refused later in this view is flashed in one sentence and the
+    browser sent to ``back``."""
+    g.refusal = Refusal(back=back, prefix=prefix)
+
+
+def forget_refusal() -> None:
+    # `g` outlives a request when an app context was already pushed (tests, CLI): start clean.
+    g.pop("refusal", None)
+
+
+def refused_page(exc: InvalidInput) -> ResponseReturnValue:
+    """The web's answer to refused input, the session already rolled back (see ``outreach.setup``)."""
+    refusal: Refusal | None = g.pop("refusal", None)
+    if refusal is not None and refusal.form is not None and refusal.page is not None:
+        _attach_errors(refusal.form, exc.fields)
+        return refusal.page()
+    if refusal is not None and refusal.back is not None:
+        flash(f"{refusal.prefix}: {_in_words(exc.fields)}", "error")
+        return redirect(refusal.back)
+    error = default_exceptions[exc.status]()
+    return render_template("error.html", error=error, message=_in_words(exc.fields)), exc.status
+
+
+def _in_words(fields: dict[str, str]) -> str:
+    # A field the user typed in is named; a whole upload ("file") or a rule across fields is not.
+    named = (f"{name.replace('_', ' ')}: {message}" if name in request.form else message for name, message in fields.items())
+    return "; ".join(named)
+
+
+def _attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
     for name, message in fields.items():
         field = getattr(form, name.split(".")[0], None)
         target = field if field is not None and hasattr(field, "errors") else None
@@ -63,15 +103,3 @@ def attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
             form.form_errors.append(f"{name}: {message}")
         else:
             target.errors = [*list(target.errors or []), message]
-
-
-def invalid_to_form(form: FlaskForm, exc: InvalidInput) -> None:
-    attach_errors(form, exc.fields)
-
-
-def split_labels(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").replace("\n", ",").split(",") if part.strip()]
-
-
-def blank_to_none(value: Any) -> Any:
-    return None if value in ("", None) else value

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-EXPLICIT_NO = frozenset({"no", "not_now"})
+from outreach.domain.vocabulary import Outcome
+
+EXPLICIT_NO = frozenset({Outcome.NO, Outcome.NOT_NOW})
 WARMTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 
 
@@ -64,18 +66,6 @@ class Tally:
             self.implicit_nos += count
         else:
             self.pending += count
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "asks": self.asks,
-            "yeses": self.yeses,
-            "explicit_nos": self.explicit_nos,
-            "implicit_nos": self.implicit_nos,
-            "nos": self.nos,
-            "pending": self.pending,
-            "no_to_yes": self.no_to_yes,
-            "yes_rate": self.yes_rate,
-        }
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 PRIOR_YES_RATE = 0.2  # stated default while the ledger is too short to speak for itself
 MIN_DECIDED_FOR_OWN_RATE = 20
@@ -60,14 +60,22 @@ class Plan:
     lead_time_warning: str | None = None
     moonshot_share: float = 0.0
     pipeline: int = 0  # good fits not asked yet
+    counted_on: date = date.min  # the day ready contacts are counted at: the opening, or today once it is open
 
     def sentence(self, campaign_name: str, campaign_date: date, cadence_per_week: float) -> str:
+        """The plan in one paragraph; it names no date already past (``counted_on`` is today or later)."""
         if self.yeses >= self.yes_target:
             return f"{campaign_name}: target of {self.yes_target} yeses reached. Keep the relationships warm."
+        if self.counted_on > self.window_closes:
+            return (
+                f"{campaign_name}: the ask window has closed with {self.yeses} of {self.yes_target} yeses. "
+                "Record the answers still open and keep the relationships warm for the next one."
+            )
         cadence = "one touch a week" if cadence_per_week == 1 else f"{cadence_per_week:g} touches a week"
+        by = f"by {self.window_opens:%d %B}" if self.counted_on == self.window_opens else "now, while the window is open"
         head = (
             f"{campaign_name} on {campaign_date:%d %B} needs ~{self.asks_needed} asks → {self.asks_needed} ask-ready "
-            f"contacts by {self.window_opens:%d %B}; at {cadence} per contact you will have {self.ready_by_opening}"
+            f"contacts {by}; at {cadence} per contact you will have {self.ready_by_opening}"
         )
         if self.ready_in_window > self.ready_by_opening:
             head += f" ({self.ready_in_window} before the window closes on {self.window_closes:%d %B})"
@@ -126,12 +134,13 @@ def plan(
     warming = [c for c in open_candidates if not c.ready_now]
     warming.sort(key=lambda c: (c.moonshot, -c.fit_score, c.forecast_ready_on or date.max, c.name))
     warning = None
-    should_start = opens - timedelta(days=lead)
-    if shortfall > 0 and today > should_start:
+    if shortfall > 0 and (opens - today).days < lead:
+        # Said without naming the date it should have started: a date in the past helps no one.
+        left = (opens - today).days
+        room = f"the window opens in {plural_days(left)}" if left > 0 else "the window is already open"
         warning = (
-            f"Too little lead time for {yes_target} yeses: warming a new contact takes about {lead} days at your "
-            f"cadence, so this campaign should have started by {should_start:%d %B %Y}. Ask the ready ones, "
-            "lower the target, or move the date."
+            f"Too little lead time for {yes_target} yeses: warming a new contact takes about {plural_days(lead)} "
+            f"at your cadence, and {room}. Ask the ready ones, lower the target, or move the date."
         )
     moonshots = sum(1 for c in open_candidates if c.moonshot)
     return Plan(
@@ -150,7 +159,12 @@ def plan(
         lead_time_warning=warning,
         moonshot_share=moonshots / len(open_candidates) if open_candidates else 0.0,
         pipeline=len(open_candidates),
+        counted_on=by_opening,
     )
+
+
+def plural_days(days: int) -> str:
+    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def balance_warning(plan_: Plan) -> str | None:

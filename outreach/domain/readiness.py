@@ -7,25 +7,27 @@ Each criterion says met or not, a 0–100 score, and one sentence that says what
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import date as Day  # for CampaignFacts, whose field `date` hides the type
 from functools import cached_property, lru_cache
 
 from outreach.domain import warmth as wm
+from outreach.domain.shows import ShowFacts, describe, stopped_warning
+from outreach.domain.vocabulary import CampaignKind, Outcome, PromotionMethod
 
-PROMOTION_METHODS = ("guest_post", "free_call", "interview", "recommendation", "affiliate")
-CAMPAIGN_KINDS = ("podcast_season", "launch", "event", "course", "other")
+Method = PromotionMethod
 # Which ways of promoting others suit which kind of campaign (seed 003: "how do they promote?").
 SUITED_METHODS: dict[str, frozenset[str]] = {
-    "podcast_season": frozenset({"interview", "guest_post"}),
-    "launch": frozenset({"affiliate", "recommendation", "guest_post", "free_call"}),
-    "event": frozenset({"interview", "recommendation", "free_call"}),
-    "course": frozenset({"affiliate", "recommendation", "free_call"}),
-    "other": frozenset(PROMOTION_METHODS),
+    CampaignKind.PODCAST_SEASON: frozenset({Method.INTERVIEW, Method.GUEST_POST}),
+    CampaignKind.LAUNCH: frozenset({Method.AFFILIATE, Method.RECOMMENDATION, Method.GUEST_POST, Method.FREE_CALL}),
+    CampaignKind.EVENT: frozenset({Method.INTERVIEW, Method.RECOMMENDATION, Method.FREE_CALL}),
+    CampaignKind.COURSE: frozenset({Method.AFFILIATE, Method.RECOMMENDATION, Method.FREE_CALL}),
+    CampaignKind.OTHER: frozenset(PromotionMethod),
 }
-OPEN_OUTCOMES = frozenset({"pending"})
-DECLINED_OUTCOMES = frozenset({"no"})
+OPEN_OUTCOMES = frozenset({Outcome.PENDING})
+DECLINED_OUTCOMES = frozenset({Outcome.NO})
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ContactFacts:
     has_inbound: bool = False
     busy_periods: Sequence[tuple[date, date]] = ()
     asks: Sequence[AskFacts] = ()
+    show: ShowFacts | None = None  # what their podcast's feed says, when they have one
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class CampaignFacts:
     window_end_weeks: int = 3
 
     @cached_property
-    def window(self) -> tuple[date, date]:
+    def window(self) -> tuple[Day, Day]:
         return (
             self.date - timedelta(weeks=self.window_start_weeks),
             self.date - timedelta(weeks=self.window_end_weeks),
@@ -99,9 +102,6 @@ class Criterion:
     met: bool
     score: int
     reason: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"met": self.met, "score": self.score, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,30 @@ def _normalized(topics: tuple[str, ...]) -> frozenset[str]:
     return frozenset(" ".join(t.lower().replace("-", " ").replace("_", " ").split()) for t in topics if t.strip())
 
 
-def _listing(items: Sequence[str] | set[str]) -> str:
+def _listing(items: Collection[str]) -> str:
     return ", ".join(sorted(items)) if items else "none"
 
 
 def fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) -> Criterion:
+    """Topic overlap plus research signals, then what their podcast's feed says (if any)."""
+    found = _fit(contact, campaign, thresholds)
+    return found if contact.show is None else _show_fit(found, contact, contact.show, campaign, thresholds)
+
+
+def _show_fit(found: Criterion, contact: ContactFacts, show: ShowFacts, campaign: CampaignFacts, t: Thresholds) -> Criterion:
+    """A show without guests cannot take a guest (a podcast season's ask), though it may still carry a
+    launch; a show with no episode in 90 days is flagged whatever the campaign."""
+    met, score, reason = found.met, found.score, found.reason.rstrip(".")
+    if campaign.kind == "podcast_season" and show.never_has_guests and contact.fit_override is None:
+        met, score = False, min(score, max(0, round(t.fit) - 1))
+        reason += f"; their show never has guests ({describe(show)}): a guest ask does not fit it"
+    warning = stopped_warning(show)
+    if warning:
+        reason += f"; {warning}"
+    return Criterion(met, score, reason + ".")
+
+
+def _fit(contact: ContactFacts, campaign: CampaignFacts, thresholds: Thresholds) -> Criterion:
     """Topic overlap plus research signals; a manual 1–5 rating overrides both."""
     if contact.fit_override is not None:
         score = (contact.fit_override - 1) * 25

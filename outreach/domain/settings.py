@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from outreach.domain import readiness, warmth
+from outreach.domain.vocabulary import TouchKind
 
 
 class UserSettings(BaseModel):
@@ -31,7 +32,7 @@ class UserSettings(BaseModel):
     @field_validator("weights")
     @classmethod
     def _known_kinds(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = set(value) - set(warmth.TOUCH_KINDS)
+        unknown = set(value) - set(TouchKind)
         if unknown:
             raise ValueError(f"unknown touch kinds: {', '.join(sorted(unknown))}")
         if any(w < 0 or w > 1000 for w in value.values()):

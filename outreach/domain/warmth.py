@@ -15,32 +15,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from outreach.domain.vocabulary import Direction, TouchKind
+
 # Time is measured in days from a fixed epoch so that keys stay small numbers for centuries.
 EPOCH = datetime(2000, 1, 1)
 
-TOUCH_KINDS = (
-    "comment",
-    "share",
-    "email",
-    "dm",
-    "purchase",
-    "call",
-    "meeting",
-    "introduction",
-    "collaboration",
-)
-DIRECTIONS = ("outbound", "inbound")
-
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "comment": 1.0,
-    "share": 2.0,
-    "email": 3.0,
-    "dm": 3.0,
-    "purchase": 5.0,
-    "call": 5.0,
-    "meeting": 5.0,
-    "introduction": 6.0,
-    "collaboration": 8.0,
+    TouchKind.COMMENT: 1.0,
+    TouchKind.SHARE: 2.0,
+    TouchKind.EMAIL: 3.0,
+    TouchKind.DM: 3.0,
+    TouchKind.PURCHASE: 5.0,
+    TouchKind.CALL: 5.0,
+    TouchKind.MEETING: 5.0,
+    TouchKind.INTRODUCTION: 6.0,
+    TouchKind.COLLABORATION: 8.0,
 }
 
 
@@ -55,7 +44,7 @@ class WarmthParams:
 
     def weight(self, kind: str, direction: str) -> float:
         base = float(self.weights.get(kind, DEFAULT_WEIGHTS.get(kind, 1.0)))
-        return base * self.inbound_multiplier if direction == "inbound" else base
+        return base * self.inbound_multiplier if direction == Direction.INBOUND else base
 
 
 @dataclass(frozen=True)
@@ -161,15 +150,19 @@ class Explanation:
     warmth_in_30_days: float
     touch_count: int
 
-    def sentence(self) -> str:
+    def sentence(self, labelled: bool = False) -> str:
+        """The API's sentence names the touch by its stored words (a contract); pages ask for ``labelled``."""
         if self.touch_count == 0:
             return "No touches yet: warmth 0."
         parts = [f"Warmth {self.warmth:.0f} from {self.touch_count} touches"]
         if self.top:
-            best = self.top[0]
-            parts.append(
-                f"mostly the {best.touch.direction} {best.touch.kind} on {best.touch.occurred_at:%d %b %Y} ({best.share:.0%})"
-            )
+            best = self.top[0].touch
+            if labelled:
+                whose = "their" if best.direction == Direction.INBOUND else "your"
+                what = f"{whose} {TouchKind(best.kind).label}"
+            else:
+                what = f"the {best.direction} {best.kind}"
+            parts.append(f"mostly {what} on {best.occurred_at:%d %b %Y} ({self.top[0].share:.0%})")
         parts.append(f"falls to {self.warmth_in_30_days:.0f} in 30 days with no new touch")
         return "; ".join(parts) + "."
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import EpisodeStage, OfferDirection, OfferKind
+from outreach.extensions import Model
 
-EPISODE_STAGES = ("invited", "booked", "recorded", "published")
-OFFER_KINDS = ("free_call", "guest_post", "recommendation", "interview", "affiliate", "other")
-OFFER_DIRECTIONS = ("gave", "received")
+if TYPE_CHECKING:
+    from outreach.contacts.models import Contact
 
 
-class Episode(db.Model):
+class Episode(Model):
     __tablename__ = "episodes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,15 +24,18 @@ class Episode(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
-    stage: Mapped[str] = mapped_column(String(12), default="invited")
+    stage: Mapped[EpisodeStage] = mapped_column(words(EpisodeStage, 12, "stage"), default=EpisodeStage.INVITED)
     recording_at: Mapped[datetime | None]
     published_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # The guest: loaded with the season's episodes (episodes.service) and the planner's interviews.
+    contact: Mapped[Contact] = relationship()
 
-class Offer(db.Model):
+
+class Offer(Model):
     """Seed 003, start small: what you gave a partner first, and how they promoted you back."""
 
     __tablename__ = "offers"
@@ -39,8 +43,8 @@ class Offer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
-    direction: Mapped[str] = mapped_column(String(10), default="gave")
-    kind: Mapped[str] = mapped_column(String(20), default="other")
+    direction: Mapped[OfferDirection] = mapped_column(words(OfferDirection, 10, "direction"), default=OfferDirection.GAVE)
+    kind: Mapped[OfferKind] = mapped_column(words(OfferKind, 20, "kind"), default=OfferKind.OTHER)
     happened_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

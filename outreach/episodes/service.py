@@ -5,44 +5,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
+from outreach.core import records
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
+from outreach.domain import rules
 from outreach.episodes.models import Episode, Offer
+from outreach.episodes.schemas import EpisodePatch
 
-EPISODE_FIELDS = ("title", "stage", "recording_at", "published_on", "notes")
+EPISODE_FIELDS = tuple(EpisodePatch.model_fields)
 
 
 def add_episode(session: Session, campaign: Campaign, data: Mapping[str, Any]) -> Episode:
     if campaign.kind != "podcast_season":
         raise InvalidInput({"campaign": "episodes belong to a podcast season"})
+    rules.episode_booking(data.get("stage"), data.get("recording_at"))
     contact = get_owned(session, Contact, data["contact_id"], campaign.owner_id)
-    episode = Episode(
-        owner_id=campaign.owner_id,
-        campaign_id=campaign.id,
-        contact_id=contact.id,
-        **{k: data[k] for k in EPISODE_FIELDS if k in data},
+    return records.create(
+        session, Episode, campaign.owner_id, EPISODE_FIELDS, data, campaign_id=campaign.id, contact_id=contact.id
     )
-    session.add(episode)
-    session.flush()
-    return episode
 
 
 def update_episode(session: Session, episode: Episode, data: Mapping[str, Any]) -> Episode:
-    for name in EPISODE_FIELDS:
-        if name in data:
-            setattr(episode, name, data[name])
-    if episode.stage == "booked" and episode.recording_at is None:
-        raise InvalidInput({"recording_at": "a booked episode needs its recording date"})
-    session.flush()
-    return episode
+    # Checked on the episode the patch would leave: moving to "booked" needs a date sent or stored.
+    rules.episode_booking(data.get("stage", episode.stage), data.get("recording_at", episode.recording_at))
+    return records.update(session, episode, EPISODE_FIELDS, data)
 
 
 def episodes_of(session: Session, campaign: Campaign) -> list[Episode]:
-    query = owned(Episode, campaign.owner_id).where(Episode.campaign_id == campaign.id)
+    query = owned(Episode, campaign.owner_id).where(Episode.campaign_id == campaign.id).options(joinedload(Episode.contact))
     return list(session.scalars(query.order_by(Episode.recording_at.is_(None), Episode.recording_at, Episode.id)))
 
 

@@ -7,13 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import WinKind
+from outreach.extensions import Model
 
-WIN_KINDS = ("yes", "kind_reply", "testimonial", "result")
 
-
-class Message(db.Model):
+class Message(Model):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,12 +23,12 @@ class Message(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Win(db.Model):
+class Win(Model):
     __tablename__ = "wins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), default="yes")
+    kind: Mapped[WinKind] = mapped_column(words(WinKind, 20, "kind"), default=WinKind.YES)
     text: Mapped[str] = mapped_column(Text)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))

@@ -2,44 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import jsonify
 from sqlalchemy import func
 
 from outreach.core.api import bp
 from outreach.core.api_context import caller
+from outreach.core.errors import InvalidInput
 from outreach.core.openapi import endpoint
 from outreach.core.ownership import get_owned, owned
-from outreach.core.schemas import ReminderPatch, ReminderQuery
-from outreach.core.serialize import iso, page_json
+from outreach.core.schemas import Page
+from outreach.domain.vocabulary import ReminderState
 from outreach.extensions import db
 from outreach.reminders import service
 from outreach.reminders.models import Reminder
+from outreach.reminders.schemas import ReminderOut, ReminderPatch, ReminderQuery
 
 TAG = "reminders"
 
 
-def reminder_json(reminder: Reminder) -> dict[str, Any]:
-    return {
-        "id": reminder.id,
-        "kind": reminder.kind,
-        "contact_id": reminder.contact_id,
-        "campaign_id": reminder.campaign_id,
-        "due_on": iso(reminder.due_on),
-        "due_at": iso(reminder.due_at),
-        "title": reminder.title,
-        "body": reminder.body,
-        "state": reminder.state,
-        "snoozed_until": iso(reminder.snoozed_until),
-        "uid": reminder.uid,
-        "sequence": reminder.sequence,
-        "updated_at": iso(reminder.updated_at),
-    }
-
-
-@endpoint(bp, "/reminders", "GET", "List reminders by due date", tag=TAG, query=ReminderQuery, not_found=False)
-def list_reminders(query: ReminderQuery) -> Any:
+@endpoint(
+    bp,
+    "/reminders",
+    "GET",
+    "List reminders by due date",
+    tag=TAG,
+    query=ReminderQuery,
+    response=Page[ReminderOut],
+    not_found=False,
+)
+def list_reminders(query: ReminderQuery) -> Page[ReminderOut]:
     selection = owned(Reminder, caller().id)
     if query.state:
         selection = selection.where(Reminder.state == query.state)
@@ -53,7 +43,7 @@ def list_reminders(query: ReminderQuery) -> Any:
     rows = db.session.scalars(
         selection.order_by(Reminder.due_on, Reminder.id).limit(query.per_page).offset((query.page - 1) * query.per_page)
     )
-    return jsonify(page_json([reminder_json(r) for r in rows], total, query.page, query.per_page))
+    return Page[ReminderOut].of([ReminderOut.model_validate(r) for r in rows], total, query)
 
 
 @endpoint(
@@ -63,12 +53,15 @@ def list_reminders(query: ReminderQuery) -> Any:
     "Mark a reminder done, dismissed, open, or snooze it",
     tag=TAG,
     body=ReminderPatch,
+    response=ReminderOut,
 )
-def patch_reminder(reminder_id: int, body: ReminderPatch) -> Any:
+def patch_reminder(reminder_id: int, body: ReminderPatch) -> ReminderOut:
     me = caller()
     reminder = get_owned(db.session, Reminder, reminder_id, me.id)
     until = body.snoozed_until or (service.snooze_date(me.now.date(), body.snooze) if body.snooze else None)
-    state = "snoozed" if until is not None else body.state
+    state = ReminderState.SNOOZED if until is not None else body.state
+    if state is None:  # the schema refuses a patch with no action; this keeps the type checker with it
+        raise InvalidInput({"state": "send state, snooze (1d or 1w) or snoozed_until"})
     service.act(db.session, reminder, state, me.now, until)
     db.session.commit()
-    return jsonify(reminder_json(reminder))
+    return ReminderOut.model_validate(reminder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections import Counter
 from collections.abc import Mapping
@@ -15,11 +16,14 @@ from flask import render_template
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from outreach.accounts.emails import CONTROL_CHARACTERS
 from outreach.accounts.models import User
-from outreach.capture.notices import replies_to_record
 from outreach.core.caller import Caller, caller_for
-from outreach.reminders import service as reminders
+from outreach.core.database import rows_matched
+from outreach.feeds.openings import the_days_openings
 from outreach.today import service as today_service
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,28 +43,23 @@ def local_time(user: User, now: datetime) -> datetime:
 
 
 def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
-    """What Today would say this morning; None when there is nothing to do (no empty mail)."""
-    day = local_time(me.user, me.now).date()
-    due = reminders.due(session, me.id, day, limit=20)
-    board = today_service.board(session, me)
-    cooling = today_service.cooling(session, me, limit=5)
-    week = today_service.week_of_asking(session, me)
-    replies = replies_to_record(session, me)
-    if not (due or board.ask_now or cooling or replies):
+    """What Today says this morning, the same lists (replies to asks first), and the day's fresh posts; None
+    when there is nothing to do (no empty mail)."""
+    found = today_service.today(session, me)
+    fresh = the_days_openings(session, me)
+    if not (found.has_advice or fresh):
         return None
-    values: Mapping[str, Any] = {
-        "due": due,
-        "replies": replies,
-        "ask_now": board.ask_now[:5],
-        "ask_now_total": board.ask_now_total,
-        "cooling": cooling,
-        "week": week,
-        "base_url": base_url.rstrip("/"),
-        "day": day,
-    }
-    parts = [f"{len(due)} reminder{'' if len(due) == 1 else 's'}"]
-    if board.ask_now_total:
-        parts.append(f"{board.ask_now_total} ready to ask")
+    values: Mapping[str, Any] = {"today": found, "openings": fresh, "base_url": base_url.rstrip("/"), "day": me.today}
+    due = len(found.reminders_due)
+    parts = [f"{due} reminder{'' if due == 1 else 's'}"]
+    if found.ask_now_total:
+        parts.append(f"{found.ask_now_total} ready to ask")
+    if found.warm_up_total:
+        parts.append(f"{found.warm_up_total} to warm up")
+    if found.replies:
+        parts.append(f"{len(found.replies)} repl{'y' if len(found.replies) == 1 else 'ies'} to your asks")
+    if fresh:
+        parts.append(f"{len(fresh)} fresh post{'' if len(fresh) == 1 else 's'}")
     return Digest(
         subject=f"Outreach today: {', '.join(parts)}",
         text=render_template("digest/digest.txt", **values),
@@ -88,33 +87,53 @@ def deliver(config: Mapping[str, Any], mail: EmailMessage) -> None:
 def send_digests(session: Session, now: datetime, config: Mapping[str, Any]) -> Counter[str]:
     """Every user who wants one and whose local morning has come gets today's digest, at most once:
     the day is claimed by a conditional UPDATE before sending (a second scheduler finds it taken),
-    and given back if the mail server refuses, so the next tick tries again."""
+    and given back if the mail server refuses, so the next tick tries again.
+
+    One user's data never stops the others' digests: an error is logged with the user's id, their
+    pass is rolled back and the day stays claimed (a broken digest is not retried, nor sent twice)."""
     counts: Counter[str] = Counter()
     for user_id in list(session.scalars(select(User.id).order_by(User.id))):
-        user = session.get_one(User, user_id)
-        me = caller_for(user, now)
-        local = local_time(user, now)
-        day = local.date()
-        if not me.settings.daily_digest or local.hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
-            continue
-        before = user.digest_sent_on
-        claimed = session.execute(
+        try:
+            outcome = _send_one(session, user_id, now, config)
+        except Exception:
+            session.rollback()
+            log.exception("digest: the digest of user %s failed; the other users carry on", user_id)
+            outcome = "failed"
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+def _send_one(session: Session, user_id: int, now: datetime, config: Mapping[str, Any]) -> str | None:
+    """One user's digest; what became of it ("sent", "failed", ...), or None when it is not their time."""
+    user = session.get_one(User, user_id)
+    me = caller_for(user, now)
+    local = local_time(user, now)
+    day = local.date()
+    if not me.settings.daily_digest or local.hour < int(config["DIGEST_HOUR"]) or user.digest_sent_on == day:
+        return None
+    before = user.digest_sent_on
+    claimed = rows_matched(
+        session.execute(
             update(User)
             .where(User.id == user_id, or_(User.digest_sent_on.is_(None), User.digest_sent_on < day))
             .values(digest_sent_on=day)
-        ).rowcount
+        )
+    )
+    session.commit()
+    if not claimed:
+        return None
+    if CONTROL_CHARACTERS.search(user.email):
+        # Accounts made before sign-up refused these: a line break in To: is a header injection.
+        log.warning("digest: user %s has an address with control characters: no mail can be sent to it", user_id)
+        return "bad address"
+    digest = compose(session, me, config["PUBLIC_URL"])
+    if digest is None:
+        return "nothing to say"
+    try:
+        deliver(config, message(config, user.email, digest))
+    except (OSError, smtplib.SMTPException):
+        session.execute(update(User).where(User.id == user_id).values(digest_sent_on=before))
         session.commit()
-        if not claimed:
-            continue
-        digest = compose(session, me, config["PUBLIC_URL"])
-        if digest is None:
-            counts["nothing to say"] += 1
-            continue
-        try:
-            deliver(config, message(config, user.email, digest))
-            counts["sent"] += 1
-        except (OSError, smtplib.SMTPException):
-            session.execute(update(User).where(User.id == user_id).values(digest_sent_on=before))
-            session.commit()
-            counts["failed"] += 1
-    return counts
+        return "failed"
+    return "sent"

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outreach.core.types import utcnow
-from outreach.extensions import db
+from outreach.core.types import utcnow, words
+from outreach.domain.vocabulary import ReminderKind, ReminderState
+from outreach.extensions import Model
 
-REMINDER_KINDS = ("ask", "target", "keep_warm", "follow_up", "interview")
-# "withdrawn": the planner took it back (the pair stopped being ready, the forecast vanished).
-REMINDER_STATES = ("open", "snoozed", "done", "dismissed", "withdrawn")
-LIVE_STATES = ("open", "snoozed")
+if TYPE_CHECKING:
+    from outreach.contacts.models import Contact
 
 
 def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: int | None, due_on: date) -> str:
@@ -21,7 +22,12 @@ def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: i
     return f"{owner_id}:{kind}:{contact_id or '-'}:{campaign_id or '-'}:{due_on.isoformat()}"
 
 
-class Reminder(db.Model):
+def new_uid() -> str:
+    """The calendar UID a reminder keeps for life, so every refresh updates one event (RFC 5545)."""
+    return f"reminder-{uuid.uuid4().hex}@outreach"
+
+
+class Reminder(Model):
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("owner_id", "kind", "contact_id", "campaign_id", "due_on"),
@@ -30,14 +36,14 @@ class Reminder(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ReminderKind] = mapped_column(words(ReminderKind, 20, "kind"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     due_on: Mapped[date]
     due_at: Mapped[datetime | None]  # naive UTC, for the few reminders that have a time (an interview)
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(12), default="open")
+    state: Mapped[ReminderState] = mapped_column(words(ReminderState, 12, "state"), default=ReminderState.OPEN)
     snoozed_until: Mapped[date | None]
     # SQL treats NULLs as distinct, so the composite constraint alone cannot stop a second
     # keep-warm reminder (no campaign) on the same day; this column can.
@@ -46,3 +52,6 @@ class Reminder(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Loaded with the planner's book of reminders (reminders.service.load_book), not one by one.
+    contact: Mapped[Contact | None] = relationship()

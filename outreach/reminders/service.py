@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, or_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from outreach.core.database import rows_matched
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
-from outreach.reminders.models import LIVE_STATES, Reminder, natural_key
+from outreach.domain.vocabulary import LIVE_STATES, ReminderState
+from outreach.reminders.models import Reminder, natural_key, new_uid
 
 Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
 
@@ -51,14 +52,17 @@ class Book:
 def load_book(session: Session, owner_id: int, today: date) -> Book:
     """Live and withdrawn reminders, and every reminder due from yesterday on (for natural keys)."""
     since = today - timedelta(days=1)
-    query = owned(Reminder, owner_id).where(or_(Reminder.state.in_((*LIVE_STATES, "withdrawn")), Reminder.due_on >= since))
+    query = owned(Reminder, owner_id).where(
+        or_(Reminder.state.in_((*LIVE_STATES, ReminderState.WITHDRAWN)), Reminder.due_on >= since)
+    )
     book = Book({}, {}, {}, since)
-    for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id)):
+    # With their contacts: the tick weighs each live keep-warm reminder against its contact's warmth.
+    for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id).options(selectinload(Reminder.contact))):
         subject = (reminder.kind, reminder.contact_id, reminder.campaign_id)
         book.by_key[reminder.natural_key] = reminder
         if reminder.state in LIVE_STATES:
             book.live[subject] = reminder
-        elif reminder.state == "withdrawn":
+        elif reminder.state == ReminderState.WITHDRAWN:
             previous = book.withdrawn.get(subject)
             if previous is None or (reminder.updated_at, reminder.id) > (previous.updated_at, previous.id):
                 book.withdrawn[subject] = reminder
@@ -77,7 +81,7 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
     revived = False
     if current is None:
         same_day = book.find_key(session, owner_id, key, draft.due_on)
-        if same_day is not None and same_day.state != "withdrawn":
+        if same_day is not None and same_day.state != ReminderState.WITHDRAWN:
             return "unchanged"  # the user already handled today's reminder
         # A subject the planner withdrew comes back as the same event (same UID, moved), so a
         # calendar shows one event that was cancelled and restored, not two.
@@ -87,11 +91,11 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
             book.live[draft.subject] = book.by_key[key] = created
             return "created"
         revived = True
-        current.state = "open"
+        current.state = ReminderState.OPEN
         book.live[draft.subject] = current
         book.withdrawn.pop(draft.subject, None)
     moved = False
-    snoozed = current.state == "snoozed" and current.snoozed_until is not None and current.snoozed_until > now.date()
+    snoozed = current.state == ReminderState.SNOOZED and current.snoozed_until is not None and current.snoozed_until > now.date()
     if (
         (move or revived)
         and not snoozed
@@ -122,7 +126,9 @@ def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: s
         natural_key=key,
         title=draft.title[:300],
         body=draft.body,
-        uid=f"reminder-{uuid.uuid4().hex}@outreach",
+        uid=new_uid(),
+        # Explicit, not the column default (applied only at flush): the same pass may update it at once.
+        sequence=0,
         created_at=now,
         updated_at=now,
     )
@@ -139,7 +145,7 @@ def withdraw(book: Book, subject: Subject, why: str, now: datetime) -> None:
     """The planner takes a reminder back; the calendar sends it as cancelled."""
     reminder = book.live.pop(subject)
     book.withdrawn[subject] = reminder
-    reminder.state = "withdrawn"
+    reminder.state = ReminderState.WITHDRAWN
     reminder.body = why
     _touch(reminder, now)
 
@@ -175,7 +181,7 @@ def wake_snoozed(session: Session, owner_id: int, today: date, now: datetime) ->
         .where(Reminder.owner_id == owner_id, Reminder.state == "snoozed", Reminder.snoozed_until <= today)
         .values(state="open", updated_at=now, sequence=Reminder.sequence + 1)
     )
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def act(
@@ -186,7 +192,7 @@ def act(
     snoozed_until: date | None = None,
 ) -> Reminder:
     """The user's verbs: done, dismissed, snoozed (to a date), or open again."""
-    if state == "snoozed":
+    if state == ReminderState.SNOOZED:
         if snoozed_until is None or snoozed_until <= now.date():
             raise InvalidInput({"snoozed_until": "snooze to a date after today"})
         key = natural_key(reminder.owner_id, reminder.kind, reminder.contact_id, reminder.campaign_id, snoozed_until)
@@ -196,11 +202,11 @@ def act(
         reminder.snoozed_until = snoozed_until
         reminder.due_on = snoozed_until
         reminder.natural_key = key
-    elif state not in ("open", "done", "dismissed"):
+    elif state not in (ReminderState.OPEN, ReminderState.DONE, ReminderState.DISMISSED):
         raise InvalidInput({"state": "choose open, done, dismissed or snoozed"})
     else:
         reminder.snoozed_until = None
-    reminder.state = state
+    reminder.state = ReminderState(state)
     _touch(reminder, now)
     return reminder
 

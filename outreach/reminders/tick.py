@@ -11,24 +11,24 @@ so it grows with contacts × active campaigns, not with touches.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.accounts.models import User
 from outreach.asks.models import Ask
-from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import (
     PairReadiness,
     active_campaigns,
     assess_campaigns,
     campaign_facts,
 )
-from outreach.contacts.models import Contact
 from outreach.core.caller import Caller, caller_for
+from outreach.core.database import rows_matched
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
@@ -37,6 +37,7 @@ from outreach.reminders import service as reminders
 from outreach.today.service import COOLING_DAYS, cooling
 
 Hook = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 def moment(on: date | None) -> datetime:
@@ -45,13 +46,24 @@ def moment(on: date | None) -> datetime:
 
 
 def tick(session: Session, now: datetime, hook: Hook | None = None) -> Counter[str]:
-    """One pass over every owner, each committed on its own so a crash loses at most one owner's pass."""
+    """One pass over every owner, each committed on its own so a crash loses at most one owner's pass.
+
+    One owner's data must never stop everyone's reminders: an error in a pass is logged with the
+    owner's id, that pass is rolled back (the next tick tries it again), and the others carry on.
+    Only an Exception is contained: an interrupt or a shutdown still stops the tick."""
     totals: Counter[str] = Counter()
     owner_ids = list(session.scalars(select(User.id).order_by(User.id)))
     session.commit()
     for owner_id in owner_ids:
-        totals += tick_owner(session, owner_id, now, hook)
-        session.commit()
+        try:
+            counts = tick_owner(session, owner_id, now, hook)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("tick: the pass of owner %s failed and was rolled back; the other owners carry on", owner_id)
+            totals["owners failed"] += 1
+        else:
+            totals += counts
     return totals
 
 
@@ -86,18 +98,21 @@ def implicit_nos(session: Session, me: Caller) -> int:
         .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff, Ask.replied_at.is_(None))
         .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
     )
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
     counts: Counter[str] = Counter()
     query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
-    for ask in session.scalars(query):
-        contact = session.get(Contact, ask.contact_id)
+    # One follow-up per (contact, campaign): two "not now"s would otherwise move one reminder back and
+    # forth every tick. The latest ask's date stands: it is what they said last.
+    ordered = query.order_by(Ask.asked_at, Ask.id).options(selectinload(Ask.contact), selectinload(Ask.campaign))
+    latest = {(ask.contact_id, ask.campaign_id): ask for ask in session.scalars(ordered)}
+    for ask in latest.values():
+        contact = ask.contact
         if contact is None or contact.deleted_at is not None:
             continue
-        campaign = session.get(Campaign, ask.campaign_id) if ask.campaign_id else None
-        about = campaign.name if campaign else (ask.request or "your earlier ask")
+        about = ask.campaign.name if ask.campaign else (ask.request or "your earlier ask")
         draft = reminders.Draft(
             "follow_up",
             contact.id,
@@ -106,7 +121,7 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
             f"Follow up with {contact.name} about {about}",
             f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
         )
-        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1  # type: ignore[arg-type]
+        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
     return counts
 
 
@@ -177,10 +192,10 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
         )
         counts["keep_warm " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
     later = me.now + timedelta(days=COOLING_DAYS)
-    for subject in list(book.live):
+    for subject, reminder in list(book.live.items()):
         if subject[0] != "keep_warm" or subject[1] in still_cooling:
             continue
-        contact = session.get(Contact, subject[1])
+        contact = reminder.contact  # loaded with the book
         # Below the bar already is no reason to withdraw: the touch is needed more than ever.
         if contact is None or warmth.warmth(contact.warmth_key, later, me.params) >= me.planner.thresholds.trust_warmth:
             reminders.withdraw(book, subject, "Warm again: no touch needed now.", me.now)
@@ -192,8 +207,13 @@ def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[st
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
     query = owned(Episode, me.id).where(Episode.stage == "booked", Episode.recording_at >= me.now - timedelta(days=1))
-    for episode in session.scalars(query):
-        contact = session.get(Contact, episode.contact_id)
+    # One reminder per guest and season (its subject): with two recordings booked, the next one.
+    upcoming: dict[tuple[int, int], Episode] = {}
+    ordered = query.order_by(Episode.recording_at, Episode.id).options(joinedload(Episode.contact))
+    for episode in session.scalars(ordered):
+        upcoming.setdefault((episode.contact_id, episode.campaign_id), episode)
+    for episode in upcoming.values():
+        contact = episode.contact
         if contact is None or contact.deleted_at is not None:
             continue
         draft = reminders.Draft(

@@ -1,28 +1,31 @@
-"""The Today page's three answers: whom to ask now, whom to warm up, how this week's asking goes."""
+"""Today, built once for the page, the morning digest and ``GET /api/v1/today``: whom to ask now, whom to
+warm up and how, the reminders due, the asks waiting for an answer, the follow-ups due, the week's asking,
+and the replies to asks the mailbox noticed."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, cast, func, select
+from sqlalchemy import and_
 from sqlalchemy.orm import Session
 
-from outreach.asks.models import Ask
+from outreach.asks.stats import week_stats
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import (
-    PairReadiness,
-    active_campaigns,
-    assess_campaigns,
-)
-from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.capture.notices import replies_to_record
+from outreach.contacts.models import Contact, Touch
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
-from outreach.domain import readiness, warmth
+from outreach.core.types import utcnow
+from outreach.domain import warmth
+from outreach.domain.vocabulary import TouchKind
+from outreach.feeds.openings import suggestion_for
+from outreach.reminders import service as reminders
+from outreach.today.board import BoardPair, WarmUpPair, board
+from outreach.today.items import Item, names_of
+from outreach.today.week import Week, follow_ups, waiting
 
 SUGGESTIONS = {
     "comment": "comment on their latest post",
@@ -32,8 +35,112 @@ SUGGESTIONS = {
 }
 COOLING_DAYS = 14
 ASK_NOW_SHOWN = 15  # the rest wait on the campaign pages: a morning list, not a dump
-CLOSEST_SHOWN = 10
-BOARD_MINUTES = 5  # an unchanged board is reused this long: warmth moves by hundredths meanwhile
+WARM_UP_SHOWN = 7  # a short, ranked list; "show all" has the rest
+REMINDERS_SHOWN = 50
+REMINDER_ACTIONS = {
+    "ask": "Make the ask",
+    "target": "Check they are ready, then ask",
+    "keep_warm": "Make a touch",
+    "follow_up": "Follow up",
+    "interview": "Prepare the interview",
+}
+
+
+@dataclass(frozen=True)
+class Today:
+    ask_now: list[Item]
+    warm_up: list[Item]
+    reminders_due: list[Item]
+    waiting: list[Item]
+    follow_ups: list[Item]
+    this_week: Week
+    replies: list[Item] = field(default_factory=list)  # asks the mailbox saw answered (capture)
+    ask_now_total: int = 0
+    warm_up_total: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        lists = ("ask_now", "warm_up", "reminders_due", "waiting", "follow_ups", "replies")
+        return {name: [item.as_dict() for item in getattr(self, name)] for name in lists} | {
+            "this_week": self.this_week.as_dict()
+        }
+
+    @property
+    def has_advice(self) -> bool:
+        """Anything to act on this morning: what the digest needs to be worth sending."""
+        return bool(self.reminders_due or self.ask_now or self.warm_up or self.follow_ups or self.replies)
+
+
+def today(session: Session, me: Caller, *, show_all: bool = False) -> Today:
+    """Everything Today says, in the user's own day; ``show_all`` lifts the short lists' limits."""
+    found = board(session, me)
+    ask_limit, warm_limit = (None, None) if show_all else (ASK_NOW_SHOWN, WARM_UP_SHOWN)
+    return Today(
+        ask_now=[_ask_now_item(pair, me.today) for pair in found.ask_now[:ask_limit]],
+        warm_up=[_warm_up_item(pair) for pair in found.warm_up[:warm_limit]],
+        reminders_due=reminders_due(session, me),
+        waiting=waiting(session, me),
+        follow_ups=follow_ups(session, me),
+        this_week=Week.of(week_stats(session, me)),
+        replies=replies_to_record(session, me),
+        ask_now_total=found.ask_now_total,
+        warm_up_total=found.warm_up_total,
+    )
+
+
+def _ask_now_item(pair: BoardPair, day: date) -> Item:
+    result = pair.result
+    criteria = (("Fit", result.fit), ("Trust", result.trust), ("Timing", result.timing))
+    return Item(
+        pair.contact.id,
+        pair.contact.name,
+        pair.campaign.id,
+        pair.campaign.name,
+        " ".join(c.reason for _, c in criteria),
+        f"Ask {pair.contact.name} for {pair.campaign.name}",
+        "ask",
+        day,
+        criteria=criteria,
+    )
+
+
+def _warm_up_item(pair: WarmUpPair) -> Item:
+    said = pair.advice
+    return Item(
+        pair.contact.id,
+        pair.contact.name,
+        pair.campaign.id,
+        pair.campaign.name,
+        said.sentence,
+        said.action,
+        "wait" if said.waiting else "touch",
+        said.ready_on,
+        touch_kind=said.touch_kind,
+        warmth=said.warmth,
+        moonshot=said.moonshot,
+    )
+
+
+def reminders_due(session: Session, me: Caller) -> list[Item]:
+    due = reminders.due(session, me.id, me.today, limit=REMINDERS_SHOWN)
+    contacts = names_of(session, me.id, Contact, {r.contact_id for r in due})
+    campaigns = names_of(session, me.id, Campaign, {r.campaign_id for r in due})
+    return [
+        Item(
+            r.contact_id,
+            contacts.get(r.contact_id) if r.contact_id else None,
+            r.campaign_id,
+            campaigns.get(r.campaign_id) if r.campaign_id else None,
+            r.title,
+            REMINDER_ACTIONS.get(r.kind, "Do it"),
+            r.kind,
+            r.due_on,
+            reminder_id=r.id,
+        )
+        for r in due
+    ]
+
+
+# The keep-warm side, for contacts about to cool below the trust bar: the tick turns it into reminders.
 
 
 @dataclass(frozen=True)
@@ -45,19 +152,12 @@ class WarmUp:
     suggestion: str
 
 
-@dataclass
-class WeekOfAsking:
-    week_start: date
-    asks: int
-    nos: int
-    yeses: int
-    no_goal: int
-    pending: list[Ask] = field(default_factory=list)
-    follow_ups: list[Ask] = field(default_factory=list)
-
-
 def suggest_touch(session: Session, owner_id: int, contact_id: int) -> str:
-    """The warming gesture they have had least of lately, so touches stay varied."""
+    """Their fresh post when they have one ("comment on “Ep. 212”"); else the warming gesture they have
+    had least of lately, so touches stay varied."""
+    fresh = suggestion_for(session, owner_id, contact_id, utcnow())
+    if fresh:
+        return fresh
     used = Counter(
         session.scalars(
             owned(Touch, owner_id)
@@ -67,100 +167,8 @@ def suggest_touch(session: Session, owner_id: int, contact_id: int) -> str:
             .limit(10)
         )
     )
-    kind = min(SUGGESTIONS, key=lambda k: (used[k], list(SUGGESTIONS).index(k)))
+    kind = min(SUGGESTIONS, key=lambda k: (used[TouchKind(k)], list(SUGGESTIONS).index(k)))
     return SUGGESTIONS[kind]
-
-
-@dataclass(frozen=True)
-class Named:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class CampaignNamed(Named):
-    date: date
-
-
-@dataclass(frozen=True)
-class BoardPair:
-    """A pair as Today shows it: plain values, so a board outlives the request that assessed it."""
-
-    contact: Named
-    campaign: CampaignNamed
-    result: readiness.Readiness
-
-
-@dataclass(frozen=True)
-class Board:
-    ask_now: list[BoardPair]  # the strongest few
-    ask_now_total: int
-    closest: list[BoardPair]  # good fits only trust keeps from ready, soonest forecast first
-
-
-_boards: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Board]] = OrderedDict()
-_boards_lock = threading.Lock()
-BOARDS_KEPT = 256
-
-
-def board(session: Session, me: Caller) -> Board:
-    """Every live contact against every upcoming campaign, assessed once, and reused while nothing
-    that readiness reads has changed (checked by four aggregate queries): 1.9 s at 10,000 contacts."""
-    slot = (session.get_bind().url.render_as_string(), me.id)
-    version = _version(session, me)
-    with _boards_lock:
-        kept = _boards.get(slot)
-        if kept is not None and kept[0] == version:
-            _boards.move_to_end(slot)
-            return kept[1]
-    fresh = _assess_board(session, me)
-    with _boards_lock:
-        _boards[slot] = (version, fresh)
-        _boards.move_to_end(slot)
-        while len(_boards) > BOARDS_KEPT:
-            _boards.popitem(last=False)
-    return fresh
-
-
-def _version(session: Session, me: Caller) -> tuple[Any, ...]:
-    """What the board depends on: contacts (any edit, a touch, a rescore, a delete), asks, busy periods,
-    campaigns, the user's settings, and the clock in BOARD_MINUTES steps."""
-    owner = me.id
-    # Keys summed as integers (micro-units): a float sum is not exact, and PostgreSQL's parallel
-    # aggregation adds in a different order each time, so the board would never be reused.
-    keys = func.sum(cast(Contact.warmth_key * 1_000_000, BigInteger))
-    contacts = select(func.count(Contact.id), func.max(Contact.updated_at), keys, func.max(Contact.last_touch_at)).where(
-        Contact.owner_id == owner
-    )
-    asks = select(func.count(Ask.id), func.max(Ask.updated_at)).where(Ask.owner_id == owner)
-    busy = select(func.count(BusyPeriod.id), func.max(BusyPeriod.id)).where(BusyPeriod.owner_id == owner)
-    campaigns = select(func.count(Campaign.id), func.max(Campaign.updated_at)).where(Campaign.owner_id == owner)
-    rows = tuple(tuple(session.execute(query).one()) for query in (contacts, asks, busy, campaigns))
-    clock = int(me.now.timestamp() // (60 * BOARD_MINUTES))
-    settings = json.dumps(me.user.settings, sort_keys=True, default=str), me.user.audience_size
-    return rows, settings, clock
-
-
-def _assess_board(session: Session, me: Caller) -> Board:
-    # Both lists show good fits only (ready, or warming), so pairs that fail fit are never assessed.
-    boards = assess_campaigns(session, me.id, active_campaigns(session, me.id, me.now), me.planner, me.now, fits_only=True)
-    pairs = [pair for found in boards.values() for pair in found]
-    ready = ask_now(pairs)
-    return Board([_plain(p) for p in ready[:ASK_NOW_SHOWN]], len(ready), [_plain(p) for p in closest_to_ready(pairs)])
-
-
-def _plain(pair: PairReadiness) -> BoardPair:
-    campaign = pair.campaign
-    return BoardPair(
-        Named(pair.contact.id, pair.contact.name), CampaignNamed(campaign.id, campaign.name, campaign.date), pair.result
-    )
-
-
-def ask_now(pairs: list[PairReadiness]) -> list[PairReadiness]:
-    """Ask-ready pairs, the soonest campaign first, then the strongest case."""
-    ready = [p for p in pairs if p.result.ask_ready]
-    ready.sort(key=lambda p: (p.campaign.date, -(p.result.fit.score + p.result.trust.score), p.contact.name))
-    return ready
 
 
 def cooling(session: Session, me: Caller, limit: int = 10) -> list[WarmUp]:
@@ -184,36 +192,3 @@ def cooling(session: Session, me: Caller, limit: int = 10) -> list[WarmUp]:
         )
         for c in contacts
     ]
-
-
-def closest_to_ready(pairs: list[PairReadiness], limit: int = CLOSEST_SHOWN) -> list[PairReadiness]:
-    """Good fits for upcoming campaigns whom only trust keeps from ready, soonest forecast first."""
-    warming = [p for p in pairs if p.result.fit.met and not p.result.trust.met]
-    warming.sort(key=lambda p: (p.result.forecast_ready_on or date.max, -p.result.trust.score))
-    return warming[:limit]
-
-
-def week_of_asking(session: Session, me: Caller, today: date | None = None) -> WeekOfAsking:
-    today = today or me.now.date()
-    start = today - timedelta(days=today.weekday())
-    since = datetime.combine(start, datetime.min.time())
-    counts = dict(
-        session.execute(
-            owned(Ask, me.id)
-            .where(Ask.asked_at >= since)
-            .with_only_columns(Ask.outcome, func.count(Ask.id))
-            .group_by(Ask.outcome)
-        ).all()
-    )
-    asks = sum(counts.values())
-    yeses = counts.get("yes", 0)
-    nos = counts.get("no", 0) + counts.get("no_response", 0)
-    pending = list(session.scalars(owned(Ask, me.id).where(Ask.outcome == "pending").order_by(Ask.asked_at)))
-    follow_ups = list(
-        session.scalars(
-            owned(Ask, me.id)
-            .where(Ask.outcome == "not_now", Ask.follow_up_on <= today + timedelta(days=7))
-            .order_by(Ask.follow_up_on)
-        )
-    )
-    return WeekOfAsking(start, asks, nos, yeses, me.settings.weekly_no_goal, pending, follow_ups)

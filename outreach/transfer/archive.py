@@ -9,11 +9,10 @@ included, comes back as it was.
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import inspect
+from sqlalchemy import Enum, inspect
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
@@ -23,13 +22,16 @@ from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
+from outreach.core.text_values import to_text
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
-from outreach.reminders.models import Reminder, natural_key
+from outreach.feeds.models import Feed, Opening, Post
+from outreach.reminders.models import Reminder, natural_key, new_uid
+from outreach.transfer.csvfiles import FIELDS, spreadsheet_safe
 
 SCHEMA_VERSION = 1
 # Section name → (model, the foreign keys that point at other sections).
-SECTIONS: dict[str, tuple[type, dict[str, str]]] = {
+SECTIONS: dict[str, tuple[type[Any], dict[str, str]]] = {
     "contacts": (Contact, {}),
     "campaigns": (Campaign, {}),
     "touches": (Touch, {"contact_id": "contacts"}),
@@ -37,9 +39,13 @@ SECTIONS: dict[str, tuple[type, dict[str, str]]] = {
     "asks": (Ask, {"contact_id": "contacts", "campaign_id": "campaigns", "parent_id": "asks"}),
     "ask_changes": (AskChange, {"ask_id": "asks"}),
     "reminders": (Reminder, {"contact_id": "contacts", "campaign_id": "campaigns"}),
+    "feeds": (Feed, {"contact_id": "contacts"}),
+    "posts": (Post, {"feed_id": "feeds", "contact_id": "contacts"}),
+    "openings": (Opening, {"contact_id": "contacts", "post_id": "posts"}),
 }
 REFERENCED = {target for _, links in SECTIONS.values() for target in links.values()}
-SKIPPED = {"id", "owner_id", "uid", "natural_key"}
+SKIPPED = {"id", "owner_id", "natural_key", "touch_id"}  # an opening keeps its state, not its touch's id
+SKIPPED_OF: dict[type, set[str]] = {Reminder: {"uid"}}  # a post's uid (its GUID's hash) is kept
 DERIVED = {"warmth_key", "first_touch_at", "last_touch_at", "last_inbound_at"}  # rebuilt from touches
 
 
@@ -47,8 +53,8 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _columns(model: type) -> list[Any]:
-    return [c for c in inspect(model).columns if c.key not in SKIPPED]
+def _columns(model: type[Any]) -> list[Any]:
+    return [c for c in inspect(model).columns if c.key not in SKIPPED and c.key not in SKIPPED_OF.get(model, set())]
 
 
 def export_account(session: Session, user: User) -> dict[str, Any]:
@@ -74,6 +80,9 @@ def export_account(session: Session, user: User) -> dict[str, Any]:
 def _value(column: Any, raw: Any) -> Any:
     if raw is None:
         return None
+    if isinstance(column.type, Enum) and raw not in column.type.enums:
+        # The database's CHECK would refuse it mid-restore: say which word is wrong instead.
+        raise InvalidInput({column.key: f"{raw!r} is not one of {', '.join(column.type.enums)}"})
     try:
         python_type = column.type.python_type
     except NotImplementedError:
@@ -112,7 +121,7 @@ def import_account(session: Session, user: User, document: dict[str, Any]) -> di
                     values[key] = new_ids[target][values[key]]
             record = model(owner_id=user.id, **values)
             if model is Reminder:
-                record.uid = f"reminder-{uuid.uuid4().hex}@outreach"
+                record.uid = new_uid()
                 record.natural_key = natural_key(user.id, record.kind, record.contact_id, record.campaign_id, record.due_on)
             session.add(record)
             if section in REFERENCED:
@@ -124,29 +133,18 @@ def import_account(session: Session, user: User, document: dict[str, Any]) -> di
     return counts
 
 
-# "emails" last, so scripts that read the first columns by position still do; Google's " ::: " joins them.
-CSV_COLUMNS = ["name", "email", "kind", "topics", "audience_size", "tags", "links", "notes", "warmth", "last_touch", "emails"]
-
-
 def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthParams, now: datetime, handle: TextIO) -> int:
-    """Contacts with their warmth now, in columns the generic import preset reads back."""
+    """Every field of every contact, in the columns the generic import preset reads back, then warmth now and the last touch."""
     writer = csv.writer(handle)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*FIELDS, "warmth", "last_touch"])
     count = 0
     for contact in session.scalars(owned(Contact, owner_id).order_by(Contact.name, Contact.id)):
         writer.writerow(
-            [
-                contact.name,
-                contact.email or "",
-                contact.kind,
-                ", ".join(contact.topics),
-                contact.audience_size if contact.audience_size is not None else "",
-                ", ".join(contact.tags),
-                ", ".join(contact.links),
-                contact.notes,
+            spreadsheet_safe(str(cell))
+            for cell in [
+                *(to_text(shape, getattr(contact, name)) for name, shape in FIELDS.items()),
                 f"{warmth.warmth(contact.warmth_key, now, params):.0f}",
                 contact.last_touch_at.date().isoformat() if contact.last_touch_at else "",
-                " ::: ".join(contact.emails),
             ]
         )
         count += 1

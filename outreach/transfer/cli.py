@@ -17,13 +17,14 @@ from outreach.accounts import service as user_service
 from outreach.accounts.models import User
 from outreach.core.errors import InvalidInput
 from outreach.core.types import utcnow
+from outreach.domain.vocabulary import ImportPreset
 from outreach.extensions import db
 from outreach.transfer import archive, importer
 from outreach.transfer import backup as backups
-from outreach.transfer.csvfiles import PRESETS
 
 
-def _user(email: str) -> User:
+def known_user(email: str) -> User:
+    """The user with this email, or the command stops saying how to create one."""
     user = user_service.find_user(db.session, email)
     if user is None:
         raise click.ClickException(f"no user with email {email!r}: create one with `outreach user create`")
@@ -72,7 +73,7 @@ def import_group() -> None:
 @click.option("--email", required=True, help="The user the contacts belong to.")
 @click.option(
     "--preset",
-    type=click.Choice(sorted(PRESETS)),
+    type=click.Choice(sorted(ImportPreset.values())),
     default="generic",
     show_default=True,
     help="linkedin: Connections.csv; google: Google Contacts export; generic: our column names.",
@@ -82,7 +83,7 @@ def import_group() -> None:
 @with_appcontext
 def import_contacts(file: Path, email: str, preset: str, mapping: tuple[str, ...], dry_run: bool) -> None:
     """Import contacts from CSV; duplicates (same email or profile URL) are updated, not doubled."""
-    user = _user(email)
+    user = known_user(email)
     fields = _parse_map(mapping)
     _run_import(
         file,
@@ -99,7 +100,7 @@ def import_contacts(file: Path, email: str, preset: str, mapping: tuple[str, ...
 @with_appcontext
 def import_touches(file: Path, email: str, dry_run: bool) -> None:
     """Import past touches (columns: contact = email or profile URL, kind, direction, date, url, note)."""
-    user = _user(email)
+    user = known_user(email)
     params = user_service.user_settings(user).warmth_params()
     _run_import(
         file,
@@ -115,7 +116,7 @@ def import_touches(file: Path, email: str, dry_run: bool) -> None:
 @with_appcontext
 def import_json(file: Path, email: str) -> None:
     """Restore a full JSON export (from `outreach export json`) into an empty account."""
-    user = _user(email)
+    user = known_user(email)
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
         counts = archive.import_account(db.session, user, document)
@@ -139,7 +140,7 @@ def export_group() -> None:
 @with_appcontext
 def export_json(email: str, out: Path | None) -> None:
     """Everything the user owns as JSON with a schema version (restore with `outreach import json`)."""
-    text = json.dumps(archive.export_account(db.session, _user(email)), indent=2, ensure_ascii=False)
+    text = json.dumps(archive.export_account(db.session, known_user(email)), indent=2, ensure_ascii=False)
     if out is None:
         click.echo(text)
     else:
@@ -153,7 +154,7 @@ def export_json(email: str, out: Path | None) -> None:
 @with_appcontext
 def export_contacts(email: str, out: Path | None) -> None:
     """Contacts as CSV with their warmth now (re-importable with --preset generic)."""
-    user = _user(email)
+    user = known_user(email)
     params = user_service.user_settings(user).warmth_params()
     handle = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
     archive.write_contacts_csv(db.session, user.id, params, utcnow(), handle)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from outreach.accounts import service as user_service
 from outreach.asks import service as ask_service
 from outreach.campaigns import service as campaign_service
+from outreach.campaigns.schemas import CampaignIn
 from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
+from outreach.contacts.schemas import ContactIn, TouchIn
 from outreach.core.types import utcnow
+from outreach.feeds.demo import load_demo_feeds
 from outreach.learning.models import Message, Win
 
 # name, kind, topics, audience, promotes others, how, warmth profile
@@ -74,6 +79,11 @@ PERSONAL_INVITE = (
 NEWSLETTER_ASK = "Know someone our listeners should hear on {campaign}? Hit reply with a name."
 
 
+def _valid(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """The demo's records pass the same rules as anyone's input."""
+    return schema.model_validate(data).model_dump()
+
+
 def load_demo(session: Session, email: str, password: str, now: datetime | None = None) -> str:
     """Create the demo user and everything they own; flushes, the caller commits."""
     now = now or utcnow()
@@ -89,17 +99,20 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
         contact = contact_service.create_contact(
             session,
             user.id,
-            {
-                "name": name,
-                "email": f"{slug}@example.com",
-                "kind": kind,
-                "topics": topics,
-                "audience_size": audience,
-                "promotes_others": promotes,
-                "promotion_methods": methods,
-                "links": [f"https://example.com/{slug.replace('.', '-')}"],
-                "tags": ["demo", profile],
-            },
+            _valid(
+                ContactIn,
+                {
+                    "name": name,
+                    "email": f"{slug}@example.com",
+                    "kind": kind,
+                    "topics": topics,
+                    "audience_size": audience,
+                    "promotes_others": promotes,
+                    "promotion_methods": methods,
+                    "links": [f"https://example.com/{slug.replace('.', '-')}"],
+                    "tags": ["demo", profile],
+                },
+            ),
         )
         contacts[name] = contact
         count, span_days, inbound_share = TOUCHES_BY_PROFILE[profile]
@@ -110,12 +123,15 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
             touch_service.log_touch(
                 session,
                 contact,
-                {
-                    "kind": touch_kind,
-                    "direction": direction,
-                    "occurred_at": now - timedelta(days=rng.uniform(1, span_days)),
-                    "note": NOTES.get((touch_kind, direction), ""),
-                },
+                _valid(
+                    TouchIn,
+                    {
+                        "kind": touch_kind,
+                        "direction": direction,
+                        "occurred_at": now - timedelta(days=rng.uniform(1, span_days)),
+                        "note": NOTES.get((touch_kind, direction), ""),
+                    },
+                ),
                 params,
             )
             touch_count += 1
@@ -123,26 +139,32 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
     season = campaign_service.create_campaign(
         session,
         user.id,
-        {
-            "name": "The Growth Hour — Season 4",
-            "kind": "podcast_season",
-            "date": (now + timedelta(weeks=9)).date(),
-            "topics": ["podcasting", "marketing", "productivity", "storytelling"],
-            "yes_target": 8,
-            "description": "Eight interviews with people our listeners already follow.",
-        },
+        _valid(
+            CampaignIn,
+            {
+                "name": "The Growth Hour — Season 4",
+                "kind": "podcast_season",
+                "date": (now + timedelta(weeks=9)).date(),
+                "topics": ["podcasting", "marketing", "productivity", "storytelling"],
+                "yes_target": 8,
+                "description": "Eight interviews with people our listeners already follow.",
+            },
+        ),
     )
     launch = campaign_service.create_campaign(
         session,
         user.id,
-        {
-            "name": "Warm Outreach course launch",
-            "kind": "launch",
-            "date": (now + timedelta(weeks=22)).date(),
-            "topics": ["online courses", "email marketing", "copywriting", "launches"],
-            "yes_target": 5,
-            "description": "Alliance partners to mail their lists for the launch week.",
-        },
+        _valid(
+            CampaignIn,
+            {
+                "name": "Warm Outreach course launch",
+                "kind": "launch",
+                "date": (now + timedelta(weeks=22)).date(),
+                "topics": ["online courses", "email marketing", "copywriting", "launches"],
+                "yes_target": 5,
+                "description": "Alliance partners to mail their lists for the launch week.",
+            },
+        ),
     )
     campaign_service.add_busy_period(
         session, contacts["Priya Raman"], (now + timedelta(days=3)).date(), (now + timedelta(days=17)).date(), "Her book launch"
@@ -218,7 +240,8 @@ def load_demo(session: Session, email: str, password: str, now: datetime | None 
         )
     )
     session.flush()
+    posts = load_demo_feeds(session, contacts, now)
     return (
         f"Demo user {email}: {len(contacts)} contacts, {touch_count} touches over a year, "
-        f"campaigns '{season.name}' and '{launch.name}', {len(ledger) + 1} asks."
+        f"campaigns '{season.name}' and '{launch.name}', {len(ledger) + 1} asks, {posts} posts from demo feeds."
     )

@@ -6,18 +6,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
-from outreach.contacts.service import distinct_addresses, set_addresses
-from outreach.core.errors import InvalidInput, field_errors
+from outreach.contacts.schemas import ContactIn, TouchIn
+from outreach.core.errors import InvalidInput, validated
 from outreach.core.ownership import owned
-from outreach.core.schemas import TouchIn
 from outreach.core.types import utcnow
 from outreach.domain import warmth
+from outreach.domain.vocabulary import TouchSource
 from outreach.transfer import csvfiles as importing
 
 Progress = Callable[[int], None]
@@ -59,9 +58,8 @@ class ContactIndex:
         for link in contact.links:
             self.by_link.setdefault(importing.normalize_link(link), contact)
 
-    def find(self, email: str | list[str] | None, links: list[str]) -> Contact | None:
+    def find(self, addresses: list[str], links: list[str]) -> Contact | None:
         """The contact with any of these addresses (case-insensitive), else with any of these links."""
-        addresses = [email] if isinstance(email, str) else email or []
         found = next((self.by_email[a.lower()] for a in addresses if a.lower() in self.by_email), None)
         if found is not None:
             return found
@@ -69,19 +67,23 @@ class ContactIndex:
 
 
 def _merge(contact: Contact, data: Mapping[str, Any]) -> None:
-    """Fill what the file knows without erasing what the user wrote; lists are merged."""
-    found = distinct_addresses([*contact.emails, *data.get("emails", [])])
-    contact.email, contact.other_emails = (found[0] if found else None), found[1:]
-    if data.get("audience_size") is not None:
-        contact.audience_size = data["audience_size"]
-    if data.get("kind") and contact.kind == "peer":
-        contact.kind = data["kind"]
-    for name in ("topics", "tags", "links"):
-        merged = list(getattr(contact, name))
-        merged += [v for v in data.get(name, []) if v not in merged]
-        setattr(contact, name, merged)
-    if data.get("notes") and data["notes"] not in contact.notes:
-        contact.notes = (contact.notes + "\n" + data["notes"]).strip()
+    """Fill in what the file knows without erasing what the user wrote: lists are merged, prose is added to,
+    a word the user chose (their kind) stays, the name stays (the file only found them); other values are the file's."""
+    for name, value in data.items():
+        shape, current = importing.FIELDS[name], getattr(contact, name)
+        # The name stays; so does the user's primary address: the file's addresses join the list (emails).
+        if name in ("name", "email") or value in (None, "", []):
+            continue
+        if shape.many:
+            setattr(contact, name, current + [v for v in value if v not in current])
+        elif shape.multiline:
+            if value not in current:
+                setattr(contact, name, (current + "\n" + value).strip())
+        elif shape.words:
+            if current == ContactIn.model_fields[name].default:
+                setattr(contact, name, value)
+        else:
+            setattr(contact, name, value)
 
 
 def import_contacts(
@@ -105,18 +107,15 @@ def import_contacts(
             summary.errors.append(error)  # type: ignore[arg-type]
             continue
         values = row.model_dump()
-        values["emails"] = distinct_addresses([values.pop("email"), *values["emails"]])
         existing = index.find(values["emails"], values.get("links", []))
         if existing is not None:
             summary.updated += 1
             if not dry_run:
-                _merge(existing, values)
-                index.add(existing)
+                _merge(existing, row.model_dump(exclude_unset=True))
+                index.add(existing)  # its new addresses match later rows of the same file
         else:
             summary.imported += 1
-            fields = {k: v for k, v in values.items() if k != "emails"}
-            contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, **fields)
-            set_addresses(contact, values)
+            contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, source="import", **values)
             index.add(contact)
             if not dry_run:
                 session.add(contact)
@@ -160,13 +159,14 @@ def import_touches(
     for line, record in parsed.rows:
         summary.read += 1
         reference = record.get("contact", "")
-        contact = index.find(reference if "@" in reference else None, [reference] if "@" not in reference else [])
+        contact = index.find([reference] if "@" in reference else [], [reference] if "@" not in reference else [])
         if contact is None:
             summary.rejected += 1
             summary.errors.append(importing.RowError(line, f"no contact with email or link {reference!r}"))
             continue
         try:
-            touch = TouchIn.model_validate(
+            touch = validated(
+                TouchIn,
                 {
                     "kind": record.get("kind", "").strip().lower(),
                     "direction": (record.get("direction") or "outbound").strip().lower(),
@@ -174,11 +174,11 @@ def import_touches(
                     "url": record.get("url") or None,
                     "note": record.get("note", ""),
                     "channel": record.get("channel") or None,
-                }
+                },
             )
-        except ValidationError as exc:
+        except InvalidInput as exc:
             summary.rejected += 1
-            summary.errors.append(importing.RowError(line, "; ".join(f"{k}: {v}" for k, v in field_errors(exc).items())))
+            summary.errors.append(importing.RowError(line, str(exc)))
             continue
         if touch.occurred_at is None:
             summary.rejected += 1
@@ -186,7 +186,13 @@ def import_touches(
             continue
         summary.imported += 1
         batch.append(
-            {"owner_id": owner_id, "contact_id": contact.id, "created_at": now, "source": "import", **touch.model_dump()}
+            {
+                "owner_id": owner_id,
+                "contact_id": contact.id,
+                "created_at": now,
+                "source": TouchSource.IMPORT,
+                **touch.model_dump(),
+            }
         )
         if len(batch) >= BATCH:
             _flush_touches(session, batch, dry_run, progress)

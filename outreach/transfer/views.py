@@ -22,26 +22,12 @@ from flask import (
 )
 
 from outreach.core.errors import InvalidInput
-from outreach.core.web import me
+from outreach.core.web import flash_back, me
 from outreach.extensions import db
 from outreach.transfer import archive, importer
 from outreach.transfer import csvfiles as importing
 
 bp = Blueprint("transfer", __name__, url_prefix="/data")
-FIELDS = (
-    "name",
-    "first_name",
-    "last_name",
-    "email",
-    "kind",
-    "topics",
-    "audience_size",
-    "tags",
-    "link",
-    "notes",
-    "company",
-    "position",
-)
 
 
 def _upload_dir() -> Path:
@@ -84,16 +70,16 @@ def import_contacts() -> Any:
     upload = request.files.get("file")
     token = _stash(upload.read()) if upload is not None and upload.filename else request.form.get("token", "")
     path, data = _unstash(token)
-    mapping = {request.form[f"map_{f}"]: f for f in FIELDS if request.form.get(f"map_{f}")}
+    mapping = {request.form[f"map_{f}"]: f for f in importing.CONTACT_COLUMNS if request.form.get(f"map_{f}")}
+    flash_back(url_for("transfer.index"), "File refused")
     try:
         parsed = importing.read_csv(data, preset, mapping)
         columns = importing.column_for(parsed.header, preset, mapping)
         commit = request.form.get("action") == "import"
         summary = importer.import_contacts(db.session, me().id, data, preset, mapping, dry_run=not commit)
-    except InvalidInput as exc:
-        path.unlink(missing_ok=True)
-        flash("File refused: " + "; ".join(exc.fields.values()), "error")
-        return redirect(url_for("transfer.index"))
+    except InvalidInput:
+        path.unlink(missing_ok=True)  # a refused file is not kept for a second try
+        raise
     if commit:
         db.session.commit()
         path.unlink(missing_ok=True)
@@ -107,7 +93,7 @@ def import_contacts() -> Any:
         preset=preset,
         header=parsed.header,
         columns=columns,
-        fields=FIELDS,
+        fields=importing.CONTACT_COLUMNS,
         preview=preview,
     )
 
@@ -119,11 +105,8 @@ def import_touches() -> Any:
         flash("Choose a CSV file of touches.", "error")
         return redirect(url_for("transfer.index"))
     dry_run = request.form.get("action") != "import"
-    try:
-        summary = importer.import_touches(db.session, me().id, upload.read(), me().params, dry_run=dry_run)
-    except InvalidInput as exc:
-        flash("File refused: " + "; ".join(exc.fields.values()), "error")
-        return redirect(url_for("transfer.index"))
+    flash_back(url_for("transfer.index"), "File refused")
+    summary = importer.import_touches(db.session, me().id, upload.read(), me().params, dry_run=dry_run)
     if not dry_run:
         db.session.commit()
     return render_template("transfer/done.html", summary=summary, dry_run=dry_run)

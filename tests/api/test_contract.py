@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import jsonschema_rs
 import pytest
 
 from outreach.accounts import service as user_service
@@ -29,6 +30,8 @@ VALID_BODIES = {
     ("/reminders/<int:reminder_id>", "PATCH"): {"state": "done"},
     ("/messages/<int:message_id>", "PATCH"): {"name": "x"},
     ("/mail-accounts/<int:mail_account_id>", "PATCH"): {"status": "paused"},
+    ("/contacts/<int:contact_id>/feeds", "POST"): {"url": "https://example.com/feed.xml"},
+    ("/openings/<int:opening_id>", "PATCH"): {"state": "dismissed"},
 }
 
 
@@ -182,6 +185,36 @@ def test_openapi_describes_every_route(app, client):
     for path, method in api_rules(app):
         openapi_path = re.sub(r"<int:(\w+)>", r"{\1}", path)
         assert method.lower() in document["paths"]["/api/v1" + openapi_path], (method, path)
+
+
+def test_openapi_names_a_model_for_every_response_body(client):
+    document = client.get("/api/v1/openapi.json").json
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if code.startswith("2") and code != "204" and not path.endswith("/openapi.json"):
+                    assert "$ref" in response["content"]["application/json"]["schema"], (method, path, code)
+
+
+def test_every_answer_has_the_documented_shape(app, client, victim, token_for):
+    """The fuzzer checks this too, slowly; this is every GET of an account holding one record of each kind."""
+    user, ids = victim
+    owner = Api(client, token_for(user))
+    document = client.get("/api/v1/openapi.json").json
+    checked = 0
+    for path, method in api_rules(app):
+        operation = document["paths"]["/api/v1" + re.sub(r"<int:(\w+)>", r"{\1}", path)][method.lower()]
+        if method != "GET" or path == "/openapi.json":
+            continue
+        url = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), path)
+        if url.endswith("/readiness") and "contacts" in url:
+            url += f"?campaign={ids['campaign_id']}"
+        response = owner(method, url)
+        assert response.status_code == 200, (url, response.json)
+        schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        jsonschema_rs.validate({**schema, "components": document["components"]}, response.json)
+        checked += 1
+    assert checked >= 15
 
 
 @pytest.mark.parametrize(

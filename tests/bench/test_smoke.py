@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,10 +15,10 @@ from bench.report import print_table
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 # Every figure of the issue, and the import figure; figure 6 (pages on gunicorn) is one per page.
-EXPECTED = ["1", "2", "3a", "3b", "4", "5", "6", "6", "6", "7", "8"]
+EXPECTED = ["1", "10", "2", "3a", "3b", "4", "5", "6", "6", "6", "7", "8", "9"]
 
 
-def _backends() -> list[pytest.param]:
+def _backends() -> list[Any]:
     sqlite = pytest.param(None, 2, id="sqlite")  # with figure 6: gunicorn against the same file
     if not PG_URL:
         return [sqlite]

@@ -129,7 +129,8 @@ def test_journey(page: Any, live_server: str, tmp_path: Path) -> None:
     asking = page.locator("section[aria-labelledby=asking]")
     expect(asking.get_by_role("heading", name="This week's asking")).to_be_visible()
     waiting = asking.locator("h3:has-text('Waiting for an answer') + ul")
-    expect(waiting.get_by_role("link", name=REQUEST)).to_be_visible()
+    expect(waiting).to_contain_text(f"You asked {CONTACT} about {CAMPAIGN} on ")
+    expect(waiting.get_by_role("link", name=f"Record {CONTACT}'s answer")).to_be_visible()
     shoot(page, tmp_path, "07-today")
 
     # Log out; Today now sends you to the login page.

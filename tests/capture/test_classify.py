@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from outreach.capture.classify import Classification, classify, return_date
+from outreach.capture.classify import classify, return_date
 from outreach.capture.parse import envelope
+from outreach.domain.vocabulary import Classification
 
 SENT = datetime(2025, 12, 20, 9, 0)
 

@@ -75,9 +75,10 @@ def test_asked_contacts_are_not_counted_again():
     assert plan.plan(1, 0, plan.yes_rate([]), WINDOW, TODAY, asked, lead=60).ready_by_opening == 0
 
 
-def test_too_little_lead_time_says_when_it_should_have_started():
+def test_too_little_lead_time_says_how_long_warming_takes_and_how_long_is_left():
     found = plan.plan(10, 0, plan.yes_rate([]), WINDOW, TODAY, candidates(ready=2), lead=120)
-    assert found.lead_time_warning and "should have started by 11 November 2026" in found.lead_time_warning
+    assert found.lead_time_warning and "takes about 120 days" in found.lead_time_warning
+    assert "the window opens in 66 days" in found.lead_time_warning
     early = plan.plan(10, 0, plan.yes_rate([]), WINDOW, WINDOW[0] - timedelta(days=200), candidates(ready=2), lead=120)
     assert early.lead_time_warning is None
 
@@ -117,3 +118,19 @@ def test_a_message_is_called_better_only_when_intervals_separate():
     assert plan.compare([good, weak]) == "“Specific idea” does better: its interval clears the others'."
     assert plan.compare([good, close]).startswith("No message is better yet")
     assert plan.compare([good, plan.MessageResult(4, "New", 23, 5, 5)]).startswith("Not enough sends")
+
+
+def test_a_plan_made_after_the_window_opened_names_no_date_in_the_past():
+    today = WINDOW[0] + timedelta(days=20)
+    found = plan.plan(10, 0, plan.yes_rate([]), WINDOW, today, candidates(ready=2, late=3), lead=120)
+    said = found.sentence("Season 4", date(2027, 6, 3), 1) + " " + (found.lead_time_warning or "")
+    assert f"{WINDOW[0]:%d %B}" not in said
+    assert "ask-ready contacts now, while the window is open" in said and "the window is already open" in said
+
+
+def test_a_plan_after_the_window_closed_says_so_without_a_date():
+    today = WINDOW[1] + timedelta(days=1)
+    found = plan.plan(3, 1, plan.yes_rate([]), WINDOW, today, candidates(ready=2), lead=60)
+    said = found.sentence("Season 4", WINDOW[1] + timedelta(days=21), 1)
+    assert said.startswith("Season 4: the ask window has closed with 1 of 3 yeses")
+    assert f"{WINDOW[1]:%d %B}" not in said and f"{WINDOW[0]:%d %B}" not in said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -11,8 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Connection, MetaData, Table, create_engine, inspect, select, text
+from sqlalchemy import CheckConstraint, Connection, MetaData, Table, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from outreach import create_app
 from outreach.contacts.models import Contact
@@ -37,6 +39,30 @@ def empty_database(request, tmp_path):
     admin.dispose()
 
 
+def _quoted(sql: str) -> list[str]:
+    return sorted(re.findall(r"'([^']*)'", sql))
+
+
+def database_checks(conn: Connection) -> dict[str, list[str]]:
+    """Each CHECK constraint in the database, by name, with the values it allows."""
+    found = inspect(conn)
+    return {
+        str(check["name"]): _quoted(check["sqltext"])
+        for table in found.get_table_names()
+        for check in found.get_check_constraints(table)
+    }
+
+
+def model_checks() -> dict[str, list[str]]:
+    """Alembic's comparison skips CHECK constraints: the models' own, to compare by hand."""
+    return {
+        str(check.name): _quoted(str(check.sqltext.compile(compile_kwargs={"literal_binds": True})))
+        for table in db.metadata.sorted_tables
+        for check in table.constraints
+        if isinstance(check, CheckConstraint)
+    }
+
+
 def test_upgrade_from_empty_matches_the_models(empty_database):
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
     with app.app_context():
@@ -44,8 +70,38 @@ def test_upgrade_from_empty_matches_the_models(empty_database):
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
+            checks = database_checks(conn)
         db.engine.dispose()
     assert differences == []
+    assert checks == model_checks() and "ck_asks_reason" in checks and "full_plate" in checks["ck_asks_reason"]
+
+
+def test_the_database_refuses_a_word_outside_its_list(empty_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            seeded = {table.name: id_ for table, id_ in _seed(conn)}
+        with pytest.raises(IntegrityError, match="ck_asks_outcome"), db.engine.begin() as conn:
+            conn.execute(text("UPDATE asks SET outcome = 'maybe' WHERE id = :id"), {"id": seeded["asks"]})
+        db.engine.dispose()
+
+
+def test_a_stored_word_outside_its_list_stops_the_upgrade_with_a_sentence(empty_database, capfd):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0009")
+        with db.engine.begin() as conn:
+            _seed(conn)
+            conn.execute(text("UPDATE contacts SET kind = 'celebrity'"))
+        with pytest.raises(SystemExit):  # `outreach db upgrade` exits 1 after logging the sentence
+            upgrade()
+        with db.engine.connect() as conn:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            kind = conn.execute(text("SELECT kind FROM contacts")).scalar()
+        db.engine.dispose()
+    assert "contacts.kind = 'celebrity' in 1 row(s)" in capfd.readouterr().err
+    assert (revision, kind) == ("0009", "celebrity")  # nothing half-done: fix the row, upgrade again
 
 
 def test_downgrade_to_empty_and_upgrade_again(empty_database):
@@ -96,6 +152,7 @@ SEED = {
         "updated_at": NOW,
         "preferred_contact": "email",
         "upcoming_events": "Book launch",
+        "source": "import",
     },
     "campaigns": {
         "name": "Season 3",
@@ -146,7 +203,7 @@ SEED = {
         "updated_at": NOW,
     },
     "episodes": {"title": "Jane on launches", "stage": "booked", "notes": "", "created_at": NOW, "updated_at": NOW},
-    "offers": {"direction": "outbound", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
+    "offers": {"direction": "gave", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
     "wins": {"kind": "yes", "text": "Jane said yes", "created_at": NOW},
     "mail_accounts": {
         "host": "imap.example.com",
@@ -184,8 +241,47 @@ SEED = {
         "created_at": NOW,
     },
     "capture_links": {},
+    "login_sessions": {"key_hash": "k" * 64, "created_at": NOW},
+    "feeds": {
+        "url": "https://jane.example.com/",
+        "feed_url": "https://jane.example.com/feed.xml",
+        "title": "Jane's show",
+        "status": "ok",
+        "error": "",
+        "notes": "",
+        "failures": 0,
+        "quiet_polls": 2,
+        "etag": '"v1"',
+        "next_poll_at": NOW,
+        "podcast_last_episode_on": NOW.date(),
+        "podcast_episodes_per_month": 4.3,
+        "podcast_guest_share": 0.8,
+        "podcast_episodes_counted": 20,
+        "podcast_guests": 16,
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
+    "posts": {
+        "uid": "a" * 64,
+        "title": "Ep. 12 with Maya",
+        "url": "https://jane.example.com/12",
+        "published_at": NOW,
+        "first_seen_at": NOW,
+        "kind": "episode",
+        "has_guest": True,
+    },
+    "openings": {"state": "acted", "created_at": NOW, "closed_at": NOW},
 }
-PARENTS = {"owner_id": "users", "contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages", "ask_id": "asks"}
+PARENTS = {
+    "owner_id": "users",
+    "contact_id": "contacts",
+    "campaign_id": "campaigns",
+    "message_id": "messages",
+    "ask_id": "asks",
+    "feed_id": "feeds",
+    "post_id": "posts",
+    "touch_id": "touches",
+}
 # Where a column name points at another table than PARENTS says.
 TABLE_PARENTS = {
     "mail_folders": {"account_id": "mail_accounts"},
@@ -207,7 +303,9 @@ def _seed(conn: Connection) -> list[tuple[Table, int]]:
         row = {key: value for key, value in values.items() if key in table.c}
         parents = {**PARENTS, **TABLE_PARENTS.get(name, {})}
         row.update({column: ids[parent] for column, parent in parents.items() if column in table.c})
-        ids[name] = conn.execute(table.insert().values(row)).inserted_primary_key[0]
+        key = conn.execute(table.insert().values(row)).inserted_primary_key
+        assert key is not None
+        ids[name] = key[0]
     return [(tables.tables[name], id_) for name, id_ in ids.items()]
 
 
@@ -230,10 +328,11 @@ def test_upgrade_from_every_revision_keeps_the_data_and_reaches_the_models(empty
             after = _rows(conn, seeded)
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
+            checks = database_checks(conn)
         contact = db.session.get(Contact, before["contacts"]["id"])
         seen = contact and (contact.name, contact.topics, [t.note for t in touches_of(db.session, contact)])
         db.session.remove()
         db.engine.dispose()
     assert after == before
     assert seen == ("Jane Doe", ["podcasting"], ["Great chat"])
-    assert differences == []
+    assert differences == [] and checks == model_checks()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,38 @@ def test_touch_history_import_gives_the_same_warmth_as_logging_each(make_user, m
     assert maya.warmth_key == pytest.approx(warmth.key_of([point(t) for t in touches_of(db.session, maya)], params), rel=1e-12)
     assert maya.last_inbound_at is not None
     assert {t.source for t in touches_of(db.session, maya)} == {"import"}  # the API shows where each touch came from
+
+
+def test_exported_contacts_import_back_with_every_field(make_user, make_contact):
+    """The CSV export writes every field of ContactIn and the generic import reads each one back."""
+    from outreach.contacts.schemas import ContactIn
+    from outreach.core.types import utcnow
+    from outreach.transfer import archive
+
+    source, target = make_user(), make_user()
+    original = make_contact(
+        source,
+        "Maya Chen",
+        email="maya@example.com",
+        kind="alliance_partner",
+        topics=["podcasting", "email marketing"],
+        audience_size=12_000,
+        promotes_others=False,
+        promotion_methods=["guest_post", "free_call"],
+        fit_override=4,
+        links=["https://maya.example.com", "https://example.com/maya"],
+        tags=["friend"],
+        notes="Met at PodCon.\nLoves long walks.",
+        preferred_contact="DM on Instagram",
+        promotions_url="https://maya.example.com/partners",
+        upcoming_events="Book launch in May",
+    )
+    exported = io.StringIO()
+    archive.write_contacts_csv(db.session, source.id, user_service.user_settings(source).warmth_params(), utcnow(), exported)
+    summary = importer.import_contacts(db.session, target.id, exported.getvalue().encode(), "generic")
+    db.session.commit()
+    copy = _contacts(target)["Maya Chen"]
+    assert (summary.imported, summary.rejected) == (1, 0)
+    assert {name: getattr(copy, name) for name in ContactIn.model_fields} == {
+        name: getattr(original, name) for name in ContactIn.model_fields
+    }

@@ -70,7 +70,13 @@ def test_restored_account_has_the_same_warmth(make_user):
 
 @pytest.mark.parametrize(
     "document",
-    [{}, {"schema_version": 99}, [], {"schema_version": 1, "contacts": [{"ref": 1, "name": "x", "created_at": "yesterday"}]}],
+    [
+        {},
+        {"schema_version": 99},
+        [],
+        {"schema_version": 1, "contacts": [{"ref": 1, "name": "x", "created_at": "yesterday"}]},
+        {"schema_version": 1, "contacts": [{"ref": 1, "name": "x", "kind": "celebrity"}]},
+    ],
 )
 def test_bad_documents_are_refused(make_user, document):
     with pytest.raises(InvalidInput):

@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outreach.domain import warmth
+from outreach.domain.vocabulary import Direction, TouchKind
 from outreach.domain.warmth import TouchPoint, WarmthParams
 
 PARAMS = WarmthParams()
 START, END = datetime(2020, 1, 1), datetime(2030, 1, 1)
 moments = st.datetimes(min_value=START, max_value=END)
-touches = st.builds(TouchPoint, st.sampled_from(warmth.TOUCH_KINDS), st.sampled_from(warmth.DIRECTIONS), moments)
+touches = st.builds(TouchPoint, st.sampled_from(TouchKind.values()), st.sampled_from(Direction.values()), moments)
 histories = st.lists(touches, max_size=30)
 FAST = settings(max_examples=150, deadline=None)
 

@@ -13,9 +13,10 @@ from outreach.contacts.models import Contact
 from outreach.contacts.touches import point, touches_of
 from outreach.core.types import utcnow
 from outreach.domain import warmth
+from outreach.domain.vocabulary import TouchKind
 from outreach.extensions import db
 
-KINDS = list(warmth.TOUCH_KINDS)
+KINDS = list(TouchKind.values())
 
 
 @pytest.fixture

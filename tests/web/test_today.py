@@ -10,15 +10,15 @@ from outreach.accounts import service as user_service
 from outreach.asks import service as ask_service
 from outreach.campaigns import service as campaign_service
 from outreach.extensions import db
-from outreach.today import service as today_service
+from outreach.today import board as today_board
 
 
 @pytest.fixture
 def counted(monkeypatch):
     """How many times Today assessed the whole board."""
     calls = []
-    real = today_service._assess_board
-    monkeypatch.setattr(today_service, "_assess_board", lambda session, me: calls.append(1) or real(session, me))
+    real = today_board._assess_board
+    monkeypatch.setattr(today_board, "_assess_board", lambda session, me: calls.append(1) or real(session, me))
     return calls
 
 

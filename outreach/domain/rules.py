@@ -1,0 +1,62 @@
+"""Rules that span fields or callers, each written once.
+
+A schema's validator calls them on what was sent; a service calls them on the stored record merged
+with a patch (which no schema can see). Either way the rule raises InvalidInput naming its field,
+and pydantic passes that through (core.errors.field_errors), so the API, the web forms and the CLI
+all say the same sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from outreach.core.errors import InvalidInput
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 200  # hashing a megabyte "password" on every login attempt is a cheap way to load the server
+
+
+def password(value: str) -> str:
+    if len(value) < MIN_PASSWORD:
+        raise InvalidInput({"password": f"use at least {MIN_PASSWORD} characters"})
+    if len(value) > MAX_PASSWORD:
+        raise InvalidInput({"password": f"use at most {MAX_PASSWORD} characters"})
+    return value
+
+
+def ask_window(start_weeks: int, end_weeks: int) -> None:
+    """The window opens ``start_weeks`` before the campaign's date and closes ``end_weeks`` before it."""
+    if start_weeks <= end_weeks:
+        raise InvalidInput({"window_end_weeks": "the ask window must close after it opens: close it fewer weeks before the date"})
+
+
+def busy_period(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput({"end": "end must be on or after start"})
+
+
+def episode_booking(stage: str | None, recording_at: datetime | None) -> None:
+    if stage == "booked" and recording_at is None:
+        raise InvalidInput({"recording_at": "a booked episode needs its recording date"})
+
+
+MAX_AUDIENCE = 2_147_483_647  # the columns are 32-bit INTEGERs; PostgreSQL refuses more with an error
+
+
+def audience_size(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_AUDIENCE:
+        raise InvalidInput({"audience_size": f"enter a number from 0 to {MAX_AUDIENCE:,}"})
+    return value
+
+
+def addresses(primary: str | None, others: Iterable[str | None]) -> list[str]:
+    """A contact's e-mail addresses: the primary first (when given), then the others, each once whatever
+    its case (mail does not care either)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for address in [primary, *others]:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            kept.append(address)
+    return kept
