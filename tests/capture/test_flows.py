@@ -21,7 +21,7 @@ from outreach.extensions import db
 from outreach.reminders.digest import compose
 from outreach.reminders.tick import tick
 from outreach.transfer.archive import export_account
-from tests.conftest import csrf_from
+from tests.conftest import Api, csrf_from
 
 
 def mail_from(sender, to, subject, when, message_id=None, **extra):
@@ -49,7 +49,7 @@ def touches(contact):
 
 
 def test_a_reply_to_an_open_ask_shows_on_today_and_in_the_digest_and_stops_the_implicit_no(
-    make_user, make_contact, make_campaign, client, web_login, now
+    make_user, make_contact, make_campaign, client, web_login, token_for, now
 ):
     user = make_user("host@example.com")
     maya = make_contact(user, "Maya Chen", emails=["maya@guest.example", "maya.chen@work.example"])
@@ -66,6 +66,11 @@ def test_a_reply_to_an_open_ask_shows_on_today_and_in_the_digest_and_stops_the_i
     assert sentence in client.get("/").get_data(as_text=True)
     digest = compose(db.session, caller_for(user, now), "http://outreach.example")
     assert digest is not None and sentence in digest.text and sentence in digest.html
+    assert "1 reply to your asks" in digest.subject
+    replies = Api(client, token_for(user))("GET", "/today").json["replies"]
+    assert [(r["ask_id"], r["contact_name"], r["campaign_name"], r["sentence"], r["subject"]) for r in replies] == [
+        (ask.id, "Maya Chen", "Season 4", sentence, "Re: Guest?")
+    ]
     tick(db.session, now)  # 20 days > the 14 implicit-no days: a silent ask would become a no
     db.session.refresh(ask)
     assert ask.outcome == "pending"
