@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from outreach.accounts import service as user_service
 from outreach.accounts.models import User
+from outreach.capture.cli import commands as capture_commands
+from outreach.capture.cli import import_mbox_command
 from outreach.contacts.models import Contact
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
@@ -18,7 +20,9 @@ from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.feeds.cli import commands as feed_commands
 from outreach.transfer.cli import commands as data_commands
-from outreach.transfer.cli import known_user
+from outreach.transfer.cli import import_group, known_user
+
+import_group.add_command(import_mbox_command, "mbox")  # `outreach import mbox`: history, beside the CSV imports
 
 
 def _app_factory() -> Flask:
@@ -183,7 +187,19 @@ def digest(email: str | None, show: bool, on: datetime | None) -> None:
     click.echo(f"Digests: {dict(counts) or 'none due (sent already today, too early, or turned off)'}")
 
 
-commands = [user_group, token_group, rescore, demo, serve, tick, scheduler, digest, *data_commands, *feed_commands]
+commands = [
+    user_group,
+    token_group,
+    rescore,
+    demo,
+    serve,
+    tick,
+    scheduler,
+    digest,
+    *data_commands,
+    *feed_commands,
+    *capture_commands,
+]
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)

@@ -29,6 +29,11 @@ def _scheme(secure: str) -> str:
     return "https" if _on(secure) else "http"
 
 
+def _keys(value: str) -> list[str]:
+    """Comma-separated keys, blanks dropped."""
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
 class Setting(NamedTuple):
     """One Flask key: its default and, when the environment may set it, the variable and how to read it."""
 
@@ -75,6 +80,17 @@ SETTINGS = [
     Setting("SMTP_FROM", "outreach@localhost", "OUTREACH_SMTP_FROM"),
     Setting("DIGEST_HOUR", 7, "OUTREACH_DIGEST_HOUR", int),  # in each user's time zone
     Setting("PUBLIC_URL", "http://127.0.0.1:5000", "OUTREACH_PUBLIC_URL"),  # links in the digest
+    # Mail and calendar capture: credentials encrypted with this Fernet key (else one derived from
+    # SECRET_KEY); keys listed in OUTREACH_OLD_ENCRYPTION_KEYS still decrypt until `outreach keys rotate`.
+    Setting("ENCRYPTION_KEY", None, "OUTREACH_ENCRYPTION_KEY"),
+    Setting("OLD_ENCRYPTION_KEYS", [], "OUTREACH_OLD_ENCRYPTION_KEYS", _keys),
+    Setting("MAIL_SYNC_MINUTES", 15, "OUTREACH_MAIL_SYNC_MINUTES", int),  # how often each account is synced
+    # IMAP without TLS only to a loopback host, and only with this on (tests against a local Dovecot).
+    Setting("ALLOW_PLAINTEXT_IMAP", False, "OUTREACH_ALLOW_PLAINTEXT_IMAP", _on),
+    # Mail and CalDAV servers on private or loopback addresses (a home server): off for shared installs.
+    Setting("ALLOW_PRIVATE_MAIL_HOSTS", False, "OUTREACH_ALLOW_PRIVATE_MAIL_HOSTS", _on),
+    # The test suite sets it: no test, fuzzed ones included, reaches a mail or calendar server off the machine.
+    Setting("CAPTURE_LOOPBACK_ONLY", False),
     # Behind nginx or a load balancer: how many proxies' X-Forwarded-For/-Proto to trust (0: none),
     # so the login limit counts real client addresses and redirects keep https.
     Setting("TRUSTED_PROXIES", 0, "OUTREACH_TRUSTED_PROXIES", int),

@@ -98,9 +98,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         admin.dispose()
 
 
+# Capture connects to mail and calendar servers: in tests only to the ones they start on loopback.
+LOCAL_ONLY = {"CAPTURE_LOOPBACK_ONLY": True, "ALLOW_PLAINTEXT_IMAP": True}
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, **LOCAL_ONLY})
     with app.app_context():
         yield app
         db.session.remove()
@@ -270,6 +274,7 @@ def web_login(client: FlaskClient) -> Callable[[str, str], FlaskClient]:
 def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[str, int]]:
     """User A with one record of every kind, and their ids by route argument name (for sweeps)."""
     from outreach.asks import service as ask_service
+    from outreach.capture.models import CalendarAccount, MailAccount
     from outreach.episodes import service as episode_service
     from outreach.feeds.models import Feed, Opening, Post
     from outreach.learning.models import Message, Win
@@ -285,7 +290,9 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     episode = episode_service.add_episode(db.session, campaign, {"contact_id": contact.id})
     offer = episode_service.add_offer(db.session, contact, {"kind": "free_call", "happened_on": now.date()})
     message, win = Message(owner_id=user.id, name="Warm invite", body="Hi {name}"), Win(owner_id=user.id, text="A yes")
-    db.session.add_all([message, win])
+    mailbox = MailAccount(owner_id=user.id, host="imap.example.com", port=993, security="tls", username="a@example.com")
+    calendar = CalendarAccount(owner_id=user.id, kind="caldav", label="a@cal.example.com")
+    db.session.add_all([message, win, mailbox, calendar])
     url = "https://example.com/feed.xml"
     feed = Feed(owner_id=user.id, contact_id=contact.id, url=url, feed_url=url)
     db.session.add(feed)
@@ -314,6 +321,8 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
         "win_id": win.id,
         "token_id": token.id,
         "reminder_id": reminder.id,
+        "mail_account_id": mailbox.id,
+        "calendar_account_id": calendar.id,
         "feed_id": feed.id,
         "opening_id": opening.id,
     }

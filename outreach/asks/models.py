@@ -38,6 +38,9 @@ class Ask(Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
     follow_up_on: Mapped[date | None]
     decided_at: Mapped[datetime | None]
+    # A reply seen in the mailbox (capture): the implicit-no clock stops, the outcome is still the user's to record.
+    replied_at: Mapped[datetime | None]
+    reply_subject: Mapped[str | None] = mapped_column(String(300))
     # Recorded when the ask is made, so yes rates can be compared by warmth band later.
     warmth_at_ask: Mapped[float | None] = mapped_column(Float)
     criteria_at_ask: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -55,6 +55,8 @@ class AskOut(Out):
     lesson: str
     follow_up_on: date | None
     decided_at: UtcTime | None
+    replied_at: UtcTime | None  # a reply the mailbox saw (capture): the outcome is still yours to record
+    reply_subject: str | None
     warmth_at_ask: float | None
     criteria_at_ask: dict[str, Any] | None
 

@@ -8,7 +8,8 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.core.types import TagList, utcnow, words
-from outreach.domain.vocabulary import BusySource, ContactKind, Direction, TouchKind
+from outreach.domain import rules
+from outreach.domain.vocabulary import BusySource, ContactKind, Direction, TouchKind, TouchSource
 from outreach.extensions import Model
 
 
@@ -22,7 +23,9 @@ class Contact(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(254))  # the primary address
+    # Every further address they write from: each one matches on import and in mail capture.
+    other_emails: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     kind: Mapped[ContactKind] = mapped_column(words(ContactKind, 20, "kind"), default=ContactKind.PEER)
     topics: Mapped[list[str]] = mapped_column(TagList, default=list)
     audience_size: Mapped[int | None] = mapped_column(Integer)
@@ -47,6 +50,16 @@ class Contact(Model):
     # "manual" (a form, the API, the bookmarklet) or "import" (a CSV file): Today's first-day list reads it.
     source: Mapped[str] = mapped_column(String(10), default="manual", server_default="manual")
 
+    @property
+    def emails(self) -> list[str]:
+        """All their addresses, the primary first."""
+        return ([self.email] if self.email else []) + list(self.other_emails or [])
+
+    @emails.setter
+    def emails(self, addresses: list[str]) -> None:
+        found = rules.addresses(None, addresses)
+        self.email, self.other_emails = (found[0] if found else None), found[1:]
+
 
 class Touch(Model):
     __tablename__ = "touches"
@@ -65,6 +78,10 @@ class Touch(Model):
     channel: Mapped[str | None] = mapped_column(String(100))
     url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who logged it: the user, a file, the mailbox, the calendar or a feed (the API shows it on every touch).
+    source: Mapped[TouchSource] = mapped_column(
+        words(TouchSource, 10, "source"), default=TouchSource.MANUAL, server_default=TouchSource.MANUAL.value
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Soft delete (undo); a deleted touch no longer counts toward warmth.
     deleted_at: Mapped[datetime | None]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import EmailStr, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import EmailStr, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from outreach.contacts.models import Contact
 from outreach.core.schemas import (
@@ -33,7 +33,15 @@ from outreach.core.schemas import (
 )
 from outreach.domain import rules
 from outreach.domain import warmth as wm
-from outreach.domain.vocabulary import BusySource, ContactKind, ContactSort, Direction, PromotionMethod, TouchKind
+from outreach.domain.vocabulary import (
+    BusySource,
+    ContactKind,
+    ContactSort,
+    Direction,
+    PromotionMethod,
+    TouchKind,
+    TouchSource,
+)
 
 
 class ContactIn(Strict):
@@ -51,8 +59,20 @@ class ContactIn(Strict):
     preferred_contact: Short = Field("", title="Preferred way to reach them")
     promotions_url: Url | None = Field(None, title="Their page on whom they promote")
     upcoming_events: Text = ""
+    # Every address, the primary first (``email``, when given, leads): each one matches on import and in mail
+    # capture. Last, so the columns before it keep their places in CSV exports.
+    emails: Annotated[list[EmailStr], Field(max_length=20)] = Field([], title="Email addresses")
+
+    @model_validator(mode="after")
+    def _primary_first(self) -> Self:
+        found = rules.addresses(self.email, self.emails)
+        primary = found[0] if found else None
+        if (self.email, self.emails) != (primary, found):  # assigned only when it changes: a patch stays partial
+            self.email, self.emails = primary, found
+        return self
 
 
+# A patch naming ``email`` alone replaces the primary address and keeps the others (contacts.service).
 ContactPatch = patch_of(ContactIn, "ContactPatch")
 
 
@@ -123,6 +143,7 @@ class ContactOut(Out):
     preferred_contact: str
     promotions_url: str | None
     upcoming_events: str
+    emails: list[str]  # every address, the primary (``email``) first
     warmth: float
     warmth_explanation: WarmthExplanation
     first_touch_at: UtcTime | None
@@ -155,6 +176,7 @@ class TouchOut(Out):
     channel: str | None
     url: str | None
     note: str
+    source: TouchSource  # who logged it: manual, import, mail, calendar or feed
 
 
 class BusyPeriodIn(Strict):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_
 from sqlalchemy.orm import Session
 
 from outreach.asks.models import Ask
@@ -16,17 +16,29 @@ from outreach.contacts.schemas import ContactIn
 from outreach.core import records
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import tag_pattern, utcnow
-from outreach.domain import warmth
+from outreach.domain import rules, warmth
 
 CONTACT_FIELDS = tuple(ContactIn.model_fields)
 
 
+def with_addresses(data: Mapping[str, Any], others: list[str]) -> Mapping[str, Any]:
+    """``email`` is the primary address, ``emails`` all of them: given both, the primary leads the list;
+    given only ``email``, it replaces the primary and ``others`` (the contact's further addresses) stay."""
+    if data.get("emails") is not None:
+        found = rules.addresses(data.get("email"), data["emails"])
+    elif "email" in data:
+        found = rules.addresses(data["email"], others)
+    else:
+        return data
+    return {**data, "email": found[0] if found else None, "emails": found}
+
+
 def create_contact(session: Session, owner_id: int, data: Mapping[str, Any]) -> Contact:
-    return records.create(session, Contact, owner_id, CONTACT_FIELDS, data)
+    return records.create(session, Contact, owner_id, CONTACT_FIELDS, with_addresses(data, []))
 
 
 def update_contact(session: Session, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    return records.update(session, contact, CONTACT_FIELDS, data)
+    return records.update(session, contact, CONTACT_FIELDS, with_addresses(data, contact.other_emails or []))
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
@@ -87,7 +99,9 @@ def list_contacts(
         query = query.where(Contact.topics.like(tag_pattern(filters.topic.lower()), escape="\\"))
     if filters.search:
         needle = f"%{filters.search.lower()}%"
-        query = query.where(or_(func.lower(Contact.name).like(needle), func.lower(Contact.email).like(needle)))
+        others = func.lower(cast(Contact.other_emails, String))  # a JSON list: its text holds each address
+        names = func.lower(Contact.name)
+        query = query.where(or_(names.like(needle), func.lower(Contact.email).like(needle), others.like(needle)))
     if filters.min_warmth is not None and filters.min_warmth > 0:
         query = query.where(Contact.warmth_key >= warmth.min_key(min(filters.min_warmth, 99.999), now, params))
     if filters.max_warmth is not None and filters.max_warmth < 100:

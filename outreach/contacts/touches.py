@@ -15,6 +15,7 @@ from outreach.core.ownership import get_owned, owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
+from outreach.domain.vocabulary import TouchSource
 from outreach.reminders import service as reminders
 
 TOUCH_FIELDS = tuple(TouchIn.model_fields)
@@ -39,9 +40,15 @@ def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None
         contact.last_inbound_at = max(contact.last_inbound_at or at, at)
 
 
-def log_touch(session: Session, contact: Contact, data: Mapping[str, Any], params: warmth.WarmthParams) -> Touch:
+def log_touch(
+    session: Session,
+    contact: Contact,
+    data: Mapping[str, Any],
+    params: warmth.WarmthParams,
+    source: TouchSource = TouchSource.MANUAL,
+) -> Touch:
     params = _lock_row(session, contact, params)
-    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, **_fields(data))
+    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, source=source, **_fields(data))
     session.add(touch)
     _absorb(contact, touch, params)
     # Any new touch answers a keep-warm reminder.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
@@ -14,7 +16,7 @@ from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
-from outreach.core.errors import validated
+from outreach.core.errors import InvalidInput, validated
 from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_payload
 from outreach.core.ownership import owned
 from outreach.core.web import (
@@ -80,12 +82,27 @@ def index() -> Any:
     )
 
 
+ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def _contact_in(form: FlaskForm) -> ContactIn:
+    """The form as ContactIn: its one Email input holds every address, the first the main one, and a bad
+    address is named beside that input."""
+    payload = form_payload(form, ContactIn)
+    payload["emails"] = [a for a in ADDRESS_SEPARATORS.split(payload.pop("email", None) or "") if a]
+    try:
+        return validated(ContactIn, payload)
+    except InvalidInput as exc:
+        fields = {("email" if name.startswith("emails") else name): message for name, message in exc.fields.items()}
+        raise InvalidInput(fields) from None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     form = ContactForm()
     page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=None))
     if form.validate_on_submit():
-        contact = service.create_contact(db.session, me().id, validated(ContactIn, form_payload(form, ContactIn)).model_dump())
+        contact = service.create_contact(db.session, me().id, _contact_in(form).model_dump())
         db.session.commit()
         flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
         return redirect(url_for("contacts.detail", contact_id=contact.id))
@@ -99,8 +116,9 @@ def edit(contact_id: int) -> Any:
     page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=contact))
     if request.method == "GET":
         fill_form(form, contact, ContactIn)
+        form["email"].data = ", ".join(contact.emails)
     elif form.validate_on_submit():
-        service.update_contact(db.session, contact, validated(ContactIn, form_payload(form, ContactIn)).model_dump())
+        service.update_contact(db.session, contact, _contact_in(form).model_dump())
         db.session.commit()
         flash("Saved.", "success")
         return redirect(url_for("contacts.detail", contact_id=contact.id))

@@ -61,12 +61,17 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def schema_form(schema: type[BaseModel], hints: Mapping[str, str] = {}, fields: Mapping[str, Field] = {}) -> type[FlaskForm]:
+def schema_form(
+    schema: type[BaseModel], hints: Mapping[str, str] = {}, fields: Mapping[str, Field] = {}, omit: Collection[str] = ()
+) -> type[FlaskForm]:
     """A form with one input per schema field, in the schema's order: selects for words and yes/no, checkboxes
     for lists of words, textareas for multiline fields, text inputs for the rest. ``hints`` are help texts
-    under the inputs; ``fields`` replaces the input of a field that needs another."""
+    under the inputs; ``fields`` replaces the input of a field that needs another; ``omit`` names fields
+    another input stands for."""
     inputs: dict[str, Any] = {}
     for name, info in schema.model_fields.items():
+        if name in omit:
+            continue
         shape, label = shape_of(info), info.title or name.replace("_", " ").capitalize()
         hint = hints.get(name, "")
         if name in fields:
@@ -140,10 +145,12 @@ ContactForm = schema_form(
         "upcoming_events": "Their launches, books, conferences — noted by hand",
     },
     fields={
+        "email": StringField("Email", description="Several? Separate them with commas; the first is the main one."),
         "fit_override": SelectField(
             "Your fit rating", choices=pairs(("", "computed"), *[(str(i), f"{i}/5") for i in range(1, 6)]), default=""
-        )
+        ),
     },
+    omit=("emails",),  # the one Email input takes every address (contacts.views)
 )
 
 

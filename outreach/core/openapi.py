@@ -60,10 +60,12 @@ def endpoint(
     response: type[BaseModel] | None = None,
     status: int = 200,
     not_found: bool = True,
+    also: dict[int, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``rule`` on ``bp``. The view receives ``body=`` and ``query=`` already validated and returns an
-    instance of ``response`` (sent with ``status``), None (204), or a ready Flask response."""
-    responses = {status: "success", 401: "missing, wrong or revoked token", 422: "invalid input"}
+    instance of ``response`` (sent with ``status``), None (204), or a ready Flask response; ``also`` documents
+    further answers (a mail server's failure, for one)."""
+    responses = {status: "success", 401: "missing, wrong or revoked token", 422: "invalid input", **(also or {})}
     if body is not None:
         responses[400] = "no JSON object body"
     if not_found:

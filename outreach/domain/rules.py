@@ -8,6 +8,7 @@ all say the same sentence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from outreach.core.errors import InvalidInput
@@ -47,3 +48,15 @@ def audience_size(value: int | None) -> int | None:
     if value is not None and not 0 <= value <= MAX_AUDIENCE:
         raise InvalidInput({"audience_size": f"enter a number from 0 to {MAX_AUDIENCE:,}"})
     return value
+
+
+def addresses(primary: str | None, others: Iterable[str | None]) -> list[str]:
+    """A contact's e-mail addresses: the primary first (when given), then the others, each once whatever
+    its case (mail does not care either)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for address in [primary, *others]:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            kept.append(address)
+    return kept

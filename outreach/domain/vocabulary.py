@@ -59,6 +59,23 @@ class Direction(Vocabulary):
     __labels__: ClassVar[Mapping[str, str]] = {"outbound": "you → them", "inbound": "them → you"}
 
 
+class TouchSource(Vocabulary):
+    """Who logged a touch: the user, a file, the mailbox, the calendar or a feed."""
+
+    MANUAL = "manual"
+    IMPORT = "import"
+    MAIL = "mail"
+    CALENDAR = "calendar"
+    FEED = "feed"
+    __labels__: ClassVar[Mapping[str, str]] = {
+        "manual": "logged by you",
+        "import": "from an imported file",
+        "mail": "from your mailbox",
+        "calendar": "from your calendar",
+        "feed": "from their feed",
+    }
+
+
 class BusySource(Vocabulary):
     MANUAL = "manual"
     IMPORTED = "imported"
@@ -186,6 +203,52 @@ class ImportPreset(Vocabulary):
         "google": "Google Contacts",
         "generic": "Any CSV (columns name, email, kind, topics, …)",
     }
+
+
+class Classification(Vocabulary):
+    """What a captured message is: only mail between people makes touches."""
+
+    PERSON = "person"  # a message between people: a touch
+    BULK = "bulk"  # newsletters, lists, mass mail
+    AUTOMATED = "automated"  # notifications, no-reply senders, receipts
+    AUTO_REPLY = "auto_reply"  # out of office
+    __labels__: ClassVar[Mapping[str, str]] = {"auto_reply": "auto-reply"}
+
+
+class MailSecurity(Vocabulary):
+    """How a mailbox connection is protected."""
+
+    TLS = "tls"
+    STARTTLS = "starttls"
+    PLAIN = "plain"  # loopback only, and only when OUTREACH_ALLOW_PLAINTEXT_IMAP=1 (tests)
+    __labels__: ClassVar[Mapping[str, str]] = {
+        "tls": "TLS (port 993)",
+        "starttls": "STARTTLS (port 143)",
+        "plain": "none (this machine only)",
+    }
+
+
+class AccountStatus(Vocabulary):
+    """A connected mailbox or calendar."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    FAILING = "failing"  # the last sync failed; the next one tries again
+
+
+class CalendarKind(Vocabulary):
+    CALDAV = "caldav"
+    ICS = "ics"
+    __labels__: ClassVar[Mapping[str, str]] = {"caldav": "CalDAV account", "ics": "Secret ICS address"}
+
+
+class FolderRole(Vocabulary):
+    """What a mail folder holds: the user's Sent mail teaches capture their own addresses."""
+
+    INBOX = "inbox"
+    SENT = "sent"
+    ALL = "all"  # Gmail's All Mail: copies of the others, counted once by Message-ID
+    OTHER = "other"
 
 
 VOCABULARIES: dict[str, type[Vocabulary]] = {cls.__name__: cls for cls in Vocabulary.__subclasses__()}

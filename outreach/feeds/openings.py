@@ -16,6 +16,7 @@ from outreach.core.caller import Caller
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.domain import readiness
+from outreach.domain.vocabulary import TouchSource
 from outreach.feeds.models import Opening, OpeningState, Post, PostKind
 
 FRESH_FOR = timedelta(days=7)
@@ -169,6 +170,7 @@ def act(session: Session, opening: Opening, me: Caller, state: str, touch_kind: 
                 "note": f"On “{opening.title[:200]}” (from an opening)",
             },
             me.params,
+            source=TouchSource.FEED,
         )
         opening.touch_id = touch.id
     opening.state = OpeningState(state)

@@ -44,8 +44,8 @@ def local_time(user: User, now: datetime) -> datetime:
 
 
 def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
-    """What Today says this morning, the same lists, and the day's fresh posts; None when there is
-    nothing to do (no empty mail)."""
+    """What Today says this morning, the same lists (replies to asks first), and the day's fresh posts; None
+    when there is nothing to do (no empty mail)."""
     found = today_service.today(session, me)
     fresh = the_days_openings(session, me)
     if not (found.has_advice or fresh):
@@ -57,6 +57,8 @@ def compose(session: Session, me: Caller, base_url: str) -> Digest | None:
         parts.append(f"{found.ask_now_total} ready to ask")
     if found.warm_up_total:
         parts.append(f"{found.warm_up_total} to warm up")
+    if found.replies:
+        parts.append(f"{len(found.replies)} repl{'y' if len(found.replies) == 1 else 'ies'} to your asks")
     if fresh:
         parts.append(f"{len(fresh)} fresh post{'' if len(fresh) == 1 else 's'}")
     return Digest(

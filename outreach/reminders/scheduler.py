@@ -13,6 +13,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 TICK_JOB = "outreach.reminders.tick:scheduled_tick"
 FEEDS_JOB = "outreach.feeds.poll:scheduled_poll"
 FEEDS_EVERY_MINUTES = 15  # how often due feeds are looked for; each feed has its own back-off
+CAPTURE_JOB = "outreach.capture.jobs:scheduled_sync"  # mail and calendar capture
+CAPTURE_EVERY_MINUTES = 5  # how often due accounts are looked for; each is synced every MAIL_SYNC_MINUTES
 _embedded_lock = threading.Lock()
 _embedded: BackgroundScheduler | None = None
 Scheduler = TypeVar("Scheduler", bound=BaseScheduler)
@@ -40,6 +42,19 @@ def configure(scheduler: Scheduler, interval_minutes: int) -> Scheduler:
         minutes=FEEDS_EVERY_MINUTES,
         id="feeds",
         name="outreach feeds",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+    )
+    # Capture likewise: each account is claimed before it is synced, so two schedulers never sync one twice.
+    scheduler.add_job(
+        CAPTURE_JOB,
+        trigger="interval",
+        minutes=CAPTURE_EVERY_MINUTES,
+        id="capture",
+        name="outreach mail and calendar capture",
         replace_existing=True,
         next_run_time=datetime.now(UTC),
         coalesce=True,

@@ -91,11 +91,18 @@ def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None
 
 
 def implicit_nos(session: Session, me: Caller) -> int:
-    """Pending asks older than the implicit-no days become no_response — once, by their WHERE clause."""
+    """Pending asks older than the implicit-no days become no_response — once, by their WHERE clause; an ask
+    the mailbox saw answered (replied_at) waits for the user to record its outcome."""
     cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
     result = session.execute(
         update(Ask)
-        .where(Ask.owner_id == me.id, Ask.outcome == "pending", Ask.asked_at <= cutoff, Ask.deleted_at.is_(None))
+        .where(
+            Ask.owner_id == me.id,
+            Ask.outcome == "pending",
+            Ask.asked_at <= cutoff,
+            Ask.deleted_at.is_(None),
+            Ask.replied_at.is_(None),
+        )
         .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
     )
     return rows_matched(result)

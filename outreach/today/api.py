@@ -20,7 +20,8 @@ class TodayQuery(Strict):
     "/today",
     "GET",
     "Today's advice: ask_now, warm_up, reminders_due, waiting, follow_ups (each naming contact and campaign, "
-    "with a sentence and an action) and this_week (the week's asking, counted as /stats counts it)",
+    "with a sentence and an action), this_week (the week's asking, counted as /stats counts it) and replies (open "
+    "asks the mailbox saw answered: record their outcome)",
     tag="today",
     query=TodayQuery,
     response=TodayOut,

@@ -24,14 +24,15 @@ class Item:
     campaign_name: str | None
     sentence: str
     action: str
-    kind: str  # "ask"; "touch" or "wait"; a reminder's kind; "single" or "bulk"; "follow_up"
-    day: date | None = None  # ready on, due on, asked on, or follow up on
+    kind: str  # "ask"; "touch" or "wait"; a reminder's kind; "single" or "bulk"; "follow_up"; "reply"
+    day: date | None = None  # ready on, due on, asked on, follow up on, or replied on
     touch_kind: str | None = None
     ask_id: int | None = None
     reminder_id: int | None = None
     warmth: float | None = None
     moonshot: bool = False
     criteria: tuple[tuple[str, readiness.Criterion], ...] = ()
+    subject: str | None = None  # a reply's subject line, as the mailbox saw it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Item:
             "warmth": round(self.warmth, 1) if self.warmth is not None else None,
             "moonshot": self.moonshot,
             "criteria": {name.lower(): {"met": c.met, "score": c.score, "reason": c.reason} for name, c in self.criteria},
+            "subject": self.subject,
         }
 
 

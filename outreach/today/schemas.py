@@ -25,6 +25,7 @@ class TodayItemOut(Out):
     warmth: float | None
     moonshot: bool
     criteria: dict[str, CriterionOut]
+    subject: str | None  # a reply's subject line (replies only)
 
 
 class WeekOut(Out):
@@ -49,3 +50,4 @@ class TodayOut(Out):
     waiting: list[TodayItemOut]
     follow_ups: list[TodayItemOut]
     this_week: WeekOut
+    replies: list[TodayItemOut]  # open asks the mailbox saw answered: the outcome is yours to record

@@ -1,10 +1,11 @@
 """Today, built once for the page, the morning digest and ``GET /api/v1/today``: whom to ask now, whom to
-warm up and how, the reminders due, the asks waiting for an answer, the follow-ups due, the week's asking."""
+warm up and how, the reminders due, the asks waiting for an answer, the follow-ups due, the week's asking,
+and the replies to asks the mailbox noticed."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from outreach.asks.stats import week_stats
 from outreach.campaigns.models import Campaign
+from outreach.capture.notices import replies_to_record
 from outreach.contacts.models import Contact, Touch
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
@@ -52,11 +54,12 @@ class Today:
     waiting: list[Item]
     follow_ups: list[Item]
     this_week: Week
+    replies: list[Item] = field(default_factory=list)  # asks the mailbox saw answered (capture)
     ask_now_total: int = 0
     warm_up_total: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        lists = ("ask_now", "warm_up", "reminders_due", "waiting", "follow_ups")
+        lists = ("ask_now", "warm_up", "reminders_due", "waiting", "follow_ups", "replies")
         return {name: [item.as_dict() for item in getattr(self, name)] for name in lists} | {
             "this_week": self.this_week.as_dict()
         }
@@ -64,7 +67,7 @@ class Today:
     @property
     def has_advice(self) -> bool:
         """Anything to act on this morning: what the digest needs to be worth sending."""
-        return bool(self.reminders_due or self.ask_now or self.warm_up or self.follow_ups)
+        return bool(self.reminders_due or self.ask_now or self.warm_up or self.follow_ups or self.replies)
 
 
 def today(session: Session, me: Caller, *, show_all: bool = False) -> Today:
@@ -78,6 +81,7 @@ def today(session: Session, me: Caller, *, show_all: bool = False) -> Today:
         waiting=waiting(session, me),
         follow_ups=follow_ups(session, me),
         this_week=Week.of(week_stats(session, me)),
+        replies=replies_to_record(session, me),
         ask_now_total=found.ask_now_total,
         warm_up_total=found.warm_up_total,
     )

@@ -37,6 +37,8 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "first_name": ("First Name", "Given Name"),
         "last_name": ("Last Name", "Family Name"),
         "email": ("E-mail 1 - Value",),
+        "emails": ("E-mail 2 - Value",),
+        "more_emails": ("E-mail 3 - Value",),
         "link": ("Website 1 - Value",),
         "company": ("Organization Name", "Organization 1 - Name"),
         "position": ("Organization Title", "Organization 1 - Title"),
@@ -191,9 +193,17 @@ def contact_payload(values: Mapping[str, str], preset: str) -> dict[str, Any]:
     """One row's cells (keyed by our column names) as ContactIn input: only what the row says, so defaults apply."""
     payload = {name: from_text(shape, values[name]) for name, shape in FIELDS.items() if values.get(name, "").strip()}
     payload["name"] = values.get("name") or " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
+    company = values.get("company", "")
+    if not payload["name"].strip() and company:
+        payload["name"], company = company, ""  # an organisation's own row (Google Contacts has them)
+    # Google puts several addresses in one cell, "a@x.example ::: b@y.example", and more in further columns.
+    cells = ",".join(values.get(column, "") for column in ("email", "emails", "more_emails"))
+    payload.pop("email", None)
+    if found := from_text(FIELDS["emails"], cells):
+        payload["emails"] = found  # the first is the primary address
     first = [link] if (link := values.get("link", "").strip()) else []
     payload["links"] = first + [other for other in payload.get("links", []) if other not in first]
-    about = ", ".join(v for v in (values.get("position"), values.get("company")) if v)
+    about = ", ".join(v for v in (values.get("position"), company) if v)
     payload["notes"] = "\n".join(v for v in (about, values.get("notes", "")) if v)
     # Google exports every contact's "* myContacts" group: not a tag anyone chose.
     payload["tags"] = PRESET_TAGS[preset] + [tag for tag in payload.get("tags", []) if tag != "* myContacts"]

@@ -16,6 +16,7 @@ from outreach.core.errors import InvalidInput, validated
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
+from outreach.domain.vocabulary import TouchSource
 from outreach.domain.words import plural
 from outreach.transfer import csvfiles as importing
 
@@ -53,14 +54,16 @@ class ContactIndex:
             self.add(contact)
 
     def add(self, contact: Contact) -> None:
-        if contact.email:
-            self.by_email.setdefault(contact.email.lower(), contact)
+        for address in contact.emails:
+            self.by_email.setdefault(address.lower(), contact)
         for link in contact.links:
             self.by_link.setdefault(importing.normalize_link(link), contact)
 
-    def find(self, email: str | None, links: list[str]) -> Contact | None:
-        if email and email.lower() in self.by_email:
-            return self.by_email[email.lower()]
+    def find(self, addresses: list[str], links: list[str]) -> Contact | None:
+        """The contact with any of these addresses (case-insensitive), else with any of these links."""
+        found = next((self.by_email[a.lower()] for a in addresses if a.lower() in self.by_email), None)
+        if found is not None:
+            return found
         return next((self.by_link[k] for k in map(importing.normalize_link, links) if k in self.by_link), None)
 
 
@@ -69,7 +72,8 @@ def _merge(contact: Contact, data: Mapping[str, Any]) -> None:
     a word the user chose (their kind) stays, the name stays (the file only found them); other values are the file's."""
     for name, value in data.items():
         shape, current = importing.FIELDS[name], getattr(contact, name)
-        if name == "name" or value in (None, "", []):
+        # The name stays; so does the user's primary address: the file's addresses join the list (emails).
+        if name in ("name", "email") or value in (None, "", []):
             continue
         if shape.many:
             setattr(contact, name, current + [v for v in value if v not in current])
@@ -104,11 +108,12 @@ def import_contacts(
             summary.errors.append(error)  # type: ignore[arg-type]
             continue
         values = row.model_dump()
-        existing = index.find(values.get("email"), values.get("links", []))
+        existing = index.find(values["emails"], values.get("links", []))
         if existing is not None:
             summary.updated += 1
             if not dry_run:
                 _merge(existing, row.model_dump(exclude_unset=True))
+                index.add(existing)  # its new addresses match later rows of the same file
         else:
             summary.imported += 1
             contact = Contact(owner_id=owner_id, created_at=now, updated_at=now, source="import", **values)
@@ -155,7 +160,7 @@ def import_touches(
     for line, record in parsed.rows:
         summary.read += 1
         reference = record.get("contact", "")
-        contact = index.find(reference if "@" in reference else None, [reference] if "@" not in reference else [])
+        contact = index.find([reference] if "@" in reference else [], [reference] if "@" not in reference else [])
         if contact is None:
             summary.rejected += 1
             summary.errors.append(importing.RowError(line, f"no contact with email or link {reference!r}"))
@@ -181,7 +186,15 @@ def import_touches(
             summary.errors.append(importing.RowError(line, "date: a past touch needs its date"))
             continue
         summary.imported += 1
-        batch.append({"owner_id": owner_id, "contact_id": contact.id, "created_at": now, **touch.model_dump()})
+        batch.append(
+            {
+                "owner_id": owner_id,
+                "contact_id": contact.id,
+                "created_at": now,
+                "source": TouchSource.IMPORT,
+                **touch.model_dump(),
+            }
+        )
         if len(batch) >= BATCH:
             _flush_touches(session, batch, dry_run, progress)
     _flush_touches(session, batch, dry_run, progress)

@@ -29,6 +29,7 @@ VALID_BODIES = {
     ("/asks/<int:ask_id>", "PATCH"): {"lesson": "x"},
     ("/reminders/<int:reminder_id>", "PATCH"): {"state": "done"},
     ("/messages/<int:message_id>", "PATCH"): {"name": "x"},
+    ("/mail-accounts/<int:mail_account_id>", "PATCH"): {"status": "paused"},
     ("/contacts/<int:contact_id>/feeds", "POST"): {"url": "https://example.com/feed.xml"},
     ("/openings/<int:opening_id>", "PATCH"): {"state": "dismissed"},
 }

@@ -68,7 +68,7 @@ def test_the_scheduler_runs_feeds_beside_the_tick_once_however_often_configured(
     configure(scheduler, 60)
     configure(scheduler, 60)  # a restart: replaced, not doubled
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert sorted(jobs) == ["feeds", "tick"]
+    assert sorted(jobs) == ["capture", "feeds", "tick"]
     assert jobs["feeds"].func_ref == "outreach.feeds.poll:scheduled_poll" and jobs["feeds"].coalesce
 
 

@@ -102,6 +102,8 @@ def test_the_api_lists_openings_and_acting_logs_the_touch_once(client, token_for
     assert acted.status_code == 200 and acted.get_json()["state"] == "acted"
     touch = db.session.scalars(select(Touch)).one()
     assert (touch.kind, touch.url, touch.direction) == ("share", "https://audiencelab.example.com/212", "outbound")
+    listed = client.get(f"/api/v1/contacts/{contact.id}/touches", headers=headers).get_json()["items"]
+    assert [t["source"] for t in listed] == ["feed"]  # the API says the touch came from their feed
     db.session.refresh(contact)
     assert contact.warmth_key is not None and contact.warmth_key != warmth_before
     twice = client.patch(f"/api/v1/openings/{items[0]['id']}", json={"state": "dismissed"}, headers=headers)

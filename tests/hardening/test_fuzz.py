@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
 from outreach import create_app
 from outreach.accounts import service as user_service
 from outreach.extensions import db
+from tests.conftest import LOCAL_ONLY
 
 EXAMPLES = int(os.environ.get("OUTREACH_FUZZ_EXAMPLES", "250"))
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
@@ -26,7 +27,7 @@ def _fuzz_app(tmp_path_factory):
     from flask_migrate import upgrade
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, **LOCAL_ONLY})
     with app.app_context():
         upgrade()
         user = user_service.create_user(db.session, "fuzz@example.com", "fuzz password")

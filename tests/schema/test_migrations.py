@@ -141,6 +141,7 @@ SEED = {
         "promotes_others": True,
         "promotion_methods": "|newsletter|",
         "links": ["https://jane.example.com"],
+        "other_emails": ["jane.doe@example.org"],
         "tags": "|friend|",
         "notes": "Met at PodCon",
         "warmth_key": 12.5,
@@ -173,6 +174,7 @@ SEED = {
         "occurred_at": NOW,
         "channel": "zoom",
         "note": "Great chat",
+        "source": "mail",
         "created_at": NOW,
         "deleted_at": None,  # from 0017: live rows stay live
     },
@@ -184,6 +186,8 @@ SEED = {
         "reason_detail": "",
         "lesson": "",
         "recipients": 1,
+        "replied_at": NOW,
+        "reply_subject": "Re: Guest on season 3?",
         "created_at": NOW,
         "updated_at": NOW,
         "deleted_at": None,  # from 0017: live rows stay live
@@ -204,6 +208,42 @@ SEED = {
     "episodes": {"title": "Jane on launches", "stage": "booked", "notes": "", "created_at": NOW, "updated_at": NOW},
     "offers": {"direction": "gave", "kind": "free_call", "happened_on": NOW.date(), "note": "", "created_at": NOW},
     "wins": {"kind": "yes", "text": "Jane said yes", "created_at": NOW},
+    "mail_accounts": {
+        "host": "imap.example.com",
+        "port": 993,
+        "security": "tls",
+        "username": "maya@example.com",
+        "secret": "gAAAAA-a-fernet-token",
+        "folders": ["[Gmail]/All Mail"],
+        "identities": ["maya@example.com"],
+        "status": "active",
+        "created_at": NOW,
+        "updated_at": NOW,
+    },
+    "mail_folders": {"name": "INBOX", "role": "inbox", "uidvalidity": 4_000_000_000, "last_uid": 42},
+    "captured_messages": {
+        "message_key": "abc@mail.example.com",
+        "sent_at": NOW,
+        "direction": "inbound",
+        "classification": "person",
+        "from_address": "jane@example.com",
+        "recipients": 1,
+        "subject": "Re: Season 3",
+        "references": ["x@mail.example.com"],
+        "counterparts": [["jane@example.com", "Jane Doe"]],
+        "created_at": NOW,
+    },
+    "calendar_accounts": {"kind": "caldav", "label": "maya@cal.example.com", "status": "active", "created_at": NOW},
+    "captured_events": {
+        "uid": "weekly@cal.example.com",
+        "recurrence_id": "2024-05-06T09:00:00",
+        "starts_at": NOW,
+        "direction": "outbound",
+        "summary": "Weekly call",
+        "attendees": ["jane@example.com"],
+        "created_at": NOW,
+    },
+    "capture_links": {},
     "login_sessions": {"key_hash": "k" * 64, "created_at": NOW},
     "feeds": {
         "url": "https://jane.example.com/",
@@ -245,6 +285,13 @@ PARENTS = {
     "post_id": "posts",
     "touch_id": "touches",
 }
+# Where a column name points at another table than PARENTS says.
+TABLE_PARENTS = {
+    "mail_folders": {"account_id": "mail_accounts"},
+    "captured_messages": {"account_id": "mail_accounts"},
+    "captured_events": {"account_id": "calendar_accounts"},
+    "capture_links": {"message_id": "captured_messages", "event_id": "captured_events", "touch_id": "touches"},
+}
 
 
 def _seed(conn: Connection) -> list[tuple[Table, int]]:
@@ -257,7 +304,8 @@ def _seed(conn: Connection) -> list[tuple[Table, int]]:
             continue
         table = tables.tables[name]
         row = {key: value for key, value in values.items() if key in table.c}
-        row.update({column: ids[parent] for column, parent in PARENTS.items() if column in table.c})
+        parents = {**PARENTS, **TABLE_PARENTS.get(name, {})}
+        row.update({column: ids[parent] for column, parent in parents.items() if column in table.c})
         key = conn.execute(table.insert().values(row)).inserted_primary_key
         assert key is not None
         ids[name] = key[0]

@@ -115,6 +115,7 @@ def test_touch_history_import_gives_the_same_warmth_as_logging_each(make_user, m
 
     assert maya.warmth_key == pytest.approx(warmth.key_of([point(t) for t in touches_of(db.session, maya)], params), rel=1e-12)
     assert maya.last_inbound_at is not None
+    assert {t.source for t in touches_of(db.session, maya)} == {"import"}  # the API shows where each touch came from
 
 
 def test_exported_contacts_import_back_with_every_field(make_user, make_contact):

@@ -1,0 +1,1 @@
+"""Capture: the mailbox and the calendar log their own touches."""
