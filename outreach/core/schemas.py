@@ -7,9 +7,12 @@ API returns and documents, read from the records ``from_attributes``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any, Generic, Self, TypeVar
+from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -35,9 +38,35 @@ MULTILINE = Multiline()
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=10_000), MULTILINE]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")]
+LINK_PATTERN = r"^https?://\S+$"
+
+
+def _link(value: str) -> str:
+    # Said in words: pydantic's own message for a pattern quotes the regular expression.
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("a link starts with http:// or https://")
+    if not re.fullmatch(LINK_PATTERN, value):
+        raise ValueError("a link is one address, with no spaces in it")
+    return value
+
+
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(_link),
+    WithJsonSchema({"type": "string", "maxLength": 2000, "pattern": LINK_PATTERN}),
+]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
-Labels = Annotated[list[Label], Field(max_length=50)]
+LABELS_STORED = 2000  # a TagList column stores "|a|b|" in a VARCHAR(2000)
+
+
+def _labels_fit(value: list[str]) -> list[str]:
+    if sum(len(label) + 1 for label in value) + 1 > LABELS_STORED:
+        raise ValueError(f"together the labels must stay under {LABELS_STORED:,} characters")
+    return value
+
+
+Labels = Annotated[list[Label], Field(max_length=50), AfterValidator(_labels_fit)]
 Audience = Annotated[int, Field(ge=0, le=rules.MAX_AUDIENCE)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Field(ge=1, le=100_000)]
@@ -72,6 +101,21 @@ UtcTime = Annotated[
 ]
 When = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_not_future)]
 Day = Annotated[date, AfterValidator(_plausible)]
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(value: str) -> str:
+    # Membership, not ZoneInfo(value): that would also open any path-like name it is given.
+    if value not in _zones():
+        raise ValueError(f"{value!r} is not a time zone of the IANA database, such as Europe/Berlin or UTC")
+    return value
+
+
+TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_known_zone)]
 
 
 class Strict(BaseModel):
