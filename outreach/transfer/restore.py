@@ -10,7 +10,7 @@ Then each section is inserted in one statement with its new ids, in the caller's
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -62,6 +62,7 @@ class Checked:
     rows: dict[str, list[Any]] = field(default_factory=dict)
     by_ref: dict[str, dict[int, Any]] = field(default_factory=dict)
     seen: Counter[Any] = field(default_factory=Counter)  # what must be unique, and how often it came
+    wanted: dict[str, set[int]] = field(default_factory=dict)  # the refs some record points at
 
     def once(self, key: tuple[Any, ...], path: str, what: str) -> None:
         self.seen[key] += 1
@@ -152,7 +153,7 @@ def _sections(document: dict[str, Any], version: int) -> dict[str, list[Any]]:
 
 
 def _check(sections: dict[str, list[Any]]) -> Checked:
-    checked = Checked()
+    checked = Checked(wanted={name: set() for name in SECTIONS})
     for name, section in SECTIONS.items():
         positions: dict[int, int] = {}
         checked.rows[name], checked.by_ref[name] = [], {}
@@ -166,6 +167,8 @@ def _check(sections: dict[str, list[Any]]) -> Checked:
                 value = getattr(row, link)
                 if target != name and value is not None and value not in checked.by_ref[target]:
                     _refuse(f"{path}.{link}", f"no record in {target} has ref {value}")
+                if value is not None:
+                    checked.wanted[target].add(value)
             checked.rows[name].append(row)
             checked.by_ref[name][row.ref] = row
         if name in BETWEEN:  # after the whole section: an ask's reply may come before the send it answers
@@ -186,19 +189,40 @@ def _values(section: Section, row: Any, new_ids: dict[str, dict[int, int]], owne
     return values
 
 
+def _runs(rows: list[Any], own: list[str], wanted: set[int]) -> Iterator[tuple[bool, list[Any]]]:
+    """The records in file order (so new ids keep the old order), cut into runs that one statement
+    can insert: all pointed at or none, and none pointing at a record of its own run (a reply at its send)."""
+    position = {row.ref: index for index, row in enumerate(rows)}
+    # A reply written before its send (no export does that) moves after it.
+    ahead = [row for index, row in enumerate(rows) if any(position.get(getattr(row, link), -1) > index for link in own)]
+    moved = {id(row) for row in ahead}
+    run: list[Any] = []
+    refs: set[int] = set()
+    for row in [row for row in rows if id(row) not in moved] + ahead:
+        pointed_at = row.ref in wanted
+        if run and (pointed_at != (run[0].ref in wanted) or any(getattr(row, link) in refs for link in own)):
+            yield run[0].ref in wanted, run
+            run, refs = [], set()
+        run.append(row)
+        refs.add(row.ref)
+    if run:
+        yield run[0].ref in wanted, run
+
+
 def _write(session: Session, owner_id: int, checked: Checked) -> None:
     new_ids: dict[str, dict[int, int]] = {}
     for name, section in SECTIONS.items():
         new_ids[name] = {}
-        # A record pointing into its own section (a reply to a send) waits for the one it points at.
         own = [link for link, target in section.links.items() if target == name]
-        first = [row for row in checked.rows[name] if all(getattr(row, link) is None for link in own)]
-        later = [row for row in checked.rows[name] if any(getattr(row, link) is not None for link in own)]
-        for batch in (first, later):
-            if batch:
+        for pointed_at, run in _runs(checked.rows[name], own, checked.wanted[name]):
+            values = [_values(section, row, new_ids, owner_id) for row in run]
+            if pointed_at:
                 statement = insert(section.model).returning(section.model.id, sort_by_parameter_order=True)
-                ids = session.scalars(statement, [_values(section, row, new_ids, owner_id) for row in batch]).all()
-                new_ids[name].update(zip((row.ref for row in batch), ids, strict=True))
+                ids = session.scalars(statement, values).all()
+                new_ids[name].update(zip((row.ref for row in run), ids, strict=True))
+            else:
+                # Nothing needs these ids back: one executemany (ids returned in order cost SQLite a statement per row).
+                session.execute(insert(section.model), values)
 
 
 def import_account(session: Session, user: User, document: Any) -> dict[str, int]:

@@ -203,3 +203,15 @@ def test_a_version_1_export_still_restores_without_the_messages_it_never_held(ma
     old["schema_version"] = 1
     counts = restore.import_account(db.session, make_user(), old)
     assert counts["asks"] == 2 and counts["messages"] == 0
+
+
+def test_a_reply_listed_before_the_send_it_answers_still_restores(make_user):
+    document = copy.deepcopy(VALID)
+    reply = {"ref": 1, "parent_id": 4, "contact_id": 7, "asked_at": "2025-03-02T09:00:00", "outcome": "yes"}
+    document["asks"].insert(0, reply)
+    user = make_user()
+    restore.import_account(db.session, user, document)
+    db.session.commit()
+    exported = archive.export_account(db.session, user)
+    bulk = next(ask for ask in exported["asks"] if ask["recipients"] == 50)
+    assert [ask["ref"] for ask in exported["asks"] if ask["parent_id"] == bulk["ref"]] != []
