@@ -161,6 +161,7 @@ class ReminderRow(Edited):
 
 class EpisodeRow(EpisodeIn, Edited):
     campaign_id: Id
+    recording_at: Time | None = None  # a year-9999 recording breaks the calendar feed (issue 15, item 6)
 
 
 class OfferRow(OfferIn, Record):

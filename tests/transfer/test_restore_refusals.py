@@ -91,6 +91,7 @@ def test_the_valid_document_restores(make_user):
         ("ask_changes.0.changes", {"outcome": ["pending", "bogus"]}, "ask_changes[0].changes: outcome: 'bogus' is not one of"),
         ("ask_changes.0.changes", {"owner_id": [1, 2]}, "ask_changes[0].changes: an ask has no field 'owner_id'"),
         ("episodes.0.recording_at", None, "episodes[0].recording_at: a booked episode needs its recording date"),
+        ("episodes.0.recording_at", "9999-12-31T23:30:00Z", "episodes[0].recording_at: must be between 1970 and 2200"),
         ("reminders.0.due_on", "9999-01-01", "reminders[0].due_on: must be between 1970 and 2200"),
         ("reminders.0.state", "deleted", "reminders[0].state: Input should be"),
         ("feeds.0.failures", 2**40, "feeds[0].failures: Input should be less than or equal to 2147483647"),
