@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from outreach.core.schemas import Day, Extended, Id, Out, PageQuery, Short, Strict, Text, UtcTime, When, patch_of
-from outreach.domain import goforno
+from outreach.domain import goforno, rules
 from outreach.domain.vocabulary import NoReason, Outcome
 
 
@@ -27,6 +27,11 @@ class AskIn(Strict):
     reason_detail: Text = ""
     lesson: Text = ""
     follow_up_on: Day | None = None
+
+    @model_validator(mode="after")
+    def _answer_fits(self) -> Self:
+        rules.ask_answer(self.outcome, self.reason, self.follow_up_on)
+        return self
 
 
 # Who was asked, for what and with which message stays as recorded; the rest can change.

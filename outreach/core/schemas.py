@@ -7,10 +7,13 @@ API returns and documents, read from the records ``from_attributes``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any, Generic, Self, TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -36,13 +39,18 @@ MULTILINE = Multiline()
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=10_000), MULTILINE]
+LINK_PATTERN = r"^https?://\S+$"
 
 
-def _web_address(value: str) -> str:
-    # The pattern lets "http://[" or "http://host:port" through; every later urlsplit would then raise.
+def _link(value: str) -> str:
+    # Said in words: pydantic's own message for a pattern quotes the regular expression.
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("a link starts with http:// or https://")
+    if not re.fullmatch(LINK_PATTERN, value):
+        raise ValueError("a link is one address, with no spaces in it")
     try:
         parts = urlsplit(value)
-        parts.port  # noqa: B018 - reading it is the check
+        parts.port  # noqa: B018 - reading it is the check: "http://[" and "host:port" raise only here
     except ValueError:
         raise ValueError("that is not a web address: check its brackets and port") from None
     if not parts.hostname:
@@ -51,10 +59,22 @@ def _web_address(value: str) -> str:
 
 
 Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$"), AfterValidator(_web_address)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(_link),
+    WithJsonSchema({"type": "string", "maxLength": 2000, "pattern": LINK_PATTERN}),
 ]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
-Labels = Annotated[list[Label], Field(max_length=50)]
+LABELS_STORED = 2000  # a TagList column stores "|a|b|" in a VARCHAR(2000)
+
+
+def _labels_fit(value: list[str]) -> list[str]:
+    if sum(len(label) + 1 for label in value) + 1 > LABELS_STORED:
+        raise ValueError(f"together the labels must stay under {LABELS_STORED:,} characters")
+    return value
+
+
+Labels = Annotated[list[Label], Field(max_length=50), AfterValidator(_labels_fit)]
 Audience = Annotated[int, Field(ge=0, le=rules.MAX_AUDIENCE)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Field(ge=1, le=100_000)]
@@ -91,6 +111,21 @@ When = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_not_futur
 Day = Annotated[date, AfterValidator(_plausible)]
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(value: str) -> str:
+    # Membership, not ZoneInfo(value): that would also open any path-like name it is given.
+    if value not in _zones():
+        raise ValueError(f"{value!r} is not a time zone of the IANA database, such as Europe/Berlin or UTC")
+    return value
+
+
+TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_known_zone)]
+
+
 class Strict(BaseModel):
     """Input: unknown fields and NUL characters are refused."""
 
@@ -100,8 +135,14 @@ class Strict(BaseModel):
     @classmethod
     def _no_nul(cls, value: object) -> object:
         # PostgreSQL cannot store NUL characters; refuse them here rather than fail on insert.
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
+        # Runs for every field of every record a restore reads: the common cases first, no generator.
+        if isinstance(value, str):
+            found = "\x00" in value
+        elif isinstance(value, list):
+            found = any(isinstance(text, str) and "\x00" in text for text in value)
+        else:
+            return value
+        if found:
             raise ValueError("must not contain NUL characters")
         return value
 

@@ -60,3 +60,22 @@ def addresses(primary: str | None, others: Iterable[str | None]) -> list[str]:
             seen.add(address.lower())
             kept.append(address)
     return kept
+
+
+# An answer's details belong to some answers only (the ledger, its API and the JSON restore).
+REASONED = frozenset({"no", "no_response", "not_now"})
+
+
+def ask_answer(outcome: str | None, reason: str | None, follow_up_on: date | None) -> None:
+    if reason and (outcome or "pending") not in REASONED:
+        raise InvalidInput({"reason": "a reason belongs to a no, a not-now or a no-response"})
+    if follow_up_on and outcome != "not_now":
+        raise InvalidInput({"follow_up_on": "a follow-up date belongs to a 'not now' answer"})
+
+
+def bulk_reply(parent_recipients: int, parent_is_reply: bool, replies_before: int) -> None:
+    """A reply attaches to a bulk send (more than one recipient, itself no reply), at most one per recipient."""
+    if parent_recipients <= 1 or parent_is_reply:
+        raise InvalidInput({"parent_id": "replies attach to a bulk send (an ask with more than one recipient)"})
+    if replies_before >= parent_recipients:
+        raise InvalidInput({"parent_id": f"that send went to {parent_recipients} people and has that many replies"})

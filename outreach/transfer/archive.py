@@ -1,60 +1,79 @@
-"""A user's whole account as JSON, and back: nothing lost on the way.
+"""A user's whole account as JSON (and its contacts as CSV): everything they own, nothing secret.
 
-What a round trip does not keep: database ids (records refer to each other by ``ref``, their id at
-export time), the reminders' UIDs and the calendar and API tokens (secrets are never exported; a
-restored account publishes a new feed and makes new tokens). Everything else, timestamps
-included, comes back as it was.
+What an export leaves out: database ids (records point at each other by ``ref``, their id at export
+time, and a restore gives them new ids), what the app recomputes (warmth keys, first and last
+touch), the reminders' calendar UIDs (a restored account publishes new ones), a feed reader's lease,
+and every secret: password hash, API tokens, logins, the calendar feed's token. Everything else,
+timestamps included, comes back as it was (``outreach.transfer.restore``).
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import math
 from datetime import date, datetime
-from typing import Any, TextIO
+from enum import Enum
+from typing import Any, NamedTuple, TextIO
 
-from sqlalchemy import Enum, inspect
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.asks.models import Ask, AskChange
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import BusyPeriod, Contact, Touch
-from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
+from outreach.core.schemas import Strict
 from outreach.core.text_values import to_text
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
+from outreach.episodes.models import Episode, Offer
 from outreach.feeds.models import Feed, Opening, Post
-from outreach.reminders.models import Reminder, natural_key, new_uid
+from outreach.learning.models import Message, Win
+from outreach.reminders.models import Reminder
+from outreach.transfer import schemas as rows
 from outreach.transfer.csvfiles import FIELDS, spreadsheet_safe
 
-SCHEMA_VERSION = 1
-# Section name → (model, the foreign keys that point at other sections).
-SECTIONS: dict[str, tuple[type[Any], dict[str, str]]] = {
-    "contacts": (Contact, {}),
-    "campaigns": (Campaign, {}),
-    "touches": (Touch, {"contact_id": "contacts"}),
-    "busy_periods": (BusyPeriod, {"contact_id": "contacts"}),
-    "asks": (Ask, {"contact_id": "contacts", "campaign_id": "campaigns", "parent_id": "asks"}),
-    "ask_changes": (AskChange, {"ask_id": "asks"}),
-    "reminders": (Reminder, {"contact_id": "contacts", "campaign_id": "campaigns"}),
-    "feeds": (Feed, {"contact_id": "contacts"}),
-    "posts": (Post, {"feed_id": "feeds", "contact_id": "contacts"}),
-    "openings": (Opening, {"contact_id": "contacts", "post_id": "posts"}),
+# 2: messages, wins, episodes and offers, and every reference between records as a ref.
+SCHEMA_VERSION = 2
+
+
+class Section(NamedTuple):
+    model: type[Any]
+    row: type[Strict]  # what one record looks like in the file: its fields are what is exported
+    links: dict[str, str]  # field → the section whose refs it holds
+
+
+# In the order a restore writes them: a section only points at the ones before it (and asks at asks).
+SECTIONS: dict[str, Section] = {
+    "contacts": Section(Contact, rows.ContactRow, {}),
+    "campaigns": Section(Campaign, rows.CampaignRow, {}),
+    "messages": Section(Message, rows.MessageRow, {}),
+    "touches": Section(Touch, rows.TouchRow, {"contact_id": "contacts"}),
+    "busy_periods": Section(BusyPeriod, rows.BusyPeriodRow, {"contact_id": "contacts"}),
+    "asks": Section(
+        Ask,
+        rows.AskRow,
+        {"contact_id": "contacts", "campaign_id": "campaigns", "message_id": "messages", "parent_id": "asks"},
+    ),
+    "ask_changes": Section(AskChange, rows.AskChangeRow, {"ask_id": "asks"}),
+    "episodes": Section(Episode, rows.EpisodeRow, {"campaign_id": "campaigns", "contact_id": "contacts"}),
+    "offers": Section(Offer, rows.OfferRow, {"contact_id": "contacts"}),
+    "wins": Section(Win, rows.WinRow, {"contact_id": "contacts", "ask_id": "asks"}),
+    "reminders": Section(Reminder, rows.ReminderRow, {"contact_id": "contacts", "campaign_id": "campaigns"}),
+    "feeds": Section(Feed, rows.FeedRow, {"contact_id": "contacts"}),
+    "posts": Section(Post, rows.PostRow, {"feed_id": "feeds", "contact_id": "contacts"}),
+    "openings": Section(Opening, rows.OpeningRow, {"contact_id": "contacts", "post_id": "posts", "touch_id": "touches"}),
 }
-REFERENCED = {target for _, links in SECTIONS.values() for target in links.values()}
-SKIPPED = {"id", "owner_id", "natural_key", "touch_id"}  # an opening keeps its state, not its touch's id
-SKIPPED_OF: dict[type, set[str]] = {Reminder: {"uid"}}  # a post's uid (its GUID's hash) is kept
-DERIVED = {"warmth_key", "first_touch_at", "last_touch_at", "last_inbound_at"}  # rebuilt from touches
+# Version 1 files had these sections only (feeds, posts and openings came later, optionally).
+FIRST_SECTIONS = ("contacts", "campaigns", "touches", "busy_periods", "asks", "ask_changes", "reminders")
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
     return value.isoformat() if isinstance(value, (date, datetime)) else value
-
-
-def _columns(model: type[Any]) -> list[Any]:
-    return [c for c in inspect(model).columns if c.key not in SKIPPED and c.key not in SKIPPED_OF.get(model, set())]
 
 
 def export_account(session: Session, user: User) -> dict[str, Any]:
@@ -68,69 +87,43 @@ def export_account(session: Session, user: User) -> dict[str, Any]:
             "settings": settings_of(user.settings).model_dump(),
         },
     }
-    for section, (model, _) in SECTIONS.items():
-        rows = session.scalars(owned(model, user.id, include_deleted=True).order_by(model.id))
-        document[section] = [
-            {"ref": row.id, **{c.key: _plain(getattr(row, c.key)) for c in _columns(model) if c.key not in DERIVED}}
-            for row in rows
-        ]
+    for name, section in SECTIONS.items():
+        fields = [field for field in section.row.model_fields if field != "ref"]
+        records = session.scalars(owned(section.model, user.id, include_deleted=True).order_by(section.model.id))
+        document[name] = [{"ref": record.id, **{f: _plain(getattr(record, f)) for f in fields}} for record in records]
     return document
 
 
-def _value(column: Any, raw: Any) -> Any:
-    if raw is None:
-        return None
-    if isinstance(column.type, Enum) and raw not in column.type.enums:
-        # The database's CHECK would refuse it mid-restore: say which word is wrong instead.
-        raise InvalidInput({column.key: f"{raw!r} is not one of {', '.join(column.type.enums)}"})
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        return raw
-    try:
-        if python_type is datetime:
-            return datetime.fromisoformat(raw)
-        if python_type is date:
-            return date.fromisoformat(raw)
-    except (TypeError, ValueError):
-        raise InvalidInput({column.key: f"not a valid date: {raw!r}"}) from None
-    return raw
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text} is too large")
+    return number
 
 
-def import_account(session: Session, user: User, document: dict[str, Any]) -> dict[str, int]:
-    """Restore an export into an empty account; refs are mapped to the new ids."""
-    if not isinstance(document, dict) or document.get("schema_version") != SCHEMA_VERSION:
-        raise InvalidInput({"schema_version": f"expected an Outreach export with schema_version {SCHEMA_VERSION}"})
-    if session.scalar(owned(Contact, user.id, include_deleted=True).limit(1)) is not None:
-        raise InvalidInput({"account": "restore into an empty account: this one already has contacts"})
-    profile = document.get("user", {})
-    user.audience_size = profile.get("audience_size")
-    user.timezone = profile.get("timezone") or "UTC"
-    user.settings = settings_of(profile.get("settings")).model_dump()
-    new_ids: dict[str, dict[int, int]] = {section: {} for section in SECTIONS}
-    counts: dict[str, int] = {}
-    for section, (model, links) in SECTIONS.items():
-        columns = {c.key: c for c in _columns(model)}
-        rows = sorted(document.get(section, []), key=lambda r: r["ref"])
-        for row in rows:
-            values = {k: _value(columns[k], v) for k, v in row.items() if k in columns and k not in DERIVED}
-            for key, target in links.items():
-                if values.get(key) is not None:
-                    if values[key] not in new_ids[target]:
-                        raise InvalidInput({section: f"{key} {values[key]} refers to nothing in {target}"})
-                    values[key] = new_ids[target][values[key]]
-            record = model(owner_id=user.id, **values)
-            if model is Reminder:
-                record.uid = new_uid()
-                record.natural_key = natural_key(user.id, record.kind, record.contact_id, record.campaign_id, record.due_on)
-            session.add(record)
-            if section in REFERENCED:
-                session.flush()  # later sections need this record's new id
-                new_ids[section][row["ref"]] = record.id
-        session.flush()
-        counts[section] = len(rows)
-    rescore_owner(session, user.id, settings_of(user.settings).warmth_params())
-    return counts
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def read_document(data: bytes) -> Any:
+    """The parsed file, or InvalidInput saying in a sentence why it is no JSON at all."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput({"file": "the file is not UTF-8 text: choose the .json file `outreach export json` wrote"}) from None
+    try:
+        document = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+        # "\ud800" alone decodes to a string no database can store: find it now, not on insert.
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return document
+    except UnicodeEncodeError:
+        raise InvalidInput({"file": "the file holds text that is not valid Unicode (a lone \\ud800-style escape)"}) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput({"file": f"the file is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"}) from None
+    except RecursionError:
+        raise InvalidInput({"file": "the file is not an Outreach export: its JSON is nested too deeply"}) from None
+    except ValueError as exc:  # a NaN, an infinite number, an integer of thousands of digits
+        raise InvalidInput({"file": f"the file is not JSON Outreach can read: {exc}"}) from None
 
 
 def write_contacts_csv(session: Session, owner_id: int, params: warmth.WarmthParams, now: datetime, handle: TextIO) -> int:

@@ -21,6 +21,7 @@ from outreach.domain.vocabulary import ImportPreset
 from outreach.extensions import db
 from outreach.transfer import archive, importer
 from outreach.transfer import backup as backups
+from outreach.transfer import restore as restoring
 
 
 def known_user(email: str) -> User:
@@ -115,16 +116,13 @@ def import_touches(file: Path, email: str, dry_run: bool) -> None:
 @click.option("--email", required=True, help="An existing, empty account to restore into.")
 @with_appcontext
 def import_json(file: Path, email: str) -> None:
-    """Restore a full JSON export (from `outreach export json`) into an empty account."""
+    """Restore a full JSON export (from `outreach export json`) into an empty account: all of it or nothing."""
     user = known_user(email)
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-        counts = archive.import_account(db.session, user, document)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{file.name} is not JSON: {exc}") from None
+        counts = restoring.import_account(db.session, user, archive.read_document(file.read_bytes()))
     except InvalidInput as exc:
         db.session.rollback()
-        raise click.ClickException(f"{file.name} refused: {'; '.join(f'{k}: {v}' for k, v in exc.fields.items())}") from None
+        raise click.ClickException(f"{file.name} refused: {'; '.join(exc.fields.values())}") from None
     db.session.commit()
     click.echo("Restored " + ", ".join(f"{n} {section.replace('_', ' ')}" for section, n in counts.items()) + f" into {email}.")
 

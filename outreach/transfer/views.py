@@ -24,7 +24,7 @@ from flask import (
 from outreach.core.errors import InvalidInput
 from outreach.core.web import flash_back, me
 from outreach.extensions import db
-from outreach.transfer import archive, importer
+from outreach.transfer import archive, importer, restore
 from outreach.transfer import csvfiles as importing
 
 bp = Blueprint("transfer", __name__, url_prefix="/data")
@@ -110,6 +110,21 @@ def import_touches() -> Any:
     if not dry_run:
         db.session.commit()
     return render_template("transfer/done.html", summary=summary, dry_run=dry_run)
+
+
+@bp.route("/import/json", methods=["POST"])
+def import_json() -> Any:
+    """Restore a JSON export into this account, if it is still empty: all of it, or nothing and one sentence why."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Choose the JSON file an export wrote.", "error")
+        return redirect(url_for("transfer.index"))
+    flash_back(url_for("transfer.index"), "Not restored")
+    counts = restore.import_account(db.session, me().user, archive.read_document(upload.read()))
+    db.session.commit()
+    restored = ", ".join(f"{n} {section.replace('_', ' ')}" for section, n in counts.items() if n)
+    flash(f"Restored {restored or 'an empty account'}.", "success")
+    return redirect(url_for("transfer.index"))
 
 
 @bp.route("/export/contacts.csv")

@@ -13,7 +13,7 @@ from outreach.extensions import db
 from outreach.feeds import service
 from outreach.feeds.models import Feed, FeedStatus, Opening, Post
 from outreach.reminders.scheduler import configure
-from outreach.transfer import archive
+from outreach.transfer import archive, restore
 from outreach.transfer.demo import load_demo
 from tests.conftest import csrf_from
 from tests.feeds.conftest import fresh
@@ -88,7 +88,7 @@ def test_the_json_export_carries_feeds_posts_and_openings(make_user, make_contac
     document = json.loads(json.dumps(archive.export_account(db.session, user)))
     assert (len(document["feeds"]), len(document["posts"]), len(document["openings"])) == (1, 6, 1)
     other = make_user()
-    counts = archive.import_account(db.session, other, document)
+    counts = restore.import_account(db.session, other, document)
     db.session.commit()
     assert (counts["feeds"], counts["posts"], counts["openings"]) == (1, 6, 1)
     restored = db.session.scalars(select(Opening).where(Opening.owner_id == other.id)).one()

@@ -6,9 +6,12 @@ import json
 from io import BytesIO
 from pathlib import Path
 
+import pytest
+
 from outreach.contacts.models import Contact, Touch
 from outreach.extensions import db
 from tests.conftest import csrf_from
+from tests.transfer.test_restore_refusals import LINK, changed
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -81,4 +84,41 @@ def test_exports_download(client, web_login, make_user, make_contact):
     csv_text = client.get("/data/export/contacts.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("name,email") and "Maya Chen" in csv_text
     document = json.loads(client.get("/data/export/outreach.json").get_data(as_text=True))
-    assert document["schema_version"] == 1 and document["contacts"][0]["name"] == "Maya Chen"
+    assert document["schema_version"] == 2 and document["contacts"][0]["name"] == "Maya Chen"
+
+
+def _restore(client, body: bytes):
+    data = {"csrf_token": csrf_from(client, "/data/"), "file": (BytesIO(body), "outreach-export.json")}
+    return client.post("/data/import/json", data=data, content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_a_json_export_restores_from_the_web_into_an_empty_account(client, web_login, make_user, make_contact):
+    make_contact(make_user("old@example.com"), "Maya Chen", links=["https://example.com/maya"])
+    web_login("old@example.com")
+    body = client.get("/data/export/outreach.json").get_data()
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/data/")})
+    new = make_user("new@example.com")
+    web_login("new@example.com")
+    page = _restore(client, body).get_data(as_text=True)
+    assert "Restored 1 contacts." in page
+    assert db.session.scalars(db.select(Contact.name).where(Contact.owner_id == new.id)).all() == ["Maya Chen"]
+    again = _restore(client, body).get_data(as_text=True)  # no longer empty: nothing doubled
+    assert "Not restored: restore into an empty account: this one already has contacts" in again
+    assert db.session.scalar(db.select(db.func.count(Contact.id)).where(Contact.owner_id == new.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "sentence"),
+    [
+        (json.dumps(changed("contacts.0.links.0", "javascript:alert(1)")).encode(), f"contacts[0].links[0]: {LINK}"),
+        (json.dumps(changed("asks.1.recipients", -3)).encode(), "asks[1].recipients: Input should be greater than or equal to 1"),
+        (b"[]", "the file holds a list, not an Outreach export"),
+        (b"{not json", "the file is not JSON"),
+    ],
+)
+def test_the_web_restore_shows_the_same_sentence_as_the_command(client, web_login, make_user, body, sentence):
+    user = make_user("w@example.com")
+    web_login("w@example.com")
+    response = _restore(client, body)
+    assert response.status_code == 200 and f"Not restored: {sentence}" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Contact.id)).where(Contact.owner_id == user.id)) == 0

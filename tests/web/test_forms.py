@@ -33,7 +33,7 @@ def post(client, path, data, page=None):
         ({"name": ""}, "at least 1 character"),
         ({"name": "A", "audience_size": "abc"}, "valid integer"),
         ({"name": "A", "audience_size": "-4"}, "greater than or equal to 0"),
-        ({"name": "A", "links": "not a url"}, "should match pattern"),
+        ({"name": "A", "links": "not a url"}, "a link starts with http:// or https://"),
         ({"name": "x" * 300}, "at most 200 characters"),
         ({"name": "A", "email": "nope"}, "valid email"),
     ],
