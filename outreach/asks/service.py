@@ -17,7 +17,7 @@ from outreach.contacts.models import Contact
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import utcnow
-from outreach.domain import readiness, warmth
+from outreach.domain import readiness, rules, warmth
 from outreach.learning.models import Message
 from outreach.reminders import service as reminders
 
@@ -72,10 +72,10 @@ def _bulk_parent(session: Session, owner_id: int, parent_id: int | None) -> Ask 
         return None
     parent = get_owned(session, Ask, parent_id, owner_id)
     if parent.recipients <= 1 or parent.parent_id is not None:
-        raise InvalidInput({"parent_id": "replies attach to a bulk send (an ask with more than one recipient)"})
+        raise InvalidInput({"parent_id": "A reply attaches to a bulk send: an ask with more than one recipient."})
     replies = session.scalar(owned(Ask, owner_id).where(Ask.parent_id == parent.id).with_only_columns(func.count())) or 0
     if replies >= parent.recipients:
-        raise InvalidInput({"parent_id": f"that send went to {parent.recipients} people and has that many replies"})
+        raise InvalidInput({"parent_id": f"That send went to {parent.recipients} people and has that many replies already."})
     return parent
 
 
@@ -104,10 +104,8 @@ def history(session: Session, ask: Ask) -> list[AskChange]:
 
 def _check_outcome(ask: Ask, now: datetime | None = None) -> None:
     outcome = ask.outcome or "pending"
-    if ask.reason and outcome not in ("no", "no_response", "not_now"):
-        raise InvalidInput({"reason": "a reason belongs to a no, a not-now or a no-response"})
-    if ask.follow_up_on and outcome != "not_now":
-        raise InvalidInput({"follow_up_on": "a follow-up date belongs to a 'not now' answer"})
+    rules.ask_reason(outcome, ask.reason)
+    rules.ask_follow_up(outcome, ask.follow_up_on)
     if outcome in DECIDED and ask.decided_at is None:
         ask.decided_at = now or utcnow()
     if outcome == "pending":

@@ -21,8 +21,10 @@ from pydantic import (
     create_model,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from outreach.core.types import MAX_ID, utcnow
+from outreach.core.errors import Say
+from outreach.core.types import MAX_ID, MAX_INT, utcnow
 from outreach.domain import rules
 
 
@@ -35,33 +37,55 @@ MULTILINE = Multiline()
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=10_000), MULTILINE]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$")]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$"),
+    Say(pattern="A link starts with http:// or https:// and has no spaces, like https://example.com/page."),
+]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$"),
+    Say(pattern="A label cannot contain the | character.", too_long="A label can be at most 60 characters long."),
+]
 Labels = Annotated[list[Label], Field(max_length=50)]
+
+# One set of bounds for every number and date that comes in (API, forms, CSV, JSON, CLI): a number
+# fits the 32-bit INTEGER columns (PostgreSQL refuses more with an error), and a date lies between
+# EARLIEST and LATEST, so that nothing later (a feed, a chart, a forecast) adds days past year 9999.
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Audience = Annotated[int, Field(ge=0, le=rules.MAX_AUDIENCE)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Field(ge=1, le=100_000)]
 PerPage = Annotated[int, Field(ge=1, le=200)]
+EARLIEST, LATEST = date(1970, 1, 1), date(2200, 12, 31)
+
+
+def in_bounds(value: date) -> bool:
+    """Whether a day (or a moment's day) lies within the bounds every date shares."""
+    return EARLIEST <= (value.date() if isinstance(value, datetime) else value) <= LATEST
 
 
 def _naive_utc(value: datetime) -> datetime:
     """Aware times are converted to UTC; naive ones are taken as UTC already."""
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    try:
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    except OverflowError:  # 9999-12-31T23:30-05:00 is past the last moment Python can hold in UTC
+        raise PydanticCustomError("bounds", "must be a date from 1970 to 2200") from None
+
+
+def _bounded(value: date) -> date:
+    if not in_bounds(value):
+        raise PydanticCustomError("bounds", "must be a date from 1970 to 2200")
+    return value
 
 
 def _not_future(value: datetime) -> datetime:
-    if value > utcnow() + timedelta(days=1):
-        raise ValueError("cannot be in the future")
+    if value > utcnow() + timedelta(days=1):  # a day of slack: the time may have been typed on a clock ahead of UTC
+        raise PydanticCustomError("future", "cannot be in the future")
     return value
 
 
-def _plausible(value: date) -> date:
-    if not date(1970, 1, 1) <= value <= date(2200, 12, 31):
-        raise ValueError("must be between 1970 and 2200")
-    return value
-
-
-Moment = Annotated[datetime, AfterValidator(_naive_utc)]
+Moment = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_bounded)]
 # Stored and returned as naive UTC ("2026-03-02T09:00:00"): not an RFC 3339 date-time, which needs an offset.
 UtcTime = Annotated[
     datetime,
@@ -70,8 +94,8 @@ UtcTime = Annotated[
         mode="serialization",
     ),
 ]
-When = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_not_future)]
-Day = Annotated[date, AfterValidator(_plausible)]
+When = Annotated[Moment, AfterValidator(_not_future)]
+Day = Annotated[date, AfterValidator(_bounded)]
 
 
 class Strict(BaseModel):
@@ -85,7 +109,7 @@ class Strict(BaseModel):
         # PostgreSQL cannot store NUL characters; refuse them here rather than fail on insert.
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("must not contain NUL characters")
+            raise PydanticCustomError("nul", "must not contain NUL characters")
         return value
 
 
