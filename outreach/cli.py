@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -16,6 +17,7 @@ from outreach.capture.cli import import_mbox_command
 from outreach.contacts.models import Contact
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.errors import InvalidInput
+from outreach.core.schemas import in_bounds
 from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.feeds.cli import commands as feed_commands
@@ -33,6 +35,21 @@ def _app_factory() -> Flask:
         return create_app()
     except ConfigError as exc:  # a plain sentence, not a traceback
         raise click.ClickException(str(exc)) from None
+
+
+class Day(click.DateTime):
+    """A day given on the command line (YYYY-MM-DD), within the bounds every date shares."""
+
+    name = "day"
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        day = super().convert(value, param, ctx)
+        if not in_bounds(day):
+            self.fail(f"{value} is not a day from 1970 to 2200.", param, ctx)
+        return day
 
 
 @click.group("user", help="Manage user accounts.")
@@ -133,7 +150,7 @@ def serve(host: str, port: int, with_scheduler: bool, every: int) -> None:
 
 
 @click.command("tick")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Run as of this day (YYYY-MM-DD).")
+@click.option("--date", "on", type=Day(), default=None, help="Run as of this day (YYYY-MM-DD).")
 @with_appcontext
 def tick(on: datetime | None) -> None:
     """Run the planner once: reminders to ask, targets, keep-warm, follow-ups and implicit nos."""
@@ -164,7 +181,7 @@ def scheduler(every: int) -> None:
 @click.command("digest")
 @click.option("--email", default=None, help="Only this user (default: everyone who wants one).")
 @click.option("--print", "show", is_flag=True, help="Print the plain-text digest instead of sending it.")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="As of this day (YYYY-MM-DD).")
+@click.option("--date", "on", type=Day(), default=None, help="As of this day (YYYY-MM-DD).")
 @with_appcontext
 def digest(email: str | None, show: bool, on: datetime | None) -> None:
     """The morning digest: print it, or send today's by email (needs OUTREACH_SMTP_HOST)."""

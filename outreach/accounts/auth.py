@@ -22,10 +22,12 @@ from outreach.accounts import service as user_service
 from outreach.accounts import sessions as login_sessions
 from outreach.accounts.emails import normalize_email
 from outreach.accounts.models import User
-from outreach.core.forms import LoginForm, PasswordForm, SignupForm
+from outreach.core.errors import InvalidInput, gathered
+from outreach.core.forms import LoginForm, PasswordForm, SignupForm, form_refusals
 from outreach.core.security import login_limit_per_account, login_limit_per_ip
 from outreach.core.types import utcnow
 from outreach.core.web import show_again
+from outreach.domain import rules
 from outreach.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -78,8 +80,15 @@ def signup() -> Any:
         abort(404)
     form = SignupForm()
     page = show_again(form, lambda: render_template("auth/signup.html", form=form))
-    if form.validate_on_submit():
-        user = user_service.create_user(db.session, form.email.data or "", form.password.data or "", form.audience_size.data)
+    if request.method == "POST":
+        form.validate()
+        email, password = form.email.data or "", form.password.data or ""
+        refusals = form_refusals(form)  # the passwords differ; an audience that is not a number
+        audience = None if "audience_size" in refusals else form.audience_size.data
+        refusals = user_service.new_user_refusals(db.session, email, password, audience) | refusals
+        if refusals:
+            raise InvalidInput(refusals)
+        user = user_service.create_user(db.session, email, password, audience)
         _log_in(user, remember=False)
         flash("Welcome to Outreach. Add the people you want to build relationships with.", "success")
         return redirect(url_for("contacts.new"))
@@ -119,15 +128,18 @@ def logout_everywhere() -> Any:
 def change_password() -> Any:
     form = PasswordForm()
     page = show_again(form, lambda: render_template("auth/password.html", form=form))
-    if form.validate_on_submit():
+    if request.method == "POST":
         user = current_user._get_current_object()
-        if not user_service.check_password(user, form.current.data or ""):
-            form.current.errors = ["That is not your current password."]
-        else:
-            user_service.set_password(user, form.password.data or "")
-            ended = login_sessions.end_others(db.session, user)
-            db.session.commit()
-            elsewhere = f" You were logged out on {ended} other {'browser' if ended == 1 else 'browsers'}." if ended else ""
-            flash("Password changed." + elsewhere, "success")
-            return redirect(url_for("settings.index"))
+        form.validate()
+        refusals = gathered(lambda: rules.password(form.password.data or "")) | form_refusals(form)
+        if "current" not in refusals and not user_service.check_password(user, form.current.data or ""):
+            refusals["current"] = "That is not your current password."
+        if refusals:
+            raise InvalidInput(refusals)
+        user_service.set_password(user, form.password.data or "")
+        ended = login_sessions.end_others(db.session, user)
+        db.session.commit()
+        elsewhere = f" You were logged out on {ended} other {'browser' if ended == 1 else 'browsers'}." if ended else ""
+        flash("Password changed." + elsewhere, "success")
+        return redirect(url_for("settings.index"))
     return page()

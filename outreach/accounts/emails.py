@@ -6,7 +6,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
-from outreach.core.errors import InvalidInput
+from outreach.core.errors import InvalidInput, as_sentence
 
 # C0 and C1 controls: NUL, tab, CR/LF (a header injection in the digest's To:), DEL, NEL and the rest.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -21,6 +21,8 @@ def normalize_email(email: str) -> str:
 
 def checked_email(email: str) -> str:
     """A new account's address, normalized; InvalidInput in a plain sentence when it cannot be one."""
+    if not email.strip():
+        raise InvalidInput({"email": "Enter your email address."})
     if CONTROL_CHARACTERS.search(email.strip()):
         raise InvalidInput({"email": "an email address cannot contain line breaks, tabs or other control characters"})
     email = normalize_email(email)
@@ -30,5 +32,5 @@ def checked_email(email: str) -> str:
         # No DNS look-up (sign-up must work offline); intranet domains without a dot are fine.
         validate_email(email, check_deliverability=False, globally_deliverable=False)
     except EmailNotValidError as exc:
-        raise InvalidInput({"email": f"enter a valid email address, like name@example.com ({exc})"}) from None
+        raise InvalidInput({"email": f"Enter a valid email address, like name@example.com. {as_sentence(str(exc))}"}) from None
     return email

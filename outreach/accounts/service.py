@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from outreach.accounts.emails import checked_email, normalize_email
 from outreach.accounts.models import ApiToken, User
 from outreach.contacts.rescore import rescore_owner
-from outreach.core.errors import InvalidInput
+from outreach.core.errors import InvalidInput, gathered
 from outreach.core.ownership import get_owned
 from outreach.core.types import utcnow
 from outreach.domain import rules
@@ -25,12 +25,21 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == normalize_email(email))).first()
 
 
+def new_user_refusals(session: Session, email: str, password: str, audience_size: int | None = None) -> dict[str, str]:
+    """What is wrong with a new account's email, password and audience, every one at once, in sentences."""
+    refusals = gathered(
+        lambda: checked_email(email), lambda: rules.password(password), lambda: rules.audience_size(audience_size)
+    )
+    if "email" not in refusals and find_user(session, email):
+        refusals["email"] = "An account with this email already exists."
+    return refusals
+
+
 def create_user(session: Session, email: str, password: str, audience_size: int | None = None) -> User:
+    refusals = new_user_refusals(session, email, password, audience_size)
+    if refusals:
+        raise InvalidInput(refusals)
     email = checked_email(email)
-    rules.password(password)
-    rules.audience_size(audience_size)
-    if find_user(session, email):
-        raise InvalidInput({"email": "an account with this email already exists"})
     user = User(
         email=email,
         password_hash=generate_password_hash(password),

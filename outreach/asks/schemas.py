@@ -6,27 +6,45 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from outreach.core.errors import Say
 from outreach.core.schemas import Day, Extended, Id, Out, PageQuery, Short, Strict, Text, UtcTime, When, patch_of
 from outreach.domain import goforno, rules
 from outreach.domain.vocabulary import NoReason, Outcome
 
 
 class AskIn(Strict):
-    message_id: Id | None = None
-    parent_id: Id | None = None
-    contact_id: Id | None = None
-    campaign_id: Id | None = None
-    asked_at: When | None = None
+    message_id: Id | None = Field(None, title="Message used")
+    parent_id: Id | None = Field(None, title="A reply to a bulk send")
+    contact_id: Id | None = Field(None, title="Contact")
+    campaign_id: Id | None = Field(None, title="Campaign")
+    asked_at: Annotated[When, Say(future="An ask cannot be dated in the future: give the day you sent it.")] | None = Field(
+        None, title="Asked at"
+    )
     channel: Short | None = None
-    request: Text = ""
+    request: Text = Field("", title="What you asked")
     recipients: Annotated[int, Field(ge=1, le=10_000_000)] = 1
     outcome: Outcome = Outcome.PENDING
-    reason: NoReason | None = None
-    reason_detail: Text = ""
-    lesson: Text = ""
-    follow_up_on: Day | None = None
+    reason: NoReason | None = Field(None, title="Reason for a no")
+    reason_detail: Text = Field("", title="Reason, in their words")
+    lesson: Text = Field("", title="One lesson")
+    follow_up_on: Day | None = Field(None, title="Follow up on")
+
+    # Field validators, not a model one: they run beside the other fields' checks, so a form hears every refusal at once.
+    @field_validator("reason")
+    @classmethod
+    def _reason_belongs_to_a_no(cls, value: NoReason | None, info: ValidationInfo) -> NoReason | None:
+        if "outcome" in info.data:  # else the outcome itself was refused
+            rules.ask_reason(info.data["outcome"], value)
+        return value
+
+    @field_validator("follow_up_on")
+    @classmethod
+    def _follow_up_belongs_to_not_now(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if "outcome" in info.data:
+            rules.ask_follow_up(info.data["outcome"], value)
+        return value
 
     @model_validator(mode="after")
     def _answer_fits(self) -> Self:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,17 +12,19 @@ from outreach.asks.models import Ask
 from outreach.asks.schemas import AskIn, AskPatch
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
-from outreach.core.errors import NotFoundError, validated
-from outreach.core.forms import AskForm, form_payload, pairs
+from outreach.core.errors import NotFoundError
+from outreach.core.forms import AskForm, form_input, form_payload, pairs
 from outreach.core.ownership import get_owned, owned
 from outreach.core.schemas import Strict
-from outreach.core.web import me, owned_or_404, parse_id, show_again
+from outreach.core.web import me, owned_or_404, parse_id, question, show_again
+from outreach.domain.vocabulary import Outcome
 from outreach.domain.words import plural
 from outreach.extensions import db
 from outreach.learning import service as learning
 from outreach.learning.models import Message
 
 bp = Blueprint("asks", __name__, url_prefix="/asks")
+SLIP = timedelta(minutes=5)  # a clock a little ahead is not a question worth asking
 
 
 def _choices(form: AskForm) -> None:
@@ -42,10 +45,20 @@ def _choices(form: AskForm) -> None:
     )
 
 
-def _payload(form: AskForm, schema: type[Strict]) -> dict[str, Any]:
-    """A new ask (AskIn) names who was asked; an edit (AskPatch) cannot change that."""
+def _checked(form: AskForm, schema: type[Strict], ask: Ask | None) -> Strict:
+    """The ask typed (AskIn names who was asked; AskPatch cannot change that), every refusal at once;
+    then what looks like a slip is questioned: a date still to come, a no without its reason."""
     data = form_payload(form, schema)
-    return data | {"asked_at": data.get("asked_at") or me().now, "recipients": data.get("recipients") or 1}
+    defaults = {"asked_at": data.get("asked_at") or me().now, "recipients": data.get("recipients") or 1}
+    valid = form_input(form, schema, data | defaults)
+    typed, questions = valid.model_dump(), {}
+    if typed.get("asked_at") is not None and typed["asked_at"] > me().now + SLIP:
+        questions["asked_at"] = "This ask is dated later than now (times are in UTC). Is the date right?"
+    newly_no = ask is None or ask.outcome != Outcome.NO
+    if typed.get("outcome") == Outcome.NO and typed.get("reason") is None and newly_no:
+        questions["reason"] = "What was the reason for this no? Choose one: the reasons show what to change next time."
+    question(form, questions)
+    return valid
 
 
 def _drafts(form: AskForm) -> list[tuple[Message, str]]:
@@ -84,8 +97,8 @@ def new() -> Any:
         form.contact_id.data = request.args.get("contact", "")
         form.campaign_id.data = request.args.get("campaign", "")
         form.asked_at.data = caller.now.replace(second=0, microsecond=0)
-    elif form.validate_on_submit():
-        valid = validated(AskIn, _payload(form, AskIn))
+    else:
+        valid = _checked(form, AskIn, None)
         try:
             ask = service.create_ask(db.session, caller.id, valid.model_dump(), caller.planner, caller.now)
         except NotFoundError:
@@ -112,8 +125,8 @@ def edit(ask_id: int) -> Any:
     )
     if request.method == "GET":
         form.reason.data = ask.reason or ""
-    elif form.validate_on_submit():
-        valid = validated(AskPatch, _payload(form, AskPatch))
+    else:
+        valid = _checked(form, AskPatch, ask)
         was = ask.outcome
         service.update_ask(db.session, ask, valid.model_dump())
         db.session.commit()

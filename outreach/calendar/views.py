@@ -21,6 +21,7 @@ from flask import (
 from outreach.calendar import service
 from outreach.contacts.models import Contact
 from outreach.core.fetch import fetch_calendar
+from outreach.core.schemas import in_bounds
 from outreach.core.types import utcnow
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import ics as calendar
@@ -63,9 +64,12 @@ def _day(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        abort(400, f"{name} must be a date like 2026-12-31")
+        day = None
+    if day is None or not in_bounds(day):
+        abort(400, f"“{name}” takes a date from 1970 to 2200, like 2026-12-31.")
+    return day
 
 
 @bp.route("/export.ics")

@@ -9,19 +9,20 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import PairReadiness, campaign_facts
+from outreach.core.errors import Say
 from outreach.core.schemas import Day, Extended, Id, Labels, Name, Out, Page, Strict, Text, Window, patch_of
 from outreach.domain import plan, readiness, rules
 from outreach.domain.vocabulary import CampaignKind
 
 
 class CampaignIn(Strict):
-    name: Name
+    name: Annotated[Name, Say(missing="Give the campaign a name.")]
     kind: CampaignKind = CampaignKind.OTHER
-    date: Day
+    date: Annotated[Day, Say(missing="Give the campaign's date, like 2026-12-31.")]
     topics: Labels = []
     yes_target: Annotated[int, Field(ge=0, le=100_000)] = 1
-    window_start_weeks: Annotated[int, Field(ge=1, le=104)] = 12
-    window_end_weeks: Annotated[int, Field(ge=0, le=103)] = 3
+    window_start_weeks: Annotated[int, Field(ge=1, le=104)] = Field(12, title="Ask window opens (weeks before)")
+    window_end_weeks: Annotated[int, Field(ge=0, le=103)] = Field(3, title="Ask window closes (weeks before)")
     description: Text = ""
 
     @field_validator("window_end_weeks")

@@ -12,9 +12,9 @@ from outreach.campaigns.board import campaign_board
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.schemas import CampaignIn
 from outreach.core.errors import validated
-from outreach.core.forms import CampaignForm, fill_form, form_payload
+from outreach.core.forms import CampaignForm, fill_form, form_input
 from outreach.core.ownership import owned
-from outreach.core.web import flash_back, me, owned_or_404, show_again
+from outreach.core.web import flash_back, me, owned_or_404, question, show_again
 from outreach.domain import plan
 from outreach.domain.vocabulary import PipelineStage
 from outreach.episodes import service as episode_service
@@ -31,16 +31,21 @@ def index() -> Any:
     return render_template("campaigns/list.html", campaigns=campaigns, now=me().now)
 
 
-def _payload(form: CampaignForm) -> dict[str, Any]:
-    return form_payload(form, CampaignIn)
+def _checked(form: CampaignForm, campaign: Campaign | None) -> CampaignIn:
+    """The campaign typed, every refusal at once; a new date in the past is questioned first."""
+    valid = form_input(form, CampaignIn)
+    if valid.date < me().today and (campaign is None or campaign.date != valid.date):
+        past = "This date is in the past, so the ask window has closed already. Is it right?"
+        question(form, {"date": past})
+    return valid
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     form = CampaignForm()
     page = show_again(form, lambda: render_template("campaigns/form.html", form=form, campaign=None))
-    if form.validate_on_submit():
-        campaign = service.create_campaign(db.session, me().id, validated(CampaignIn, _payload(form)).model_dump())
+    if request.method == "POST":
+        campaign = service.create_campaign(db.session, me().id, _checked(form, None).model_dump())
         db.session.commit()
         flash(f"Created {campaign.name}.", "success")
         # The campaign page shows the plan and its lead-time warning: flashing it too said it twice.
@@ -55,8 +60,8 @@ def edit(campaign_id: int) -> Any:
     page = show_again(form, lambda: render_template("campaigns/form.html", form=form, campaign=campaign))
     if request.method == "GET":
         fill_form(form, campaign, CampaignIn)
-    elif form.validate_on_submit():
-        service.update_campaign(db.session, campaign, validated(CampaignIn, _payload(form)).model_dump())
+    else:
+        service.update_campaign(db.session, campaign, _checked(form, campaign).model_dump())
         db.session.commit()
         flash("Saved.", "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))

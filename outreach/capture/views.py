@@ -14,7 +14,7 @@ from outreach.capture.models import CalendarAccount, CapturedMessage, MailAccoun
 from outreach.capture.schemas import CalendarAccountIn, MailAccountIn, SuggestedContactIn
 from outreach.capture.sync import sync_account
 from outreach.core.errors import InvalidInput, validated
-from outreach.core.forms import form_payload
+from outreach.core.forms import form_input, form_payload
 from outreach.core.ownership import owned
 from outreach.core.web import flash_back, me, owned_or_404, show_again
 from outreach.domain.vocabulary import AccountStatus, Classification
@@ -23,7 +23,7 @@ from outreach.extensions import db
 bp = Blueprint("capture", __name__, url_prefix="/settings/mail")
 # What a blank required input means, in a sentence that says what to type.
 MAIL_BLANKS = {
-    "host": "Give the server's name, e.g. imap.gmail.com.",
+    "host": "Give the name of your mail server: your provider's help pages list it (Gmail's starts with imap).",
     "username": "Give your user name: usually your email address.",
     "password": "Give the password, or an app password for Gmail and iCloud.",
 }
@@ -65,10 +65,8 @@ def index() -> Any:
 @bp.route("/accounts", methods=["POST"])
 def connect() -> Any:
     form = MailAccountForm()
-    page = show_again(form, lambda: _render(mail_form=form, status=422))
-    if not form.validate_on_submit():
-        return page()
-    body = validated(MailAccountIn, _typed(form, MailAccountIn, MAIL_BLANKS))
+    show_again(form, lambda: _render(mail_form=form, status=422))
+    body = form_input(form, MailAccountIn, _typed(form, MailAccountIn, MAIL_BLANKS))
     account = service.connect_mail(db.session, me(), body, current_app.config)
     db.session.commit()
     flash(f"Connected {account.username}. Sync now, or wait for the scheduler (every few minutes).", "success")
@@ -114,10 +112,8 @@ def disconnect(account_id: int) -> Any:
 @bp.route("/calendars", methods=["POST"])
 def connect_calendar() -> Any:
     form = CalendarAccountForm()
-    page = show_again(form, lambda: _render(calendar_form=form, status=422))
-    if not form.validate_on_submit():
-        return page()
-    body = validated(CalendarAccountIn, _typed(form, CalendarAccountIn, CALENDAR_BLANKS))
+    show_again(form, lambda: _render(calendar_form=form, status=422))
+    body = form_input(form, CalendarAccountIn, _typed(form, CalendarAccountIn, CALENDAR_BLANKS))
     account = service.connect_calendar(db.session, me(), body, current_app.config)
     db.session.commit()
     flash(f"Connected the calendar {account.label}.", "success")

@@ -13,6 +13,7 @@ from typing import Annotated, Self
 from pydantic import EmailStr, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from outreach.contacts.models import Contact
+from outreach.core.errors import Say
 from outreach.core.schemas import (
     MULTILINE,
     Audience,
@@ -45,7 +46,7 @@ from outreach.domain.vocabulary import (
 
 
 class ContactIn(Strict):
-    name: Name
+    name: Annotated[Name, Say(missing="Give the contact a name.")]
     email: EmailStr | None = None
     kind: ContactKind = ContactKind.PEER
     topics: Labels = []
@@ -159,11 +160,13 @@ class ContactOut(Out):
 
 
 class TouchIn(Strict):
-    kind: TouchKind
+    kind: Annotated[TouchKind, Say(missing="Choose what kind of touch it was.")]
     direction: Direction = Direction.OUTBOUND
-    occurred_at: When | None = None
+    occurred_at: Annotated[When, Say(future="A touch cannot be dated in the future: give the day it happened.")] | None = Field(
+        None, title="When"
+    )
     channel: Short | None = None
-    url: Url | None = None
+    url: Url | None = Field(None, title="URL")
     note: Text = ""
 
 
@@ -180,9 +183,9 @@ class TouchOut(Out):
 
 
 class BusyPeriodIn(Strict):
-    start: Day
-    end: Day
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    start: Annotated[Day, Say(missing="Give the first day they are busy.")] = Field(title="From")
+    end: Annotated[Day, Say(missing="Give the last day they are busy.")] = Field(title="Until")
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = Field("", title="What")
 
     @field_validator("end")
     @classmethod

@@ -17,7 +17,7 @@ from outreach.contacts import touches as touch_service
 from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
 from outreach.core.errors import InvalidInput, validated
-from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_payload
+from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_input, form_payload
 from outreach.core.ownership import owned
 from outreach.core.web import (
     flash_back,
@@ -91,7 +91,7 @@ def _contact_in(form: FlaskForm) -> ContactIn:
     payload = form_payload(form, ContactIn)
     payload["emails"] = [a for a in ADDRESS_SEPARATORS.split(payload.pop("email", None) or "") if a]
     try:
-        return validated(ContactIn, payload)
+        return form_input(form, ContactIn, payload)
     except InvalidInput as exc:
         fields = {("email" if name.startswith("emails") else name): message for name, message in exc.fields.items()}
         raise InvalidInput(fields) from None
@@ -101,7 +101,7 @@ def _contact_in(form: FlaskForm) -> ContactIn:
 def new() -> Any:
     form = ContactForm()
     page = show_again(form, lambda: render_template("contacts/form.html", form=form, contact=None))
-    if form.validate_on_submit():
+    if request.method == "POST":
         contact = service.create_contact(db.session, me().id, _contact_in(form).model_dump())
         db.session.commit()
         flash(f"Added {contact.name}. Log a first touch to start warming.", "success")
@@ -117,7 +117,7 @@ def edit(contact_id: int) -> Any:
     if request.method == "GET":
         fill_form(form, contact, ContactIn)
         form["email"].data = ", ".join(contact.emails)
-    elif form.validate_on_submit():
+    else:
         service.update_contact(db.session, contact, _contact_in(form).model_dump())
         db.session.commit()
         flash("Saved.", "success")
@@ -177,10 +177,9 @@ def log_touch(contact_id: int) -> Any:
         return detail(contact_id, touch_form=form), 422
 
     show_again(form, refused)
-    if not form.validate_on_submit():
-        return refused()
-    data = form_payload(form, TouchIn) | {"occurred_at": form.occurred_at.data or caller.now}
-    touch = touch_service.log_touch(db.session, contact, validated(TouchIn, data).model_dump(), caller.params)
+    data = form_payload(form, TouchIn)
+    valid = form_input(form, TouchIn, data | {"occurred_at": data.get("occurred_at") or caller.now})
+    touch = touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
     said = f"Logged {_with_article(label(touch.kind, 'TouchKind'))}. Warmth is now {now_warmth:.0f}."
@@ -230,10 +229,8 @@ def restore_touch(touch_id: int) -> Any:
 def add_busy(contact_id: int) -> Any:
     contact = owned_or_404(Contact, contact_id)
     form = BusyForm()
-    page = show_again(form, lambda: (detail(contact_id, busy_form=form), 422))
-    if not form.validate_on_submit():
-        return page()
-    valid = validated(BusyPeriodIn, form_payload(form, BusyPeriodIn))
+    show_again(form, lambda: (detail(contact_id, busy_form=form), 422))
+    valid = form_input(form, BusyPeriodIn)
     campaign_service.add_busy_period(db.session, contact, valid.start, valid.end, valid.summary)
     db.session.commit()
     flash("Busy period added: no asks then.", "success")

@@ -2,12 +2,14 @@
 
 A form may be built from a schema (``schema_form``): one input per field, labelled by the field's
 title. ``form_payload`` turns what was typed into the schema's input and ``fill_form`` shows a record.
+``form_input`` checks a submitted form with its own validators and its schema together, so a page
+shows every refusal at once, each in the sentence ``core.errors`` words for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from pydantic import BaseModel
@@ -29,14 +31,15 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import (
     DataRequired,
     EqualTo,
-    InputRequired,
     Length,
     Optional,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.contacts.schemas import ContactIn
+from outreach.core.errors import InvalidInput, as_sentence, sentence, validated
 from outreach.core.text_values import NO, YES, from_text, shape_of, to_text
+from outreach.domain.settings import UserSettings
 from outreach.domain.vocabulary import (
     CampaignKind,
     Direction,
@@ -92,16 +95,59 @@ def schema_form(
 
 def form_payload(form: FlaskForm, schema: type[BaseModel], names: Collection[str] | None = None) -> dict[str, Any]:
     """What was typed, as the schema's input: the form's fields that the schema has (or ``names`` of them).
-    Typed inputs (dates, numbers, checkboxes) pass as parsed; text is read by the field's shape."""
+    Typed inputs (dates, numbers, checkboxes) pass as parsed; text is read by the field's shape. A typed
+    input the form could not read passes as typed, so the schema refuses it in its own words."""
     payload: dict[str, Any] = {}
     for name, info in schema.model_fields.items():
         if name not in form or (names is not None and name not in names):
             continue
-        data = form[name].data
+        data = typed_text(form[name])
         if data is None or isinstance(data, str):
             data = from_text(shape_of(info), data, by_line=isinstance(form[name], TextAreaField))
         payload[name] = data
     return payload
+
+
+def typed_text(field: Field) -> Any:
+    """A field's value: what WTForms read, or the text itself where a date or number input could not be read."""
+    if field.process_errors and field.raw_data:
+        return field.raw_data[0]
+    return field.data
+
+
+# What a typed input takes, for the sentence when WTForms cannot read it.
+TYPED = {IntegerField: "whole_number", FloatField: "number", DateTimeLocalField: "moment", DateField: "date"}
+
+
+def form_refusals(form: FlaskForm) -> dict[str, str]:
+    """The form's own refusals (its validators, its unreadable dates and numbers) as sentences, by field."""
+    refusals: dict[str, str] = {}
+    for field in form:
+        if not field.errors:
+            continue
+        kind = next((kind for typed, kind in TYPED.items() if isinstance(field, typed)), None)
+        if field.process_errors and kind is not None:
+            refusals[field.name] = sentence(kind, field.label.text)
+        else:
+            refusals[field.name] = as_sentence(str(field.errors[0]))
+    return refusals
+
+
+Checked = TypeVar("Checked", bound=BaseModel)
+
+
+def form_input(form: FlaskForm, schema: type[Checked], payload: dict[str, Any] | None = None) -> Checked:
+    """A submitted form checked by its own validators and by ``schema`` together, the payload being
+    ``form_payload`` unless given: every refusal of either is raised at once, one sentence per field."""
+    form.validate()
+    own = {name: said for name, said in form_refusals(form).items() if name not in schema.model_fields}
+    try:
+        valid = validated(schema, form_payload(form, schema) if payload is None else payload)
+    except InvalidInput as exc:
+        raise InvalidInput({**exc.fields, **own}) from None
+    if own:
+        raise InvalidInput(own)
+    return valid
 
 
 def fill_form(form: FlaskForm, record: object, schema: type[BaseModel]) -> None:
@@ -114,24 +160,39 @@ def fill_form(form: FlaskForm, record: object, schema: type[BaseModel]) -> None:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254, message="An email address has at most 254 characters."),
+        ],
+    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in")
+
+
+DIFFERENT = "The two passwords differ: type the same one twice."
 
 
 # Signup and password rules (email shape, password length) are the accounts service's, shown on
 # these forms by the web's refusal handler: the CLI's `user create` enforces the very same ones.
 class SignupForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    confirm = PasswordField("Repeat password", validators=[EqualTo("password", "The passwords differ.")])
+    email = EmailField("Email")
+    password = PasswordField("Password")
+    confirm = PasswordField("Repeat password", validators=[EqualTo("password", DIFFERENT)])
     audience_size = IntegerField("Your audience size", validators=[Optional()])
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
-    password = PasswordField("New password", validators=[DataRequired()])
-    confirm = PasswordField("Repeat new password", validators=[EqualTo("password", "The passwords differ.")])
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    password = PasswordField("New password")
+    confirm = PasswordField("Repeat new password", validators=[EqualTo("password", DIFFERENT)])
+
+
+class Confirmable:
+    """A form that may question what was typed (a date in the past, a no without a reason) before saving it."""
+
+    confirmed = BooleanField("Yes, save it as it is")
 
 
 ContactForm = schema_form(
@@ -163,24 +224,25 @@ class TouchForm(FlaskForm):
     note = StringField("Note")
 
 
+# The schema says what is required: an empty date reaches it as None and is refused in its words.
 class BusyForm(FlaskForm):
-    start = DateField("From", validators=[InputRequired("Enter a date.")])
-    end = DateField("Until", validators=[InputRequired("Enter a date.")])
+    start = DateField("From", validators=[Optional()])
+    end = DateField("Until", validators=[Optional()])
     summary = StringField("What")
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Confirmable, FlaskForm):
     name = StringField("Name")
     kind = SelectField("Kind", choices=choices(CampaignKind), default=CampaignKind.PODCAST_SEASON.value)
-    date = DateField("Date", validators=[InputRequired("Enter the campaign's date.")])
+    date = DateField("Date", validators=[Optional()])
     topics = StringField("Topics", description="Comma-separated")
-    yes_target = IntegerField("Yes target", default=5, validators=[InputRequired()])
-    window_start_weeks = IntegerField("Ask window opens (weeks before)", default=12, validators=[InputRequired()])
-    window_end_weeks = IntegerField("Ask window closes (weeks before)", default=3, validators=[InputRequired()])
+    yes_target = IntegerField("Yes target", default=5, validators=[Optional()])
+    window_start_weeks = IntegerField("Ask window opens (weeks before)", default=12, validators=[Optional()])
+    window_end_weeks = IntegerField("Ask window closes (weeks before)", default=3, validators=[Optional()])
     description = TextAreaField("Description")
 
 
-class AskForm(FlaskForm):
+class AskForm(Confirmable, FlaskForm):
     contact_id = SelectField("Contact", coerce=str, validate_choice=False)
     campaign_id = SelectField("Campaign", coerce=str, validate_choice=False)
     parent_id = SelectField("A reply to a bulk send", coerce=str, validate_choice=False)
@@ -197,27 +259,40 @@ class AskForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
+    name = StringField(
+        "Token name",
+        validators=[
+            DataRequired("Give the token a name."),
+            Length(max=100, message="A token name can be at most 100 characters long."),
+        ],
+    )
 
 
 class SettingsForm(FlaskForm):
     audience_size = IntegerField("Your audience size", validators=[Optional()])
-    half_life_days = FloatField("Half-life (days)", validators=[InputRequired()])
-    k = FloatField("Saturation k", validators=[InputRequired()])
-    inbound_multiplier = FloatField("Touch from them counts ×", validators=[InputRequired()])
-    fit_threshold = FloatField("Fit needs", validators=[InputRequired()])
-    trust_warmth = FloatField("Trust needs warmth", validators=[InputRequired()])
-    moonshot_warmth = FloatField("Moonshots need warmth", validators=[InputRequired()])
-    moonshot_factor = FloatField("Moonshot: audience over × yours", validators=[InputRequired()])
-    relationship_days = IntegerField("Relationship at least (days)", validators=[InputRequired()])
-    decline_cooldown_days = IntegerField("Wait after a no (days)", validators=[InputRequired()])
-    cadence_per_week = FloatField("Planned touches per week", validators=[InputRequired()])
-    cadence_touch_weight = FloatField("Weight of a typical touch", validators=[InputRequired()])
-    implicit_no_days = IntegerField("No answer becomes a no after (days)", validators=[InputRequired()])
-    weekly_no_goal = IntegerField("Weekly no-goal", validators=[InputRequired()])
-    daily_digest = BooleanField("Email me a morning digest (when this server can send mail)")
 
 
+# One input per planner setting, labelled by the setting's title; the schema checks every value.
+SETTING_ORDER = (
+    "half_life_days",
+    "k",
+    "inbound_multiplier",
+    "fit_threshold",
+    "trust_warmth",
+    "moonshot_warmth",
+    "moonshot_factor",
+    "relationship_days",
+    "decline_cooldown_days",
+    "cadence_per_week",
+    "cadence_touch_weight",
+    "implicit_no_days",
+    "weekly_no_goal",
+    "daily_digest",
+)
+for _name in SETTING_ORDER:
+    _info = UserSettings.model_fields[_name]
+    _input = {bool: BooleanField, int: IntegerField, float: FloatField}[_info.annotation]  # type: ignore[index]
+    setattr(SettingsForm, _name, _input(_info.title, validators=[Optional()]))
 WEIGHT_FIELDS = {kind.value: f"weight_{kind}" for kind in TouchKind}
 for _kind in TouchKind:
-    setattr(SettingsForm, WEIGHT_FIELDS[_kind], FloatField(_kind.label, validators=[InputRequired()]))
+    setattr(SettingsForm, WEIGHT_FIELDS[_kind], FloatField(_kind.label[0].upper() + _kind.label[1:], validators=[Optional()]))

@@ -44,7 +44,7 @@ OPERATIONS: list[Operation] = []
 def _parse_body(model: type[BaseModel]) -> BaseModel:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        raise InvalidInput({"body": "expected a JSON object (Content-Type: application/json)"}, status=400)
+        raise InvalidInput({"body": "Send a JSON object, with Content-Type: application/json."}, status=400)
     return validated(model, payload)
 
 

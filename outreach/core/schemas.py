@@ -7,7 +7,6 @@ API returns and documents, read from the records ``from_attributes``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -25,8 +24,10 @@ from pydantic import (
     create_model,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from outreach.core.types import MAX_ID, utcnow
+from outreach.core.errors import Say
+from outreach.core.types import MAX_ID, MAX_INT, utcnow
 from outreach.domain import rules
 
 
@@ -39,18 +40,13 @@ MULTILINE = Multiline()
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=10_000), MULTILINE]
-LINK_PATTERN = r"^https?://\S+$"
 
 
-def _link(value: str) -> str:
-    # Said in words: pydantic's own message for a pattern quotes the regular expression.
-    if not value.startswith(("http://", "https://")):
-        raise ValueError("a link starts with http:// or https://")
-    if not re.fullmatch(LINK_PATTERN, value):
-        raise ValueError("a link is one address, with no spaces in it")
+def _web_address(value: str) -> str:
+    # The pattern lets "http://[" or "http://host:port" through; every later urlsplit would then raise.
     try:
         parts = urlsplit(value)
-        parts.port  # noqa: B018 - reading it is the check: "http://[" and "host:port" raise only here
+        parts.port  # noqa: B018 - reading it is the check
     except ValueError:
         raise ValueError("that is not a web address: check its brackets and port") from None
     if not parts.hostname:
@@ -60,11 +56,15 @@ def _link(value: str) -> str:
 
 Url = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=2000),
-    AfterValidator(_link),
-    WithJsonSchema({"type": "string", "maxLength": 2000, "pattern": LINK_PATTERN}),
+    StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://\S+$"),
+    Say(pattern="A link starts with http:// or https:// and has no spaces, like https://example.com/page."),
+    AfterValidator(_web_address),
 ]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$")]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60, pattern=r"^[^|]+$"),
+    Say(pattern="A label cannot contain the | character.", too_long="A label can be at most 60 characters long."),
+]
 LABELS_STORED = 2000  # a TagList column stores "|a|b|" in a VARCHAR(2000)
 
 
@@ -75,30 +75,44 @@ def _labels_fit(value: list[str]) -> list[str]:
 
 
 Labels = Annotated[list[Label], Field(max_length=50), AfterValidator(_labels_fit)]
+
+# One set of bounds for every number and date that comes in (API, forms, CSV, JSON, CLI): a number
+# fits the 32-bit INTEGER columns (PostgreSQL refuses more with an error), and a date lies between
+# EARLIEST and LATEST, so that nothing later (a feed, a chart, a forecast) adds days past year 9999.
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Audience = Annotated[int, Field(ge=0, le=rules.MAX_AUDIENCE)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Field(ge=1, le=100_000)]
 PerPage = Annotated[int, Field(ge=1, le=200)]
+EARLIEST, LATEST = date(1970, 1, 1), date(2200, 12, 31)
+
+
+def in_bounds(value: date) -> bool:
+    """Whether a day (or a moment's day) lies within the bounds every date shares."""
+    return EARLIEST <= (value.date() if isinstance(value, datetime) else value) <= LATEST
 
 
 def _naive_utc(value: datetime) -> datetime:
     """Aware times are converted to UTC; naive ones are taken as UTC already."""
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    try:
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    except OverflowError:  # 9999-12-31T23:30-05:00 is past the last moment Python can hold in UTC
+        raise PydanticCustomError("bounds", "must be a date from 1970 to 2200") from None
+
+
+def _bounded(value: date) -> date:
+    if not in_bounds(value):
+        raise PydanticCustomError("bounds", "must be a date from 1970 to 2200")
+    return value
 
 
 def _not_future(value: datetime) -> datetime:
-    if value > utcnow() + timedelta(days=1):
-        raise ValueError("cannot be in the future")
+    if value > utcnow() + timedelta(days=1):  # a day of slack: the time may have been typed on a clock ahead of UTC
+        raise PydanticCustomError("future", "cannot be in the future")
     return value
 
 
-def _plausible(value: date) -> date:
-    if not date(1970, 1, 1) <= value <= date(2200, 12, 31):
-        raise ValueError("must be between 1970 and 2200")
-    return value
-
-
-Moment = Annotated[datetime, AfterValidator(_naive_utc)]
+Moment = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_bounded)]
 # Stored and returned as naive UTC ("2026-03-02T09:00:00"): not an RFC 3339 date-time, which needs an offset.
 UtcTime = Annotated[
     datetime,
@@ -107,8 +121,8 @@ UtcTime = Annotated[
         mode="serialization",
     ),
 ]
-When = Annotated[datetime, AfterValidator(_naive_utc), AfterValidator(_not_future)]
-Day = Annotated[date, AfterValidator(_plausible)]
+When = Annotated[Moment, AfterValidator(_not_future)]
+Day = Annotated[date, AfterValidator(_bounded)]
 
 
 @cache
@@ -143,7 +157,7 @@ class Strict(BaseModel):
         else:
             return value
         if found:
-            raise ValueError("must not contain NUL characters")
+            raise PydanticCustomError("nul", "must not contain NUL characters")
         return value
 
 

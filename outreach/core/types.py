@@ -12,7 +12,8 @@ from sqlalchemy.types import TypeDecorator
 
 from outreach.domain.vocabulary import Vocabulary
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+MAX_INT = 2**31 - 1  # INTEGER columns hold 32 bits; PostgreSQL refuses more with an error
+MAX_ID = MAX_INT  # ids are such integers too
 
 
 def utcnow() -> datetime:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from flask import flash, g, redirect, render_template, request
+from flask import flash, g, redirect, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -71,6 +71,15 @@ def flash_back(back: str, prefix: str = "Not saved") -> None:
     g.refusal = Refusal(back=back, prefix=prefix)
 
 
+def question(form: FlaskForm, questions: dict[str, str]) -> None:
+    """Ask before saving what looks like a slip (a campaign dated in the past, a no without its reason):
+    the page is shown again with each question beside its field and a "save it as it is" box to tick.
+    Nothing is asked once that box is ticked; ``form`` needs its ``confirmed`` field (core.forms.Confirmable)."""
+    if questions and not form.confirmed.data:
+        form.questioned = True  # the page shows the box to tick
+        raise InvalidInput(questions)
+
+
 def forget_refusal() -> None:
     # `g` outlives a request when an app context was already pushed (tests, CLI): start clean.
     g.pop("refusal", None)
@@ -83,23 +92,25 @@ def refused_page(exc: InvalidInput) -> ResponseReturnValue:
         _attach_errors(refusal.form, exc.fields)
         return refusal.page()
     if refusal is not None and refusal.back is not None:
-        flash(f"{refusal.prefix}: {_in_words(exc.fields)}", "error")
+        flash(f"{refusal.prefix}. {_in_words(exc.fields)}", "error")
         return redirect(refusal.back)
     error = default_exceptions[exc.status]()
     return render_template("error.html", error=error, message=_in_words(exc.fields)), exc.status
 
 
 def _in_words(fields: dict[str, str]) -> str:
-    # A field the user typed in is named; a whole upload ("file") or a rule across fields is not.
-    named = (f"{name.replace('_', ' ')}: {message}" if name in request.form else message for name, message in fields.items())
-    return "; ".join(named)
+    # Each message is a sentence that names its field as the page does: together they are the answer.
+    return " ".join(fields.values())
 
 
 def _attach_errors(form: FlaskForm, fields: dict[str, str]) -> None:
+    # The refusal holds every message in its sentence, the form's own included (see core.forms.form_input):
+    # WTForms' own words for the same mistakes go.
+    for field in form:
+        field.errors = []
     for name, message in fields.items():
         field = getattr(form, name.split(".")[0], None)
-        target = field if field is not None and hasattr(field, "errors") else None
-        if target is None:
-            form.form_errors.append(f"{name}: {message}")
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), message]
         else:
-            target.errors = [*list(target.errors or []), message]
+            form.form_errors.append(message)

@@ -60,8 +60,13 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts) + "\r\n"
 
 
+def _day(day: date) -> str:
+    # Four-digit years always: strftime writes year 1 as "1", which no parser reads as a date.
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%SZ")
+    return f"{_day(moment)}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
 
 
 def _event(event: Event) -> str:
@@ -85,9 +90,19 @@ def _event(event: Event) -> str:
 
 
 def _when(event: Event) -> list[str]:
+    """Start and end. Any stored date is written: where the end would fall past year 9999 (a row stored
+    before dates were bounded), the event says its length instead (RFC 5545 allows either)."""
     if event.at is None:
-        return [f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}", f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}"]
-    return [f"DTSTART:{_stamp(event.at)}", f"DTEND:{_stamp(event.at + timedelta(minutes=TIMED_MINUTES))}"]
+        start, length = f"DTSTART;VALUE=DATE:{_day(event.day)}", timedelta(days=1)
+        try:
+            return [start, f"DTEND;VALUE=DATE:{_day(event.day + length)}"]
+        except OverflowError:
+            return [start, "DURATION:P1D"]
+    start, length = f"DTSTART:{_stamp(event.at)}", timedelta(minutes=TIMED_MINUTES)
+    try:
+        return [start, f"DTEND:{_stamp(event.at + length)}"]
+    except OverflowError:
+        return [start, f"DURATION:PT{TIMED_MINUTES}M"]
 
 
 def calendar(name: str, events: Iterable[Event], refresh_minutes: int = 60) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from outreach.core.errors import InvalidInput
+from outreach.core.errors import InvalidInput, sentence
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200  # hashing a megabyte "password" on every login attempt is a cheap way to load the server
@@ -19,26 +19,42 @@ MAX_PASSWORD = 200  # hashing a megabyte "password" on every login attempt is a 
 
 def password(value: str) -> str:
     if len(value) < MIN_PASSWORD:
-        raise InvalidInput({"password": f"use at least {MIN_PASSWORD} characters"})
+        raise InvalidInput({"password": f"Use at least {MIN_PASSWORD} characters for the password."})
     if len(value) > MAX_PASSWORD:
-        raise InvalidInput({"password": f"use at most {MAX_PASSWORD} characters"})
+        raise InvalidInput({"password": f"Use at most {MAX_PASSWORD} characters for the password."})
     return value
 
 
 def ask_window(start_weeks: int, end_weeks: int) -> None:
     """The window opens ``start_weeks`` before the campaign's date and closes ``end_weeks`` before it."""
     if start_weeks <= end_weeks:
-        raise InvalidInput({"window_end_weeks": "the ask window must close after it opens: close it fewer weeks before the date"})
+        said = "The ask window must close after it opens: make it close fewer weeks before the date than it opens."
+        raise InvalidInput({"window_end_weeks": said})
 
 
 def busy_period(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput({"end": "end must be on or after start"})
+        raise InvalidInput({"end": "A busy period ends on or after its first day."})
+
+
+REASONED_OUTCOMES = ("no", "no_response", "not_now")
+
+
+def ask_reason(outcome: str | None, reason: str | None) -> None:
+    if reason and (outcome or "pending") not in REASONED_OUTCOMES:
+        said = "Only a no, a not-now or a no-response has a reason: clear “Reason for a no” or change the outcome."
+        raise InvalidInput({"reason": said})
+
+
+def ask_follow_up(outcome: str | None, follow_up_on: date | None) -> None:
+    if follow_up_on and outcome != "not_now":
+        said = "Only a “not now” answer has a follow-up date: clear “Follow up on” or change the outcome."
+        raise InvalidInput({"follow_up_on": said})
 
 
 def episode_booking(stage: str | None, recording_at: datetime | None) -> None:
     if stage == "booked" and recording_at is None:
-        raise InvalidInput({"recording_at": "a booked episode needs its recording date"})
+        raise InvalidInput({"recording_at": "A booked episode needs its recording date."})
 
 
 MAX_AUDIENCE = 2_147_483_647  # the columns are 32-bit INTEGERs; PostgreSQL refuses more with an error
@@ -46,7 +62,7 @@ MAX_AUDIENCE = 2_147_483_647  # the columns are 32-bit INTEGERs; PostgreSQL refu
 
 def audience_size(value: int | None) -> int | None:
     if value is not None and not 0 <= value <= MAX_AUDIENCE:
-        raise InvalidInput({"audience_size": f"enter a number from 0 to {MAX_AUDIENCE:,}"})
+        raise InvalidInput({"audience_size": sentence("range", "Your audience size", limits=f"from 0 to {MAX_AUDIENCE:,}")})
     return value
 
 

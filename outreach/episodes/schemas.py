@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
+from outreach.core.errors import Say
 from outreach.core.schemas import Day, Id, Moment, Out, Strict, Text, UtcTime, patch_of
 from outreach.domain import rules
 from outreach.domain.vocabulary import EpisodeStage, OfferDirection, OfferKind
@@ -15,10 +16,10 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
 
 class EpisodeIn(Strict):
-    contact_id: Id
+    contact_id: Annotated[Id, Say(missing="Choose the guest.")] = Field(title="Guest")
     title: Title = ""
     stage: EpisodeStage = EpisodeStage.INVITED
-    recording_at: Moment | None = None
+    recording_at: Moment | None = Field(None, title="Recording")
     published_on: Day | None = None
     notes: Text = ""
 
@@ -44,9 +45,9 @@ class EpisodeOut(Out):
 
 
 class OfferIn(Strict):
-    direction: OfferDirection = OfferDirection.GAVE
-    kind: OfferKind
-    happened_on: Day
+    direction: OfferDirection = Field(OfferDirection.GAVE, title="Who")
+    kind: OfferKind = Field(title="What")
+    happened_on: Annotated[Day, Say(missing="Give the day it happened.")] = Field(title="When")
     note: Text = ""
 
 

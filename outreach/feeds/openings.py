@@ -156,7 +156,8 @@ def act(session: Session, opening: Opening, me: Caller, state: str, touch_kind: 
     """Acted: log the touch (a comment by default) with the post's URL, which moves warmth; dismissed:
     close it without a touch. Either way it is closed once: a second click changes nothing."""
     if opening.state != OpeningState.OPEN:
-        raise InvalidInput({"state": f"this opening is already {opening.state.value}"})
+        done = "acted on" if opening.state == OpeningState.ACTED else opening.state.value
+        raise InvalidInput({"state": f"This opening is already {done}."})
     if state == OpeningState.ACTED:
         contact = session.get_one(Contact, opening.contact_id)
         touch = touch_service.log_touch(

@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from outreach.core.errors import Say
 from outreach.core.schemas import Out, PageQuery, Strict, Url
 from outreach.domain.vocabulary import TouchKind
 
 
 class FeedIn(Strict):
-    url: Url  # a feed, or a page that names one
+    # a feed, or a page that names one
+    url: Annotated[Url, Say(missing="Give the address of a feed, or of a page that names one.")] = Field(title="Feed address")
 
 
 class PodcastOut(Out):

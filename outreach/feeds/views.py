@@ -51,9 +51,9 @@ def add(contact_id: int) -> Any:
     valid = validated(FeedIn, {"url": (request.form.get("url") or "").strip()})
     try:
         feed = service.add_feed(db.session, contact, valid.url, me().now)
-    except InvalidInput as exc:  # the one field's reason is the whole message: no field name before it
+    except InvalidInput as exc:  # the one field's sentence is the whole message
         db.session.rollback()
-        flash(f"Feed not added: {exc.fields.get('url', exc)}.", "error")
+        flash(f"Feed not added. {exc.fields.get('url', str(exc))}", "error")
         return _back(contact.id)
     db.session.commit()
     flash(f"Following {feed.title or feed.feed_url}: fresh posts will show on Today.", "success")
@@ -94,7 +94,7 @@ def act(opening_id: int) -> Any:
     try:
         openings.act(db.session, opening, me(), state, kind)
     except InvalidInput as exc:
-        flash(str(exc.fields.get("state", exc)).capitalize() + ".", "info")
+        flash(exc.fields.get("state", str(exc)), "info")
         return redirect(url_for("today.index"))
     db.session.commit()
     if state == "acted":

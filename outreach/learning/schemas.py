@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import MISSING, StringConstraints
+from pydantic import MISSING, Field, StringConstraints
 
+from outreach.core.errors import Say
 from outreach.core.schemas import Id, Name, Out, Strict, Text, UtcTime, patch_of
 from outreach.domain import plan
 from outreach.domain.vocabulary import WinKind
@@ -13,8 +14,8 @@ from outreach.learning.models import Message
 
 
 class MessageIn(Strict):
-    name: Name
-    body: Text = ""
+    name: Annotated[Name, Say(missing="Give the message a name.")]
+    body: Text = Field("", title="Text")
 
 
 MessagePatch = patch_of(MessageIn, "MessagePatch")
@@ -60,9 +61,11 @@ class MessageList(Out):
 
 class WinIn(Strict):
     kind: WinKind = WinKind.YES
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-    contact_id: Id | None = None
-    ask_id: Id | None = None
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), Say(missing="Write down what happened.")
+    ] = Field(title="What happened")
+    contact_id: Id | None = Field(None, title="Contact")
+    ask_id: Id | None = Field(None, title="Ask")
 
 
 class WinOut(Out):

@@ -61,7 +61,7 @@ def patch_reminder(reminder_id: int, body: ReminderPatch) -> ReminderOut:
     until = body.snoozed_until or (service.snooze_date(me.now.date(), body.snooze) if body.snooze else None)
     state = ReminderState.SNOOZED if until is not None else body.state
     if state is None:  # the schema refuses a patch with no action; this keeps the type checker with it
-        raise InvalidInput({"state": "send state, snooze (1d or 1w) or snoozed_until"})
+        raise InvalidInput({"state": "Say what to do: a state, a snooze (1d or 1w) or a day to snooze until."})
     service.act(db.session, reminder, state, me.now, until)
     db.session.commit()
     return ReminderOut.model_validate(reminder)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from outreach.core.errors import InvalidInput
 from outreach.core.schemas import Day, Out, PageQuery, Strict, UtcTime
 from outreach.domain.vocabulary import ReminderKind, ReminderState, Snooze
 
@@ -29,7 +30,7 @@ class ReminderPatch(Strict):
     @model_validator(mode="after")
     def _one_action(self) -> ReminderPatch:
         if self.state is None and self.snooze is None and self.snoozed_until is None:
-            raise ValueError("send state, snooze (1d or 1w) or snoozed_until")
+            raise InvalidInput({"state": "Say what to do: a state, a snooze (1d or 1w) or a day to snooze until."})
         return self
 
 

@@ -48,7 +48,7 @@ def _run_import(file: Path, what: str, dry_run: bool, run: Callable[[bytes, Any]
         try:
             summary = run(file.read_bytes(), bar)
         except InvalidInput as exc:
-            raise click.ClickException(f"{file.name} refused: {'; '.join(exc.fields.values())}") from None
+            raise click.ClickException(f"{file.name} refused. {exc}") from None
     if not dry_run:
         db.session.commit()
     _report(summary, dry_run)

@@ -163,7 +163,7 @@ def import_touches(
         contact = index.find([reference] if "@" in reference else [], [reference] if "@" not in reference else [])
         if contact is None:
             summary.rejected += 1
-            summary.errors.append(importing.RowError(line, f"no contact with email or link {reference!r}"))
+            summary.errors.append(importing.RowError(line, f"No contact has the email or link “{reference}”."))
             continue
         try:
             touch = validated(
@@ -183,7 +183,7 @@ def import_touches(
             continue
         if touch.occurred_at is None:
             summary.rejected += 1
-            summary.errors.append(importing.RowError(line, "date: a past touch needs its date"))
+            summary.errors.append(importing.RowError(line, "A past touch needs its date, like 2026-12-31."))
             continue
         summary.imported += 1
         batch.append(
@@ -217,6 +217,6 @@ def _read_touch_csv(data: bytes) -> importing.ParsedFile:
     chosen = {target: next((lower[c] for c in names if c in lower), None) for target, names in TOUCH_COLUMNS.items()}
     missing = [target for target in ("contact", "kind", "date") if chosen[target] is None]
     if missing:
-        raise InvalidInput({"file": f"the touch file needs columns {', '.join(missing)}"})
+        raise InvalidInput({"file": f"The touch file needs the columns {', '.join(missing)}."})
     rows = [(line, {t: record.get(c, "") for t, c in chosen.items() if c}) for line, record in parsed.rows]
     return importing.ParsedFile(parsed.header, rows, parsed.encoding, parsed.notes)

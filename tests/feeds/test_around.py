@@ -45,7 +45,7 @@ def test_the_contact_page_form_adds_a_feed_or_says_why_not(make_user, make_conta
     bad = client.post(
         f"/contacts/{contact.id}/feeds", data={"url": serve("/e.xml", b""), "csrf_token": token}, follow_redirects=True
     )
-    assert "Feed not added: the feed is empty: the server sent nothing." in bad.get_data(as_text=True)
+    assert "Feed not added. The feed is empty: the server sent nothing." in bad.get_data(as_text=True)
 
 
 def test_outreach_feeds_poll_reports_the_run(make_user, make_contact, serve, runner, app) -> None:

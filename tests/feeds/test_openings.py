@@ -67,10 +67,10 @@ def test_a_podcast_feed_reports_its_show(api, make_contact, serve) -> None:
             "/page",
             b"<!doctype html><html><head><title>x</title></head><body>hi</body></html>",
             "text/html",
-            "that page names no feed",
+            "That page names no feed",
         ),
-        ("/empty.xml", b"", "application/rss+xml", "the feed is empty"),
-        ("/missing.xml", None, "", "the address is gone (404"),
+        ("/empty.xml", b"", "application/rss+xml", "The feed is empty"),
+        ("/missing.xml", None, "", "The address is gone (404"),
     ],
 )
 def test_adding_what_is_no_feed_is_refused_with_the_reason(
@@ -107,7 +107,7 @@ def test_the_api_lists_openings_and_acting_logs_the_touch_once(client, token_for
     db.session.refresh(contact)
     assert contact.warmth_key is not None and contact.warmth_key != warmth_before
     twice = client.patch(f"/api/v1/openings/{items[0]['id']}", json={"state": "dismissed"}, headers=headers)
-    assert twice.status_code == 422 and twice.get_json()["fields"]["state"] == "this opening is already acted"
+    assert twice.status_code == 422 and twice.get_json()["fields"]["state"] == "This opening is already acted on."
     assert client.get("/api/v1/openings", headers=headers).get_json()["items"] == []
     assert len(client.get("/api/v1/openings?state=acted", headers=headers).get_json()["items"]) == 1
     refused = client.patch(f"/api/v1/openings/{items[0]['id']}", json={"state": "open"}, headers=headers)

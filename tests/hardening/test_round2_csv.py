@@ -31,7 +31,7 @@ def test_a_stray_quote_is_refused_naming_its_line_and_nothing_is_imported(make_u
     with pytest.raises(InvalidInput) as raised:
         importer.import_contacts(db.session, user.id, data, "generic")
     message = raised.value.fields["file"]
-    assert message.startswith("line 3: a quoted value starts here") and "closing quote" in message
+    assert message.startswith("Line 3: a quoted value starts here") and "closing quote" in message
     db.session.rollback()
     assert _names(user) == []
 
@@ -46,7 +46,7 @@ def test_the_web_import_says_which_line_has_the_stray_quote(client, make_user, w
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "File refused: line 3: a quoted value starts here" in page and "imported 1" not in page
+    assert "File refused. Line 3: a quoted value starts here" in page and "imported 1" not in page
 
 
 ROWS = [["Name", "Email", "Notes"], ["José Ñandú", "jose@example.com", "Met at PodCon, 2024"], ["李雷", "li@example.com", ""]]

@@ -58,7 +58,7 @@ def test_generic_file_validates_each_row_with_the_apis_rules(make_user):
     assert carlos.audience_size == 30_000 and carlos.kind == "alliance_partner"
     assert carlos.topics == ["online courses", "marketing"]
     reasons = " ".join(e.reason for e in summary.errors)
-    assert "audience_size" in reasons and "kind" in reasons
+    assert "“Audience size”" in reasons and "“Kind”" in reasons
 
 
 def test_reimport_updates_matches_by_email_or_profile_url_instead_of_doubling(make_user):
@@ -86,8 +86,8 @@ def test_explicit_column_mapping(make_user):
     ("data", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        (b"just some words\nwithout any header we know\n", "no header row"),
-        (b"", "no header row"),
+        (b"just some words\nwithout any header we know\n", "No header row"),
+        (b"", "No header row"),
     ],
 )
 def test_a_file_that_is_not_csv_is_refused_whole(data, message):

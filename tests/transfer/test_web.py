@@ -11,7 +11,7 @@ import pytest
 from outreach.contacts.models import Contact, Touch
 from outreach.extensions import db
 from tests.conftest import csrf_from
-from tests.transfer.test_restore_refusals import LINK, changed
+from tests.transfer.test_restore_refusals import LINK, changed, says
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -103,7 +103,7 @@ def test_a_json_export_restores_from_the_web_into_an_empty_account(client, web_l
     assert "Restored 1 contacts." in page
     assert db.session.scalars(db.select(Contact.name).where(Contact.owner_id == new.id)).all() == ["Maya Chen"]
     again = _restore(client, body).get_data(as_text=True)  # no longer empty: nothing doubled
-    assert "Not restored: restore into an empty account: this one already has contacts" in again
+    assert "restore into an empty account: this one already has contacts" in again.lower()
     assert db.session.scalar(db.select(db.func.count(Contact.id)).where(Contact.owner_id == new.id)) == 1
 
 
@@ -120,5 +120,8 @@ def test_the_web_restore_shows_the_same_sentence_as_the_command(client, web_logi
     user = make_user("w@example.com")
     web_login("w@example.com")
     response = _restore(client, body)
-    assert response.status_code == 200 and f"Not restored: {sentence}" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert (
+        response.status_code == 200 and "Not restored" in page and says(page.split("Not restored", 1)[1].lstrip(":. "), sentence)
+    )
     assert db.session.scalar(db.select(db.func.count(Contact.id)).where(Contact.owner_id == user.id)) == 0

@@ -30,12 +30,12 @@ def post(client, path, data, page=None):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": ""}, "at least 1 character"),
-        ({"name": "A", "audience_size": "abc"}, "valid integer"),
-        ({"name": "A", "audience_size": "-4"}, "greater than or equal to 0"),
-        ({"name": "A", "links": "not a url"}, "a link starts with http:// or https://"),
-        ({"name": "x" * 300}, "at most 200 characters"),
-        ({"name": "A", "email": "nope"}, "valid email"),
+        ({"name": ""}, "Give the contact a name."),
+        ({"name": "A", "audience_size": "abc"}, "“Audience size” takes a whole number, like 12."),
+        ({"name": "A", "audience_size": "-4"}, "“Audience size” takes a number from 0 to 2,147,483,647."),
+        ({"name": "A", "links": "not a url"}, "In “Links”, item 1: a link starts with http:// or https://"),
+        ({"name": "x" * 300}, "“Name” can be at most 200 characters long."),
+        ({"name": "A", "email": "nope"}, "Enter a valid email address, like name@example.com."),
     ],
 )
 def test_contact_form_errors_are_shown_beside_the_field(client, logged_in, data, message):
@@ -61,7 +61,7 @@ def test_contact_form_creates_and_redirects_to_the_contact(client, logged_in):
     [
         (
             {"name": "S", "kind": "launch", "date": "", "yes_target": "3", "window_start_weeks": "12", "window_end_weeks": "3"},
-            "Enter the campaign",
+            "Give the campaign&#39;s date, like 2026-12-31.",
         ),
         (
             {
@@ -83,7 +83,7 @@ def test_contact_form_creates_and_redirects_to_the_contact(client, logged_in):
                 "window_start_weeks": "12",
                 "window_end_weeks": "3",
             },
-            "at least 1 character",
+            "Give the campaign a name.",
         ),
     ],
 )
@@ -120,7 +120,7 @@ def test_busy_period_ending_before_it_starts(client, logged_in, make_contact):
     response = post(
         client, f"/contacts/{contact.id}/busy", {"start": "2027-01-05", "end": "2027-01-01"}, f"/contacts/{contact.id}"
     )
-    assert response.status_code == 422 and "on or after start" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "A busy period ends on or after its first day." in response.get_data(as_text=True)
 
 
 def test_ask_with_a_reason_on_a_pending_outcome(client, logged_in, make_contact):
@@ -128,7 +128,8 @@ def test_ask_with_a_reason_on_a_pending_outcome(client, logged_in, make_contact)
     page = post(
         client, "/asks/new", {"contact_id": str(contact.id), "outcome": "pending", "reason": "full_plate", "recipients": "1"}
     ).get_data(as_text=True)
-    assert "a reason belongs to a no" in page and db.session.scalar(db.select(db.func.count(Ask.id))) == 0
+    assert "Only a no, a not-now or a no-response has a reason" in page
+    assert db.session.scalar(db.select(db.func.count(Ask.id))) == 0
 
 
 @pytest.mark.parametrize("junk_id", ["3000000000", "99999999999999999999", "\u0663\u0660\u0660"])

@@ -18,10 +18,10 @@ from outreach.episodes.models import Episode
 from outreach.extensions import db
 from tests.conftest import csrf_from
 
-WINDOW = "the ask window must close after it opens: close it fewer weeks before the date"
-BUSY = "end must be on or after start"
-BOOKED = "a booked episode needs its recording date"
-SHORT = "use at least 8 characters"
+WINDOW = "The ask window must close after it opens: make it close fewer weeks before the date than it opens."
+BUSY = "A busy period ends on or after its first day."
+BOOKED = "A booked episode needs its recording date."
+SHORT = "Use at least 8 characters for the password."
 
 
 def post(client, path, data, page=None, **kwargs):
@@ -80,7 +80,7 @@ def test_the_booked_episode_rule_reads_the_same_from_the_api_its_patch_and_the_p
     shown = post(
         client, f"/campaigns/episodes/{episode['id']}", {"stage": "booked"}, f"/campaigns/{campaign.id}", follow_redirects=True
     )
-    assert f"Not saved: {BOOKED}" in shown.get_data(as_text=True)
+    assert f"Not saved. {BOOKED}" in shown.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Episode, episode["id"]).stage == "invited"
 
@@ -90,7 +90,7 @@ def test_the_password_rule_reads_the_same_on_signup_password_change_and_the_cli(
     assert SHORT in signup.get_data(as_text=True) and user_service.find_user(db.session, "new@example.com") is None
     long = "x" * (rules.MAX_PASSWORD + 1)
     too_long = post(client, "/signup", {"email": "new@example.com", "password": long, "confirm": long})
-    assert "use at most 200 characters" in too_long.get_data(as_text=True)
+    assert "Use at most 200 characters for the password." in too_long.get_data(as_text=True)
     web_login(make_user("has@example.com").email)
     change = {"current": "correct horse", "password": "short", "confirm": "short"}
     assert SHORT in post(client, "/account/password", change).get_data(as_text=True)
@@ -98,9 +98,9 @@ def test_the_password_rule_reads_the_same_on_signup_password_change_and_the_cli(
     assert result.exit_code != 0 and SHORT in result.output
 
 
-@pytest.mark.parametrize("audience", ["-1", str(rules.MAX_AUDIENCE + 1)])
+@pytest.mark.parametrize("audience", ["-1", str(rules.MAX_AUDIENCE + 1), "99999999999999999999"])
 def test_your_audience_size_is_checked_once_for_signup_settings_and_the_cli(client, runner, logged_in, audience):
-    expected = f"enter a number from 0 to {rules.MAX_AUDIENCE:,}"
+    expected = f"“Your audience size” takes a number from 0 to {rules.MAX_AUDIENCE:,}."
     page = client.get("/settings/").get_data(as_text=True)
     import re
 
@@ -125,4 +125,4 @@ def test_a_contact_audience_beyond_the_column_is_refused_not_a_500(api):
 
 def test_a_validators_own_words_reach_the_user_without_pydantics_prefix(api):
     refused = api("POST", "/contacts", {"name": "Nul\x00"})
-    assert refused.json["fields"] == {"name": "must not contain NUL characters"}  # not "Value error, must not ..."
+    assert refused.json["fields"] == {"name": "“Name” cannot contain NUL characters."}  # not "Value error, must not ..."
