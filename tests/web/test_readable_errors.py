@@ -57,6 +57,9 @@ SOMETIMES = {
 
 
 def messages_in(page: str) -> list[str]:
+    # What sits in <code> is data shown verbatim (a new API token, a path), not words: a random token such as
+    # "otr_o-hix…" must not read as a field name.
+    page = re.sub(r"<code\b[^>]*>.*?</code>", "", page, flags=re.S)
     found = [unescape(re.sub(r"<[^>]+>", "", text)).strip() for pattern in MESSAGES for text in pattern.findall(page)]
     return [text for text in found if text]
 
