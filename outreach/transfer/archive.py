@@ -3,7 +3,9 @@
 What an export leaves out: database ids (records point at each other by ``ref``, their id at export
 time, and a restore gives them new ids), what the app recomputes (warmth keys, first and last
 touch), the reminders' calendar UIDs (a restored account publishes new ones), a feed reader's lease,
-and every secret: password hash, API tokens, logins, the calendar feed's token. Everything else,
+and every secret: password hash, API tokens, logins, the calendar feed's token, and the mailbox and
+calendar connections (they hold credentials; what capture read from them is kept, so a reconnected
+mailbox makes no touch twice). Everything else,
 timestamps included, comes back as it was (``outreach.transfer.restore``).
 """
 
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from outreach.accounts.models import User
 from outreach.asks.models import Ask, AskChange
 from outreach.campaigns.models import Campaign
+from outreach.capture.models import CapturedEvent, CapturedMessage, CaptureLink
 from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
@@ -65,7 +68,16 @@ SECTIONS: dict[str, Section] = {
     "feeds": Section(Feed, rows.FeedRow, {"contact_id": "contacts"}),
     "posts": Section(Post, rows.PostRow, {"feed_id": "feeds", "contact_id": "contacts"}),
     "openings": Section(Opening, rows.OpeningRow, {"contact_id": "contacts", "post_id": "posts", "touch_id": "touches"}),
+    "captured_messages": Section(CapturedMessage, rows.CapturedMessageRow, {}),
+    "captured_events": Section(CapturedEvent, rows.CapturedEventRow, {}),
+    "capture_links": Section(
+        CaptureLink,
+        rows.CaptureLinkRow,
+        {"contact_id": "contacts", "message_id": "captured_messages", "event_id": "captured_events", "touch_id": "touches"},
+    ),
 }
+# Sections a version 2 file written before mail capture lacks: restored as empty.
+LATER_SECTIONS = ("captured_messages", "captured_events", "capture_links")
 # Version 1 files had these sections only (feeds, posts and openings came later, optionally).
 FIRST_SECTIONS = ("contacts", "campaigns", "touches", "busy_periods", "asks", "ask_changes", "reminders")
 

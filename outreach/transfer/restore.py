@@ -27,7 +27,7 @@ from outreach.domain import rules
 from outreach.domain.vocabulary import CampaignKind
 from outreach.reminders.models import Reminder, natural_key, new_uid
 from outreach.transfer import schemas as rows
-from outreach.transfer.archive import FIRST_SECTIONS, SCHEMA_VERSION, SECTIONS, Section
+from outreach.transfer.archive import FIRST_SECTIONS, LATER_SECTIONS, SCHEMA_VERSION, SECTIONS, Section
 
 
 def _refuse(path: str, message: str) -> NoReturn:
@@ -111,6 +111,21 @@ def _opening(row: rows.OpeningRow, path: str, checked: Checked) -> None:
     checked.once(("opening", row.post_id), f"{path}.post_id", "opening for this post")
 
 
+def _captured_message(row: rows.CapturedMessageRow, path: str, checked: Checked) -> None:
+    checked.once(("message", row.message_key), f"{path}.message_key", "captured message with this Message-ID")
+
+
+def _captured_event(row: rows.CapturedEventRow, path: str, checked: Checked) -> None:
+    checked.once(("event", row.uid, row.recurrence_id), f"{path}.uid", "captured meeting with this uid and recurrence")
+
+
+def _capture_link(row: rows.CaptureLinkRow, path: str, checked: Checked) -> None:
+    if row.touch_id is not None and checked.by_ref["touches"][row.touch_id].contact_id != row.contact_id:
+        _refuse(f"{path}.touch_id", "the touch a capture made is with its contact")
+    source = ("message_id", row.message_id) if row.message_id is not None else ("event_id", row.event_id)
+    checked.once(("link", row.contact_id, *source), f"{path}.{source[0]}", "link of this contact to the same capture")
+
+
 # The rules between records, each kept by a service when records come one at a time.
 BETWEEN: dict[str, Callable[[Any, str, Checked], None]] = {
     "asks": _reply,
@@ -119,6 +134,9 @@ BETWEEN: dict[str, Callable[[Any, str, Checked], None]] = {
     "feeds": _feed,
     "posts": _post,
     "openings": _opening,
+    "captured_messages": _captured_message,
+    "captured_events": _captured_event,
+    "capture_links": _capture_link,
 }
 
 
@@ -137,7 +155,8 @@ def _sections(document: dict[str, Any], version: int) -> dict[str, list[Any]]:
     unknown = sorted(set(document) - {"schema_version", "user", *SECTIONS})
     if unknown:
         raise InvalidInput({"file": f"{unknown[0]}: an Outreach export has no such section"})
-    required = ("user", *SECTIONS) if version == SCHEMA_VERSION else ("user", *FIRST_SECTIONS)
+    every = [name for name in SECTIONS if name not in LATER_SECTIONS]
+    required = ("user", *every) if version == SCHEMA_VERSION else ("user", *FIRST_SECTIONS)
     missing = [name for name in required if name not in document]
     if missing:
         raise InvalidInput({"file": f"{missing[0]}: the file has no such section; an export has every one, even if empty"})

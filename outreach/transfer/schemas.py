@@ -21,7 +21,16 @@ from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn
 from outreach.core.schemas import Audience, Day, Id, Moment, Strict, Text, TimeZone, Url, When
 from outreach.core.types import MAX_ID, utcnow
 from outreach.domain.settings import UserSettings
-from outreach.domain.vocabulary import BusySource, NoReason, Outcome, ReminderKind, ReminderState, TouchSource
+from outreach.domain.vocabulary import (
+    BusySource,
+    Classification,
+    Direction,
+    NoReason,
+    Outcome,
+    ReminderKind,
+    ReminderState,
+    TouchSource,
+)
 from outreach.episodes.schemas import EpisodeIn, OfferIn
 from outreach.feeds.models import FeedStatus, OpeningState, PostKind
 from outreach.feeds.schemas import FeedIn
@@ -223,4 +232,48 @@ class OpeningRow(Record):
     def _touch_only_when_acted(self) -> Self:
         if self.touch_id is not None and self.state != OpeningState.ACTED:
             raise ValueError("only an opening acted on has a touch")
+        return self
+
+
+# What mail and calendar capture remember of what they read (headers only, never a body, never the
+# connection): restored, a reconnected mailbox finds its messages seen and makes no touch twice.
+Address = Annotated[str, StringConstraints(max_length=254)]
+Counterpart = tuple[Address, Annotated[str, StringConstraints(max_length=200)]]
+MessageKey = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+
+
+class CapturedMessageRow(Record):
+    message_key: MessageKey  # the Message-ID, or a digest of the headers when it has none
+    sent_at: Time
+    direction: Direction
+    classification: Classification
+    from_address: Address = ""
+    recipients: Count = 0
+    subject: Line300 = ""
+    in_reply_to: MessageKey | None = None
+    references: Annotated[list[MessageKey], Field(max_length=100)] = []
+    counterparts: Annotated[list[Counterpart], Field(max_length=100)] = []
+    returns_on: Day | None = None
+
+
+class CapturedEventRow(Record):
+    uid: MessageKey
+    recurrence_id: Annotated[str, StringConstraints(max_length=40)] = ""
+    starts_at: Time
+    direction: Direction
+    summary: Line300 = ""
+    attendees: Annotated[list[Address], Field(max_length=100)] = []
+
+
+class CaptureLinkRow(Strict):
+    ref: Id
+    contact_id: Id
+    message_id: Id | None = None
+    event_id: Id | None = None
+    touch_id: Id | None = None  # None once the user deleted the touch: the link still says "made before"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.message_id is None) == (self.event_id is None):
+            raise ValueError("a capture link names either a message or an event")
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mailbox
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -20,6 +22,9 @@ from outreach.accounts.models import User
 from outreach.asks import service as ask_service
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
+from outreach.capture.mbox import import_mbox
+from outreach.capture.meetings import Occurrence, store_meetings
+from outreach.capture.models import CalendarAccount
 from outreach.contacts import service as contact_service
 from outreach.contacts.models import Contact
 from outreach.core.caller import caller_for
@@ -32,10 +37,10 @@ from outreach.transfer.demo import load_demo
 from tests.conftest import PG_URL, _pg_schema_url
 
 SECRETS = {"api_tokens", "login_sessions"}  # never exported: a restored account makes its own
-# A mailbox or calendar connection holds its credentials, and its sync state (folders, message and event
-# records, the links to the touches they made) means something only beside that connection: the touches
-# themselves are exported (with their source); the connection is made again, not restored.
-CAPTURE = {"mail_accounts", "mail_folders", "captured_messages", "calendar_accounts", "captured_events", "capture_links"}
+# A mailbox or calendar connection holds its credentials, and its folders' sync state means something only
+# beside that connection: it is made again, not restored. What capture read (message and meeting records and
+# their links to touches) is exported, so a reconnected mailbox makes no touch twice.
+CONNECTIONS = {"mail_accounts", "mail_folders", "calendar_accounts"}
 
 
 @pytest.fixture
@@ -64,7 +69,7 @@ def fresh_install(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 def owned_tables() -> list[Table]:
-    return [table for table in db.metadata.sorted_tables if "owner_id" in table.c and table.name not in SECRETS | CAPTURE]
+    return [table for table in db.metadata.sorted_tables if "owner_id" in table.c and table.name not in SECRETS | CONNECTIONS]
 
 
 def counts_of(session: Session, owner_id: int) -> dict[str, int]:
@@ -112,7 +117,37 @@ def load_full_demo(session: Session, now: datetime) -> User:
     opening = session.scalars(select(Opening).where(Opening.owner_id == user.id).order_by(Opening.id)).first()
     assert opening is not None
     openings.act(session, opening, me, "acted")
+    capture_demo_mail(session, user, now)
     contact_service.delete_contact(session, contact("Isabel Cruz"))
     session.commit()
     planner.tick(session, now)
     return user
+
+
+def demo_mbox(path: Path, now: datetime) -> Path:
+    """A mail archive of the demo: Maya answering, a newsletter, and an out-of-office."""
+    box = mailbox.mbox(path)
+    for sender, to, subject, days, key in [
+        ("demo@example.com", "maya.chen@example.com", "Loved your talk", 30, "talk@demo"),
+        ("maya.chen@example.com", "demo@example.com", "Re: Loved your talk", 29, "re-talk@demo"),
+        ("news@letters.example", "demo@example.com", "Weekly news", 28, "news@demo"),
+    ]:
+        when = (now - timedelta(days=days)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        box.add(f"From: {sender}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {when}\r\nMessage-ID: <{key}>\r\n\r\nHi\r\n".encode())
+    box.close()
+    return path
+
+
+def capture_demo_mail(session: Session, user: User, now: datetime) -> None:
+    """What capture reads: mail from an archive, and a past meeting from a calendar (then disconnected)."""
+    me = caller_for(user, now)
+    with tempfile.TemporaryDirectory() as folder:
+        counts = import_mbox(session, me, demo_mbox(Path(folder) / "demo.mbox", now))
+    assert counts.touches == 2, counts
+    account = CalendarAccount(owner_id=user.id, kind="ics", label="calendar.example")
+    session.add(account)
+    session.flush()
+    meeting = Occurrence("call@demo", "", now - timedelta(days=10), "demo@example.com", ["priya.raman@example.com"], "Call")
+    assert store_meetings(session, me, account, [meeting], {"demo@example.com"}) == (1, 1)
+    session.delete(account)  # its meetings stay: the connection is gone, what it read is not
+    session.flush()

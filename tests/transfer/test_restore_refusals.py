@@ -38,6 +38,22 @@ VALID: dict[str, Any] = {
     "feeds": [{"ref": 13, "contact_id": 7, "url": "https://maya.example.com/", "feed_url": "https://maya.example.com/feed"}],
     "posts": [{"ref": 14, "feed_id": 13, "contact_id": 7, "uid": "abc", "title": "Ep. 1", "kind": "episode"}],
     "openings": [{"ref": 15, "contact_id": 7, "post_id": 14, "touch_id": 11, "state": "acted"}],
+    "captured_messages": [
+        {
+            "ref": 17,
+            "message_key": "hello@maya.example",
+            "sent_at": "2025-01-02T09:00:00",
+            "direction": "inbound",
+            "classification": "person",
+            "from_address": "maya@example.com",
+            "counterparts": [["maya@example.com", "Maya Chen"]],
+        }
+    ],
+    "captured_events": [{"ref": 18, "uid": "call@maya", "starts_at": "2025-01-05T15:00:00", "direction": "outbound"}],
+    "capture_links": [
+        {"ref": 19, "contact_id": 7, "message_id": 17, "touch_id": 11},
+        {"ref": 20, "contact_id": 7, "event_id": 18},
+    ],
 }
 
 
@@ -110,6 +126,9 @@ def test_the_valid_document_restores(make_user):
         ("posts.0.url", "javascript:alert(1)", f"posts[0].url: {LINK}"),
         ("openings.0.state", "open", "openings[0]: only an opening acted on has a touch"),
         ("busy_periods.0.end", "2029-11-01", "busy_periods[0].end: end must be on or after start"),
+        ("captured_messages.0.classification", "spam", "captured_messages[0].classification: Input should be"),
+        ("captured_messages.0.references", ["x"] * 101, "captured_messages[0].references: "),
+        ("capture_links.1.message_id", 17, "capture_links[1]: a capture link names either a message or an event"),
     ],
 )
 def test_a_bad_value_is_refused_by_its_path(make_user, path, value, sentence):
@@ -127,6 +146,11 @@ def test_a_bad_value_is_refused_by_its_path(make_user, path, value, sentence):
         ("reminders.1", dict(VALID["reminders"][0], ref=16), "reminders[1]: a second reminder of the same kind, contact"),
         ("posts.0.contact_id", 70, "posts[0].contact_id: no record in contacts has ref 70"),
         ("openings.1", dict(VALID["openings"][0], ref=16), "openings[1].post_id: a second opening for this post"),
+        (
+            "captured_messages.1",
+            dict(VALID["captured_messages"][0], ref=21),
+            "captured_messages[1].message_key: a second captured message with this Message-ID",
+        ),
     ],
 )
 def test_records_that_do_not_fit_together_are_refused(make_user, path, value, sentence):
@@ -136,6 +160,20 @@ def test_records_that_do_not_fit_together_are_refused(make_user, path, value, se
         assert says(refusal(make_user, document), "posts[0].contact_id: a post belongs to its feed's contact")
         return
     assert says(refusal(make_user, changed(path, value)), sentence)
+
+
+def test_a_capture_link_to_someone_elses_touch_is_refused(make_user):
+    document = changed("contacts.1", {"ref": 70, "name": "Tom"})
+    document["capture_links"][0]["contact_id"] = 70
+    assert says(refusal(make_user, document), "capture_links[0].touch_id: the touch a capture made is with its contact")
+
+
+def test_a_file_written_before_mail_capture_restores(make_user):
+    document = copy.deepcopy(VALID)
+    for name in archive.LATER_SECTIONS:
+        del document[name]
+    counts = restore.import_account(db.session, make_user(), document)
+    assert {name: counts[name] for name in archive.LATER_SECTIONS} == dict.fromkeys(archive.LATER_SECTIONS, 0)
 
 
 def without(section: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,15 @@ from outreach.accounts import service as user_service
 from outreach.accounts import sessions as logins
 from outreach.accounts.models import User
 from outreach.calendar import service as calendar_service
+from outreach.capture.mbox import import_mbox
+from outreach.capture.meetings import Occurrence, store_meetings
+from outreach.capture.models import CalendarAccount
 from outreach.contacts.models import Contact
+from outreach.core.caller import caller_for
 from outreach.core.errors import InvalidInput
 from outreach.extensions import db
 from outreach.transfer import archive, restore
-from tests.transfer.conftest import SECRETS, counts_of, load_full_demo, owned_tables
+from tests.transfer.conftest import SECRETS, counts_of, demo_mbox, load_full_demo, owned_tables
 
 # Columns a restore rebuilds or must not carry, each for a reason (everything else is exported).
 # A field the archive names by what it means, stored in another column.
@@ -37,6 +41,7 @@ LEFT_OUT = {
     "natural_key": "rebuilt from the new ids",
     "uid": "a restored reminder is a new calendar event",  # a post's uid (its GUID's hash) is kept
     "claimed_until": "a feed reader's lease, meaningless elsewhere",
+    "account_id": "the mailbox or calendar connection: made again after a restore, with its password",
 }
 
 
@@ -128,6 +133,23 @@ def test_the_demo_restores_whole_beside_the_original(app, make_user, now: dateti
     # The copy's asks name the copy's messages, its wins the copy's asks: nothing points at the original.
     assert foreign_references(db.session, copy.id) == []
     assert_same_warmth(warmth_of(db.session, copy.id), warmth)
+
+
+def test_a_mailbox_read_again_after_a_restore_makes_no_touch_twice(make_user, now: datetime, tmp_path: Path):
+    source = load_full_demo(db.session, now)
+    copy = make_user("copy@example.com")
+    restore.import_account(db.session, copy, json.loads(json.dumps(archive.export_account(db.session, source))))
+    db.session.commit()
+    touches = counts_of(db.session, copy.id)["touches"]
+    counts = import_mbox(db.session, caller_for(copy, now), demo_mbox(tmp_path / "again.mbox", now))
+    assert (counts.read, counts.duplicates, counts.touches) == (3, 3, 0)
+    meeting = Occurrence("call@demo", "", now - timedelta(days=10), "demo@example.com", ["priya.raman@example.com"], "Call")
+    account = CalendarAccount(owner_id=copy.id, kind="ics", label="calendar.example")
+    db.session.add(account)
+    db.session.flush()
+    assert store_meetings(db.session, caller_for(copy, now), account, [meeting], set()) == (0, 0)
+    db.session.commit()
+    assert counts_of(db.session, copy.id)["touches"] == touches
 
 
 def test_a_round_trip_reproduces_every_field(make_user, now: datetime):
