@@ -62,13 +62,20 @@ def index() -> Any:
     return _render()
 
 
+def _connected(form: FlaskForm, schema: Any, blanks: dict[str, str], connect: Any, show: Any) -> Any:
+    """What a connect form typed, through its schema, to the service; the account it made, committed."""
+    show_again(form, show)
+    body = form_input(form, schema, _typed(form, schema, blanks))
+    account = connect(db.session, me(), body, current_app.config)
+    db.session.commit()
+    return account
+
+
 @bp.route("/accounts", methods=["POST"])
 def connect() -> Any:
     form = MailAccountForm()
-    show_again(form, lambda: _render(mail_form=form, status=422))
-    body = form_input(form, MailAccountIn, _typed(form, MailAccountIn, MAIL_BLANKS))
-    account = service.connect_mail(db.session, me(), body, current_app.config)
-    db.session.commit()
+    show = lambda: _render(mail_form=form, status=422)  # noqa: E731
+    account = _connected(form, MailAccountIn, MAIL_BLANKS, service.connect_mail, show)
     flash(f"Connected {account.username}. Sync now, or wait for the scheduler (every few minutes).", "success")
     return redirect(url_for("capture.index"))
 
@@ -112,10 +119,8 @@ def disconnect(account_id: int) -> Any:
 @bp.route("/calendars", methods=["POST"])
 def connect_calendar() -> Any:
     form = CalendarAccountForm()
-    show_again(form, lambda: _render(calendar_form=form, status=422))
-    body = form_input(form, CalendarAccountIn, _typed(form, CalendarAccountIn, CALENDAR_BLANKS))
-    account = service.connect_calendar(db.session, me(), body, current_app.config)
-    db.session.commit()
+    show = lambda: _render(calendar_form=form, status=422)  # noqa: E731
+    account = _connected(form, CalendarAccountIn, CALENDAR_BLANKS, service.connect_calendar, show)
     flash(f"Connected the calendar {account.label}.", "success")
     return redirect(url_for("capture.index"))
 
