@@ -91,6 +91,7 @@ def main_pages(ids: dict[str, int]) -> list[str]:
         f"/asks/{ask}/edit",
         "/go-for-no",
         "/settings/",
+        "/settings/mail/",
         "/data/",
         "/messages",
         "/wins",
