@@ -11,6 +11,7 @@ from outreach.core.errors import NotFoundError
 from outreach.core.types import MAX_ID
 
 M = TypeVar("M")
+R = TypeVar("R")
 
 
 def owned(model: type[M], owner_id: int, *, include_deleted: bool = False) -> Select[M]:
@@ -22,14 +23,22 @@ def owned(model: type[M], owner_id: int, *, include_deleted: bool = False) -> Se
     return query
 
 
-def get_owned(session: Session, model: type[M], record_id: Any, owner_id: int, *, include_deleted: bool = False) -> M:
-    """One record of the owner's, or NotFoundError — another owner's id looks like a missing one."""
+def owned_record(model: type[M], record_id: Any, owner_id: int, *, include_deleted: bool = False) -> Select[M]:
+    """``owned`` narrowed to one id, for a caller that reads more than the record in the same statement
+    (columns added, a row lock); an id no record can have raises NotFoundError before any query."""
     if not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
         raise NotFoundError(f"{model.__name__} {record_id} not found")  # no such id can exist
-    query = owned(model, owner_id, include_deleted=include_deleted).where(
-        model.id == record_id  # type: ignore[attr-defined]
-    )
-    record = session.scalars(query).first()
-    if record is None:
+    return owned(model, owner_id, include_deleted=include_deleted).where(model.id == record_id)  # type: ignore[attr-defined]
+
+
+def found(result: R | None, model: type[Any], record_id: Any) -> R:
+    """What an ``owned_record`` query returned, or NotFoundError: another owner's id looks like a missing one."""
+    if result is None:
         raise NotFoundError(f"{model.__name__} {record_id} not found")
-    return record
+    return result
+
+
+def get_owned(session: Session, model: type[M], record_id: Any, owner_id: int, *, include_deleted: bool = False) -> M:
+    """One record of the owner's, or NotFoundError — another owner's id looks like a missing one."""
+    query = owned_record(model, record_id, owner_id, include_deleted=include_deleted)
+    return found(session.scalars(query).first(), model, record_id)
