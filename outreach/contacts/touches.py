@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.schemas import TouchIn
-from outreach.core.ownership import found, get_owned, owned, owned_record
+from outreach.core.ownership import found, get_owned, owned, possible_id
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
@@ -62,26 +62,37 @@ class ToTouch:
 _LOCK = f"FOR SHARE OF {User.__tablename__} FOR UPDATE OF {Contact.__tablename__}"
 
 
-def contact_to_touch(session: Session, owner_id: int, contact_id: int, *, include_deleted: bool = False) -> ToTouch:
-    """The owner's contact, locked for the key's read-combine-write, with the owner's current weights
-    and whether a keep-warm reminder is live: one read instead of four (NotFoundError like get_owned).
-
-    The reminder column is of the statement's snapshot: a keep-warm reminder committed by a tick
-    after it is not closed, as one committed after the close would not have been before."""
+def _to_touch(include_deleted: bool) -> Select[Contact, dict[str, Any] | None, bool]:
+    """The read of ``contact_to_touch``, built once: building it per touch cost more than running it."""
+    owner, contact_id = bindparam("owner", type_=Integer), bindparam("contact", type_=Integer)
     keep_warm = (
-        owned(Reminder, owner_id)
+        owned(Reminder, owner)
         .with_only_columns(Reminder.id)
         .where(Reminder.contact_id == Contact.id, Reminder.kind == ReminderKind.KEEP_WARM, Reminder.state.in_(LIVE_STATES))
     )
-    query = (
-        owned_record(Contact, contact_id, owner_id, include_deleted=include_deleted)
+    return (
+        owned(Contact, owner, include_deleted=include_deleted)
+        .where(Contact.id == contact_id)
         .join(User, User.id == Contact.owner_id)
         .add_columns(User.settings, keep_warm.exists())
         .suffix_with(_LOCK, dialect="postgresql")
         # The contact may be in the session already (read before the lock): take the row as locked.
         .execution_options(populate_existing=True)
     )
-    contact, stored, keep_warm_live = found(session.execute(query).first(), Contact, contact_id)
+
+
+_TO_TOUCH = {include_deleted: _to_touch(include_deleted) for include_deleted in (False, True)}
+
+
+def contact_to_touch(session: Session, owner_id: int, contact_id: int, *, include_deleted: bool = False) -> ToTouch:
+    """The owner's contact, locked for the key's read-combine-write, with the owner's current weights
+    and whether a keep-warm reminder is live: one read instead of four (NotFoundError like get_owned).
+
+    The reminder column is of the statement's snapshot: a keep-warm reminder committed by a tick
+    after it is not closed, as one committed after the close would not have been before."""
+    values = {"owner": owner_id, "contact": possible_id(Contact, contact_id)}
+    row = found(session.execute(_TO_TOUCH[include_deleted], values).first(), Contact, contact_id)
+    contact, stored, keep_warm_live = row
     return ToTouch(contact, settings_of(stored).warmth_params(), keep_warm_live)
 
 
