@@ -36,8 +36,15 @@ clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
 # SIZE=smoke|tiny|small|team; BENCH_DATABASE_URL=postgresql://… runs it in a schema of its own, dropped afterwards.
+# SIZE=… runs that size once (on BENCH_DATABASE_URL when set); without it, small on SQLite and then,
+# when BENCH_DATABASE_URL is set, team on that PostgreSQL.
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench --size $(or $(SIZE),small) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+ifdef SIZE
+	$(BIN)/python -m bench --size $(SIZE) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+else
+	$(BIN)/python -m bench --size small
+	$(if $(BENCH_DATABASE_URL),$(BIN)/python -m bench --size team --database-url $(BENCH_DATABASE_URL))
+endif
 
 $(VENV)/.installed-server: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[server,postgresql]'

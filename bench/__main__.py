@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bench.database import Place, bench_database
-from bench.report import Figure, print_table
+from bench.report import Figure, machine, print_table
 
 # (contacts, touches) of the measured user; four colleagues get 1/50 of that each.
 SIZES = {"smoke": (300, 5_000), "tiny": (2_000, 100_000), "small": (10_000, 1_000_000), "team": (100_000, 10_000_000)}
@@ -91,7 +91,7 @@ def main() -> None:
     print(f"size {args.size}")
     with bench_database(args.database_url, args.schema, args.keep) as place:
         rows = run(place, contacts, touches, args.web_requests)
-        print_table(rows)
+        print_table(rows, machine(args.database_url))
 
 
 if __name__ == "__main__":

@@ -43,21 +43,21 @@ def plan(conn: Connection, statement: str, parameters: Any) -> list[str]:
 
 def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
     """What each query is, and the call that runs it (its statements are captured and explained)."""
-    from bench.figures import trust_ready_query
+    from bench.figures import trust_ready
     from outreach.accounts.models import User
     from outreach.accounts.service import user_settings
     from outreach.calendar.service import reminder_events
     from outreach.contacts.models import Touch
     from outreach.contacts.service import ContactFilter, list_contacts
+    from outreach.core.caller import caller_for
     from outreach.core.types import utcnow
     from outreach.extensions import db
 
-    params = user_settings(db.session.get_one(User, owner_id)).warmth_params()
+    user = db.session.get_one(User, owner_id)
+    params = user_settings(user).warmth_params()
     now = utcnow()
     return {
-        "trust-ready now (warmth ≥ 60: a range on warmth_key)": lambda: db.session.execute(
-            trust_ready_query(owner_id, params, now)
-        ).all(),
+        "trust-ready: count and first page, warmest first (ranges on warmth_key)": lambda: trust_ready(caller_for(user), now),
         "contacts list sorted by last touch, page 20 (count, then the page)": lambda: list_contacts(
             db.session, owner_id, ContactFilter(sort="last_touch"), params, page=20
         ),

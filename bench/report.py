@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import platform
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
+
+from sqlalchemy import create_engine, text
+
+from bench.database import is_postgres, postgres_url
 
 
 class Figure(NamedTuple):
@@ -47,8 +54,36 @@ def _number(name: str) -> tuple[int, str]:
     return int(digits or 0), label[len(digits) :]
 
 
-def print_table(figures: Iterable[Figure]) -> None:
-    print(f"\n{'figure':70} {'product':>11} {'baseline':>11} {'ratio':>8}  {'target':10} result")
+def _cpu() -> str:
+    """The processor's model name, where Linux tells it."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            return next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        return ""
+
+
+def machine(database_url: str | None) -> str:
+    """What the figures were measured on: cores, Python, SQLite, and the PostgreSQL server when one was used."""
+    cpu = _cpu()
+    parts = [f"{os.cpu_count()} cores" + (f" ({cpu})" if cpu else ""), f"Python {platform.python_version()}"]
+    if not is_postgres(database_url):
+        return "machine: " + ", ".join([*parts, f"SQLite {sqlite3.sqlite_version}"])
+    engine = create_engine(postgres_url(database_url))  # type: ignore[arg-type]
+    try:
+        with engine.connect() as conn:
+            parts.append(f"PostgreSQL {conn.execute(text('SHOW server_version')).scalar()}")
+    finally:
+        engine.dispose()
+    return "machine: " + ", ".join(parts)
+
+
+def print_table(figures: Iterable[Figure], measured_on: str | None = None) -> None:
+    """The table, under the line that says what machine measured it."""
+    print()
+    if measured_on:
+        print(measured_on)
+    print(f"{'figure':70} {'product':>11} {'baseline':>11} {'ratio':>8}  {'target':10} result")
     for f in sorted(figures, key=lambda f: _number(f.name)):
         ratio = "—" if f.ratio is None else f"{f.ratio:.3g}"
         print(

@@ -111,7 +111,8 @@ def create_touch(contact_id: int, body: TouchIn) -> TouchOut:
     me = caller()
     data = body.model_dump()
     data["occurred_at"] = data["occurred_at"] or me.now
-    touch = touch_service.log_touch(db.session, _contact(contact_id), data, me.params)
+    target = touch_service.contact_to_touch(db.session, me.id, contact_id)
+    touch = touch_service.log_touch(db.session, target, data, me.params)
     db.session.commit()
     return TouchOut.model_validate(touch)
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.schemas import TouchIn
-from outreach.core.ownership import get_owned, owned
+from outreach.core.ownership import found, get_owned, owned, possible_id
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
-from outreach.domain.vocabulary import TouchSource
+from outreach.domain.vocabulary import LIVE_STATES, ReminderKind, TouchSource
 from outreach.reminders import service as reminders
+from outreach.reminders.models import Reminder
 
 TOUCH_FIELDS = tuple(TouchIn.model_fields)
 
@@ -40,19 +42,80 @@ def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None
         contact.last_inbound_at = max(contact.last_inbound_at or at, at)
 
 
+@dataclass(frozen=True)
+class ToTouch:
+    """A contact read to log a touch on, in the one statement that also locks it (see ``contact_to_touch``)."""
+
+    contact: Contact
+    params: warmth.WarmthParams  # the owner's weights as committed when the row was locked
+    keep_warm_live: bool  # an open or snoozed keep-warm reminder waits for this touch
+
+
+# PostgreSQL (READ COMMITTED) re-reads only the rows a statement locks once it has waited for them: a
+# column of an unlocked joined row, or a subquery, keeps the statement's snapshot from before the wait.
+# So the owner's row is locked too, FOR SHARE: it waits for a settings change in flight (which updates
+# users, then rescores every contact under row locks) and returns its committed settings, while other
+# loggers of the same owner share it. Locking clauses lock in the order written: users first, as the
+# settings change does, so a logger never holds a contact the rescore needs while waiting for the owner
+# (that order the other way round is a deadlock). SQLite renders none of this: a write transaction
+# holds the database from BEGIN IMMEDIATE on, so everything it reads is already current.
+_LOCK = f"FOR SHARE OF {User.__tablename__} FOR UPDATE OF {Contact.__tablename__}"
+
+
+def _to_touch(include_deleted: bool) -> Select[Contact, dict[str, Any] | None, bool]:
+    """The read of ``contact_to_touch``, built once: building it per touch cost more than running it."""
+    owner, contact_id = bindparam("owner", type_=Integer), bindparam("contact", type_=Integer)
+    keep_warm = (
+        owned(Reminder, owner)
+        .with_only_columns(Reminder.id)
+        .where(Reminder.contact_id == Contact.id, Reminder.kind == ReminderKind.KEEP_WARM, Reminder.state.in_(LIVE_STATES))
+    )
+    return (
+        owned(Contact, owner, include_deleted=include_deleted)
+        .where(Contact.id == contact_id)
+        .join(User, User.id == Contact.owner_id)
+        .add_columns(User.settings, keep_warm.exists())
+        .suffix_with(_LOCK, dialect="postgresql")
+        # The contact may be in the session already (read before the lock): take the row as locked.
+        .execution_options(populate_existing=True)
+    )
+
+
+_TO_TOUCH = {include_deleted: _to_touch(include_deleted) for include_deleted in (False, True)}
+
+
+def contact_to_touch(session: Session, owner_id: int, contact_id: int, *, include_deleted: bool = False) -> ToTouch:
+    """The owner's contact, locked for the key's read-combine-write, with the owner's current weights
+    and whether a keep-warm reminder is live: one read instead of four (NotFoundError like get_owned).
+
+    The reminder column is of the statement's snapshot: a keep-warm reminder committed by a tick
+    after it is not closed, as one committed after the close would not have been before."""
+    values = {"owner": owner_id, "contact": possible_id(Contact, contact_id)}
+    row = found(session.execute(_TO_TOUCH[include_deleted], values).first(), Contact, contact_id)
+    contact, stored, keep_warm_live = row
+    return ToTouch(contact, settings_of(stored).warmth_params(), keep_warm_live)
+
+
 def log_touch(
     session: Session,
-    contact: Contact,
+    contact: Contact | ToTouch,
     data: Mapping[str, Any],
     params: warmth.WarmthParams,
     source: TouchSource = TouchSource.MANUAL,
 ) -> Touch:
-    params = _lock_row(session, contact, params)
+    """Log a touch and fold it into the key in O(1). Give the ``contact_to_touch`` read (a caller that
+    has only a Contact gets it read again, locked). ``params``, the caller's weights from the start of
+    its request, give way to the owner's as committed when the row was locked: a settings change may
+    have rescored every key since, and a key folded with the old weights is one no later touch corrects."""
+    target = (
+        contact if isinstance(contact, ToTouch) else contact_to_touch(session, contact.owner_id, contact.id, include_deleted=True)
+    )
+    contact = target.contact
     touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, source=source, **_fields(data))
     session.add(touch)
-    _absorb(contact, touch, params)
-    # Any new touch answers a keep-warm reminder.
-    reminders.close_for(session, contact.owner_id, ("keep_warm",), contact.id, None, utcnow())
+    _absorb(contact, touch, target.params)
+    if target.keep_warm_live:  # any new touch answers a keep-warm reminder
+        reminders.close_for(session, contact.owner_id, (ReminderKind.KEEP_WARM,), contact.id, None, utcnow())
     session.flush()
     return touch
 

@@ -168,7 +168,8 @@ def _wants_json() -> bool:
 @bp.route("/<int:contact_id>/touches", methods=["POST"])
 def log_touch(contact_id: int) -> Any:
     caller = me()
-    contact = owned_or_404(Contact, contact_id)
+    target = touch_service.contact_to_touch(db.session, caller.id, contact_id)  # locked: this request writes its key
+    contact = target.contact
     form = TouchForm()
 
     def refused() -> Any:
@@ -179,7 +180,7 @@ def log_touch(contact_id: int) -> Any:
     show_again(form, refused)
     data = form_payload(form, TouchIn)
     valid = form_input(form, TouchIn, data | {"occurred_at": data.get("occurred_at") or caller.now})
-    touch = touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
+    touch = touch_service.log_touch(db.session, target, valid.model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
     said = f"Logged {_with_article(label(touch.kind, 'TouchKind'))}. Warmth is now {now_warmth:.0f}."

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from pydantic import ValidationError
 
 from outreach.contacts import touches as touch_service
-from outreach.contacts.models import Contact
 from outreach.contacts.schemas import TouchIn
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import warmth
@@ -48,7 +47,8 @@ def index() -> Any:
 def log_warm_up_touch() -> Any:
     """The warm-up list's one-click "Done": log the suggested touch, made just now, and come back."""
     caller = me()
-    contact = owned_or_404(Contact, parse_id(request.form.get("contact_id")) or 0)
+    target = touch_service.contact_to_touch(db.session, caller.id, parse_id(request.form.get("contact_id")) or 0)
+    contact = target.contact
     try:
         valid = TouchIn.model_validate(
             {
@@ -60,7 +60,7 @@ def log_warm_up_touch() -> Any:
         )
     except ValidationError:
         abort(400, "That touch has no kind Outreach knows: choose comment, share, email, DM, purchase, call or meeting.")
-    touch_service.log_touch(db.session, contact, valid.model_dump(), caller.params)
+    touch_service.log_touch(db.session, target, valid.model_dump(), caller.params)
     db.session.commit()
     now_warmth = warmth.warmth(contact.warmth_key, caller.now, caller.params)
     done = valid.note or "a touch"
