@@ -134,6 +134,7 @@ def _moved_pass(session: Session, me: Caller, since: datetime, hook: Hook | None
         book = reminders.load_book(session, me.id, today, kinds=("interview",))
         counts.update(interviews(session, me, book))
         reminders.insert_new(session, me.id, book)
+    counts["incremental"] = 1
     counts["moved contacts"] = len(moved.contacts)
     return counts
 
