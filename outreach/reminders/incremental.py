@@ -17,10 +17,12 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, and_, cast, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, cast, false, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
@@ -45,11 +47,12 @@ def _micro(column: Any) -> Any:
     return func.sum(cast(column * 1_000_000, BigInteger))
 
 
-def fingerprint(session: Session, me: Caller) -> str:
-    """Everything a tick reads, as aggregates in one statement: contacts (an edit, a touch, a rescore, a
-    delete), asks, busy periods, campaigns, reminders (the user's verbs), episodes, podcast feeds and
-    openings, the user's settings, and the real day (feeds' facts are judged as of it)."""
-    owner = me.id
+OWNER: BindParameter[int] = bindparam("owner")
+
+
+@lru_cache(maxsize=1)
+def _fingerprint_query() -> Select[Any]:
+    """Built once: the tick runs it twice per owner, and building it costs more than running it."""
     parts = [
         (Contact, (func.count(), func.max(Contact.updated_at), _micro(Contact.warmth_key), func.max(Contact.last_touch_at))),
         (Contact, (func.count(Contact.first_touch_at), func.count(Contact.last_inbound_at), func.count(Contact.deleted_at))),
@@ -63,12 +66,20 @@ def fingerprint(session: Session, me: Caller) -> str:
         (Feed, (_micro(Feed.podcast_guest_share),)),
         (Opening, (func.count(), func.max(Opening.id), func.count(Opening.closed_at))),
     ]
-    columns = [
-        select(aggregate).where(model.owner_id == owner).scalar_subquery()  # type: ignore[attr-defined]
-        for model, aggregates in parts
-        for aggregate in aggregates
-    ]
-    row = session.execute(select(*columns)).one()
+    return select(
+        *(
+            select(aggregate).where(model.owner_id == OWNER).scalar_subquery()  # type: ignore[attr-defined]
+            for model, aggregates in parts
+            for aggregate in aggregates
+        )
+    )
+
+
+def fingerprint(session: Session, me: Caller) -> str:
+    """Everything a tick reads, as aggregates in one statement: contacts (an edit, a touch, a rescore, a
+    delete), asks, busy periods, campaigns, reminders (the user's verbs), episodes, podcast feeds and
+    openings, the user's settings, and the real day (feeds' facts are judged as of it)."""
+    row = session.execute(_fingerprint_query(), {"owner": me.id}).one()
     settings = json.dumps(me.user.settings, sort_keys=True, default=str), me.user.audience_size, utcnow().date()
     return json.dumps([list(row), settings], default=str)
 
@@ -84,39 +95,58 @@ class Movers:
 
 
 def movers(session: Session, me: Caller, since: datetime) -> Movers:
-    now, params = me.now, me.params
-    bars = sorted({me.planner.thresholds.trust_warmth, me.planner.thresholds.moonshot_warmth})
-    levels = sorted({level for bar in bars for level in _levels(bar, me.planner)})
-    trust_level = _log2_sum(me.planner.thresholds.trust_warmth, params)
-    later = timedelta(days=COOLING_DAYS)
-    cooling_ranges = [_crossed(level, since, now, params) for level in (trust_level,) if level is not None]
-    cooling_ranges += [_crossed(level, since + later, now + later, params) for level in (trust_level,) if level is not None]
-    age = timedelta(days=me.planner.thresholds.relationship_days)
-    aged = and_(Contact.first_touch_at > since - age - TIME_SLACK, Contact.first_touch_at <= now - age + TIME_SLACK)
-    crossed = [_crossed(level, since, now, params) for level in levels]
-    query = owned(Contact, me.id).where(or_(aged, *crossed, *cooling_ranges))
-    found = session.execute(query.with_only_columns(Contact.id, or_(*false_or(cooling_ranges)).label("cooling"))).all()
-    booked = owned(Episode, me.id).where(
-        Episode.stage == "booked",
-        Episode.recording_at > since - timedelta(days=1) - TIME_SLACK,
-        Episode.recording_at <= now - timedelta(days=1) + TIME_SLACK,
+    now, params, thresholds = me.now, me.params, me.planner.thresholds
+    levels = sorted(
+        {level for bar in {thresholds.trust_warmth, thresholds.moonshot_warmth} for level in _levels(bar, me.planner)}
     )
-    # A fresh opening changes keep-warm's suggestion, and freshness runs on the clock: rerun it then.
-    fresh = owned(Opening, me.id).where(Opening.state == OpeningState.OPEN)
-    interviews = session.scalar(select(booked.exists())) or False
-    openings = session.scalar(select(fresh.exists())) or False
-    return Movers({cid for cid, _ in found}, any(cooling for _, cooling in found) or openings, interviews)
+    trust_level = _log2_sum(thresholds.trust_warmth, params)
+    later = timedelta(days=COOLING_DAYS)
+    # Keep-warm's range moves at the bar now (leaving it) and at the bar 14 days on (entering it).
+    cooling = [] if trust_level is None else [(trust_level, since, now), (trust_level, since + later, now + later)]
+    crossings = [(level, since, now) for level in levels]
+    values: dict[str, Any] = {"owner": me.id}
+    for i, (level, start, end) in enumerate(cooling + crossings):
+        values[f"low{i}"], values[f"high{i}"] = _key_range(level, start, end, params)
+    age = timedelta(days=thresholds.relationship_days)
+    values["aged_after"], values["aged_until"] = since - age - TIME_SLACK, now - age + TIME_SLACK
+    found = session.execute(_movers_query(len(cooling), len(crossings)), values).all()
+    day = timedelta(days=1)
+    events = {"owner": me.id, "booked_after": since - day - TIME_SLACK, "booked_until": now - day + TIME_SLACK}
+    interviews, openings = session.execute(_events_query(), events).one()
+    return Movers({cid for cid, _ in found}, any(cool for _, cool in found) or bool(openings), bool(interviews))
 
 
-def false_or(ranges: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
-    return ranges or [Contact.id.is_(None)]
+@lru_cache(maxsize=64)
+def _movers_query(cooling: int, crossings: int) -> Select[int, bool]:
+    """The contacts whose key fell through a level, or whose relationship came of age, between two moments."""
+
+    def crossed(i: int) -> ColumnElement[bool]:
+        return and_(Contact.warmth_key >= bindparam(f"low{i}"), Contact.warmth_key < bindparam(f"high{i}"))
+
+    cools = [crossed(i) for i in range(cooling)] or [false()]
+    aged = and_(Contact.first_touch_at > bindparam("aged_after"), Contact.first_touch_at <= bindparam("aged_until"))
+    others = [crossed(i) for i in range(cooling, cooling + crossings)]
+    query = owned(Contact, OWNER).where(or_(aged, *cools, *others))  # type: ignore[arg-type]
+    return query.with_only_columns(Contact.id, or_(*cools).label("cooling"))
 
 
-def _crossed(level: float, since: datetime, now: datetime, params: warmth.WarmthParams) -> ColumnElement[bool]:
-    """S fell through the level between the two moments: S(since) ≥ X > S(now), as a key range."""
+@lru_cache(maxsize=1)
+def _events_query() -> Select[bool, bool]:
+    """A booked recording that left the interviews' day-after window; any open opening (its freshness,
+    and so keep-warm's suggestion, runs on the clock)."""
+    booked = owned(Episode, OWNER).where(  # type: ignore[arg-type]
+        Episode.stage == "booked",
+        Episode.recording_at > bindparam("booked_after"),
+        Episode.recording_at <= bindparam("booked_until"),
+    )
+    fresh = owned(Opening, OWNER).where(Opening.state == OpeningState.OPEN)  # type: ignore[arg-type]
+    return select(booked.exists(), fresh.exists())
+
+
+def _key_range(level: float, since: datetime, now: datetime, params: warmth.WarmthParams) -> tuple[float, float]:
+    """S fell through the level between the two moments, S(since) ≥ X > S(now), as a range of keys."""
     low = level + warmth.days(since) / params.half_life_days - KEY_SLACK
-    high = level + warmth.days(now) / params.half_life_days + KEY_SLACK
-    return and_(Contact.warmth_key >= low, Contact.warmth_key < high)
+    return low, level + warmth.days(now) / params.half_life_days + KEY_SLACK
 
 
 def _log2_sum(bar: float, params: warmth.WarmthParams) -> float | None:

@@ -233,13 +233,15 @@ def close_for(
     return session.connection().execute(_CLOSE_FOR_CAMPAIGN, {**values, "campaign": campaign_id}).rowcount or 0
 
 
+_WAKE = (
+    update(_TABLE)
+    .where(_TABLE.c.owner_id == bindparam("owner"), _TABLE.c.state == "snoozed", _TABLE.c.snoozed_until <= bindparam("today"))
+    .values(state="open", updated_at=bindparam("now"), sequence=_TABLE.c.sequence + 1)
+)
+
+
 def wake_snoozed(session: Session, owner_id: int, today: date, now: datetime) -> int:
-    result = session.execute(
-        update(Reminder)
-        .where(Reminder.owner_id == owner_id, Reminder.state == "snoozed", Reminder.snoozed_until <= today)
-        .values(state="open", updated_at=now, sequence=Reminder.sequence + 1)
-    )
-    return rows_matched(result)
+    return rows_matched(session.execute(_WAKE, {"owner": owner_id, "today": today, "now": now}))
 
 
 def act(

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.accounts.models import User
@@ -146,22 +146,27 @@ def _remember(session: Session, owner_id: int, now: datetime, fingerprint: str, 
         state.ticked_at, state.fingerprint = now, fingerprint
 
 
+# Built once, like the other statements every tick runs for every owner: building costs more than running.
+_ASKS = Ask.__table__.c
+# A Core statement (no ORM synchronization): the pass has loaded no ask when it runs.
+_IMPLICIT_NO = (
+    update(Ask.__table__)
+    .where(
+        _ASKS.owner_id == bindparam("owner"),
+        _ASKS.outcome == "pending",
+        _ASKS.asked_at <= bindparam("cutoff"),
+        _ASKS.deleted_at.is_(None),
+        _ASKS.replied_at.is_(None),
+    )
+    .values(outcome="no_response", decided_at=bindparam("now"), updated_at=bindparam("now"))
+)
+
+
 def implicit_nos(session: Session, me: Caller) -> int:
     """Pending asks older than the implicit-no days become no_response — once, by their WHERE clause; an ask
     the mailbox saw answered (replied_at) waits for the user to record its outcome."""
     cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
-    result = session.execute(
-        update(Ask)
-        .where(
-            Ask.owner_id == me.id,
-            Ask.outcome == "pending",
-            Ask.asked_at <= cutoff,
-            Ask.deleted_at.is_(None),
-            Ask.replied_at.is_(None),
-        )
-        .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
-    )
-    return rows_matched(result)
+    return rows_matched(session.execute(_IMPLICIT_NO, {"owner": me.id, "cutoff": cutoff, "now": me.now}))
 
 
 def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
