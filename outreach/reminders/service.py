@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, or_, update
 from sqlalchemy.orm import Session, selectinload
@@ -72,6 +72,7 @@ class Book:
     by_key: dict[str, Held]
     withdrawn: dict[Subject, Held]
     loaded_from: date
+    batched: bool = False  # created reminders wait in ``new`` for insert_new (the tick), else go to the session
     new: list[NewReminder] = field(default_factory=list)
 
     def find_key(self, session: Session, owner_id: int, key: str, due_on: date) -> Held | None:
@@ -87,6 +88,7 @@ def load_book(
     *,
     kinds: Collection[str] | None = None,
     contact_ids: Collection[int] | None = None,
+    batched: bool = False,
 ) -> Book:
     """Live and withdrawn reminders, and every reminder due from yesterday on (for natural keys).
 
@@ -99,7 +101,7 @@ def load_book(
         query = query.where(Reminder.kind.in_(list(kinds)))
     if contact_ids is not None:
         query = query.where(Reminder.contact_id.in_(sorted(contact_ids)))
-    book = Book({}, {}, {}, since)
+    book = Book({}, {}, {}, since, batched)
     withdrawn: dict[Subject, Reminder] = {}
     # With their contacts: the tick weighs each live keep-warm reminder against its contact's warmth.
     for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id).options(selectinload(Reminder.contact))):
@@ -133,7 +135,7 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
         # calendar shows one event that was cancelled and restored, not two.
         current = same_day or book.withdrawn.pop(draft.subject, None)
         if current is None:
-            created = _create(book, draft, now, key)
+            created = _create(session, owner_id, book, draft, now, key)
             book.live[draft.subject] = book.by_key[key] = created
             return "created"
         revived = True
@@ -161,21 +163,27 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
     return "unchanged"
 
 
-def _create(book: Book, draft: Draft, now: datetime, key: str) -> NewReminder:
-    reminder = NewReminder(
-        kind=draft.kind,
-        contact_id=draft.contact_id,
-        campaign_id=draft.campaign_id,
-        due_on=draft.due_on,
-        due_at=draft.due_at,
-        natural_key=key,
-        title=draft.title[:300],
-        body=draft.body,
-        uid=new_uid(),
-        created_at=now,
-        updated_at=now,
-    )
-    book.new.append(reminder)
+def _create(session: Session, owner_id: int, book: Book, draft: Draft, now: datetime, key: str) -> Held:
+    values: dict[str, Any] = {
+        "kind": draft.kind,
+        "contact_id": draft.contact_id,
+        "campaign_id": draft.campaign_id,
+        "due_on": draft.due_on,
+        "due_at": draft.due_at,
+        "natural_key": key,
+        "title": draft.title[:300],
+        "body": draft.body,
+        "uid": new_uid(),
+        "created_at": now,
+        "updated_at": now,
+    }
+    if book.batched:
+        pending = NewReminder(**values)
+        book.new.append(pending)
+        return pending
+    # Sequence explicit, not the column default (applied only at flush): the same pass may update it at once.
+    reminder = Reminder(owner_id=owner_id, sequence=0, **values)
+    session.add(reminder)
     return reminder
 
 

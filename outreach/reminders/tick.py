@@ -107,7 +107,7 @@ def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None
 
 def _full_pass(session: Session, me: Caller, hook: Hook | None) -> Counter[str]:
     counts: Counter[str] = Counter()
-    book = reminders.load_book(session, me.id, me.now.date())
+    book = reminders.load_book(session, me.id, me.now.date(), batched=True)
     counts.update(follow_ups(session, me, book))
     counts.update(campaign_reminders(session, me, book, hook))
     counts.update(keep_warm(session, me, book))
@@ -123,15 +123,15 @@ def _moved_pass(session: Session, me: Caller, since: datetime, hook: Hook | None
     moved = incremental.movers(session, me, since)
     today = me.now.date()
     if moved.contacts:
-        book = reminders.load_book(session, me.id, today, kinds=("ask", "target"), contact_ids=moved.contacts)
+        book = reminders.load_book(session, me.id, today, kinds=("ask", "target"), contact_ids=moved.contacts, batched=True)
         counts.update(campaign_reminders(session, me, book, hook, contact_ids=moved.contacts))
         reminders.insert_new(session, me.id, book)
     if moved.keep_warm:
-        book = reminders.load_book(session, me.id, today, kinds=("keep_warm",))
+        book = reminders.load_book(session, me.id, today, kinds=("keep_warm",), batched=True)
         counts.update(keep_warm(session, me, book))
         reminders.insert_new(session, me.id, book)
     if moved.interviews:
-        book = reminders.load_book(session, me.id, today, kinds=("interview",))
+        book = reminders.load_book(session, me.id, today, kinds=("interview",), batched=True)
         counts.update(interviews(session, me, book))
         reminders.insert_new(session, me.id, book)
     counts["incremental"] = 1
