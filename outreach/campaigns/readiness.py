@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,13 +104,17 @@ def assess_campaigns(
     now: datetime,
     *,
     fits_only: bool = False,
+    contact_ids: Collection[int] | None = None,
 ) -> dict[int, list[PairReadiness]]:
     """Several campaigns at once: contacts, busy periods and asks are loaded once for all of them.
     ``fits_only`` leaves out the pairs that fail fit (checked first, cheaply), for readers that show
-    only fits, ready or warming."""
+    only fits, ready or warming; ``contact_ids`` assesses only those contacts (the tick's changed ones)."""
     if not campaigns:
         return {}
-    contacts = list(session.scalars(owned(Contact, owner_id).order_by(Contact.id)))
+    query = owned(Contact, owner_id)
+    if contact_ids is not None:
+        query = query.where(Contact.id.in_(sorted(contact_ids)))
+    contacts = list(session.scalars(query.order_by(Contact.id)))
     facts = facts_for(session, owner_id, contacts)
     boards: dict[int, list[PairReadiness]] = {}
     for campaign in campaigns:

@@ -55,3 +55,17 @@ class Reminder(Model):
 
     # Loaded with the planner's book of reminders (reminders.service.load_book), not one by one.
     contact: Mapped[Contact | None] = relationship()
+
+
+class TickState(Model):
+    """What the planner's last tick for a user saw (a fingerprint of its inputs) and when: the next tick
+    the same day, with nothing changed, reassesses only the pairs that time alone can move.
+
+    Machinery, not the user's data (so ``user_id``, not ``owner_id``: backups leave it out); losing it
+    costs one full tick."""
+
+    __tablename__ = "tick_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    ticked_at: Mapped[datetime]  # the tick's clock (naive UTC)
+    fingerprint: Mapped[str] = mapped_column(Text)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, insert, or_, update
 from sqlalchemy.orm import Session, selectinload
 
 from outreach.core.database import rows_matched
@@ -13,6 +15,9 @@ from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.domain.vocabulary import LIVE_STATES, ReminderState
 from outreach.reminders.models import Reminder, natural_key, new_uid
+
+if TYPE_CHECKING:
+    from outreach.contacts.models import Contact
 
 Subject = tuple[str, int | None, int | None]  # (kind, contact, campaign)
 
@@ -35,27 +40,69 @@ class Draft:
 
 
 @dataclass
+class NewReminder:
+    """A reminder the tick creates: plain values, inserted with the others in one statement at the end
+    of the pass (``insert_new``), not an ORM object flushed one by one."""
+
+    kind: str
+    contact_id: int | None
+    campaign_id: int | None
+    due_on: date
+    due_at: datetime | None
+    natural_key: str
+    title: str
+    body: str
+    uid: str
+    created_at: datetime
+    updated_at: datetime
+    state: ReminderState = ReminderState.OPEN
+    sequence: int = 0
+    snoozed_until: date | None = None
+    contact: Contact | None = None  # never read: a reminder made this pass is not weighed again in it
+
+
+Held = Reminder | NewReminder
+
+
+@dataclass
 class Book:
     """One owner's reminders as the tick needs them, loaded once: no query per draft."""
 
-    live: dict[Subject, Reminder]
-    by_key: dict[str, Reminder]
-    withdrawn: dict[Subject, Reminder]
+    live: dict[Subject, Held]
+    by_key: dict[str, Held]
+    withdrawn: dict[Subject, Held]
     loaded_from: date
+    batched: bool = False  # created reminders wait in ``new`` for insert_new (the tick), else go to the session
+    new: list[NewReminder] = field(default_factory=list)
 
-    def find_key(self, session: Session, owner_id: int, key: str, due_on: date) -> Reminder | None:
+    def find_key(self, session: Session, owner_id: int, key: str, due_on: date) -> Held | None:
         if due_on >= self.loaded_from or key in self.by_key:
             return self.by_key.get(key)
         return session.scalars(owned(Reminder, owner_id).where(Reminder.natural_key == key)).first()
 
 
-def load_book(session: Session, owner_id: int, today: date) -> Book:
-    """Live and withdrawn reminders, and every reminder due from yesterday on (for natural keys)."""
+def load_book(
+    session: Session,
+    owner_id: int,
+    today: date,
+    *,
+    kinds: Collection[str] | None = None,
+    contact_ids: Collection[int] | None = None,
+    batched: bool = False,
+) -> Book:
+    """Live and withdrawn reminders, and every reminder due from yesterday on (for natural keys).
+
+    ``kinds`` and ``contact_ids`` load part of the book, for a pass that drafts only those subjects."""
     since = today - timedelta(days=1)
     query = owned(Reminder, owner_id).where(
         or_(Reminder.state.in_((*LIVE_STATES, ReminderState.WITHDRAWN)), Reminder.due_on >= since)
     )
-    book = Book({}, {}, {}, since)
+    if kinds is not None:
+        query = query.where(Reminder.kind.in_(list(kinds)))
+    if contact_ids is not None:
+        query = query.where(Reminder.contact_id.in_(sorted(contact_ids)))
+    book = Book({}, {}, {}, since, batched)
+    withdrawn: dict[Subject, Reminder] = {}
     # With their contacts: the tick weighs each live keep-warm reminder against its contact's warmth.
     for reminder in session.scalars(query.order_by(Reminder.due_on, Reminder.id).options(selectinload(Reminder.contact))):
         subject = (reminder.kind, reminder.contact_id, reminder.campaign_id)
@@ -63,9 +110,10 @@ def load_book(session: Session, owner_id: int, today: date) -> Book:
         if reminder.state in LIVE_STATES:
             book.live[subject] = reminder
         elif reminder.state == ReminderState.WITHDRAWN:
-            previous = book.withdrawn.get(subject)
+            previous = withdrawn.get(subject)
             if previous is None or (reminder.updated_at, reminder.id) > (previous.updated_at, previous.id):
-                book.withdrawn[subject] = reminder
+                withdrawn[subject] = reminder
+    book.withdrawn.update(withdrawn)
     return book
 
 
@@ -87,7 +135,7 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
         # calendar shows one event that was cancelled and restored, not two.
         current = same_day or book.withdrawn.pop(draft.subject, None)
         if current is None:
-            created = _create(session, owner_id, draft, now, key)
+            created = _create(session, owner_id, book, draft, now, key)
             book.live[draft.subject] = book.by_key[key] = created
             return "created"
         revived = True
@@ -115,28 +163,46 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
     return "unchanged"
 
 
-def _create(session: Session, owner_id: int, draft: Draft, now: datetime, key: str) -> Reminder:
-    reminder = Reminder(
-        owner_id=owner_id,
-        kind=draft.kind,
-        contact_id=draft.contact_id,
-        campaign_id=draft.campaign_id,
-        due_on=draft.due_on,
-        due_at=draft.due_at,
-        natural_key=key,
-        title=draft.title[:300],
-        body=draft.body,
-        uid=new_uid(),
-        # Explicit, not the column default (applied only at flush): the same pass may update it at once.
-        sequence=0,
-        created_at=now,
-        updated_at=now,
-    )
+def _create(session: Session, owner_id: int, book: Book, draft: Draft, now: datetime, key: str) -> Held:
+    values: dict[str, Any] = {
+        "kind": draft.kind,
+        "contact_id": draft.contact_id,
+        "campaign_id": draft.campaign_id,
+        "due_on": draft.due_on,
+        "due_at": draft.due_at,
+        "natural_key": key,
+        "title": draft.title[:300],
+        "body": draft.body,
+        "uid": new_uid(),
+        "created_at": now,
+        "updated_at": now,
+    }
+    if book.batched:
+        pending = NewReminder(**values)
+        book.new.append(pending)
+        return pending
+    # Sequence explicit, not the column default (applied only at flush): the same pass may update it at once.
+    reminder = Reminder(owner_id=owner_id, sequence=0, **values)
     session.add(reminder)
     return reminder
 
 
-def _touch(reminder: Reminder, now: datetime) -> None:
+_NEW_COLUMNS = (
+    *("kind", "contact_id", "campaign_id", "due_on", "due_at", "natural_key", "title", "body", "uid"),
+    *("created_at", "updated_at", "state", "sequence", "snoozed_until"),
+)
+
+
+def insert_new(session: Session, owner_id: int, book: Book) -> int:
+    """The reminders this pass created, in one INSERT of many rows (SQLAlchemy's insertmanyvalues)."""
+    rows = [{"owner_id": owner_id, **{name: getattr(r, name) for name in _NEW_COLUMNS}} for r in book.new]
+    if rows:
+        session.execute(insert(_TABLE), rows)
+    book.new.clear()
+    return len(rows)
+
+
+def _touch(reminder: Held, now: datetime) -> None:
     reminder.sequence += 1
     reminder.updated_at = now
 
@@ -175,13 +241,15 @@ def close_for(
     return session.connection().execute(_CLOSE_FOR_CAMPAIGN, {**values, "campaign": campaign_id}).rowcount or 0
 
 
+_WAKE = (
+    update(_TABLE)
+    .where(_TABLE.c.owner_id == bindparam("owner"), _TABLE.c.state == "snoozed", _TABLE.c.snoozed_until <= bindparam("today"))
+    .values(state="open", updated_at=bindparam("now"), sequence=_TABLE.c.sequence + 1)
+)
+
+
 def wake_snoozed(session: Session, owner_id: int, today: date, now: datetime) -> int:
-    result = session.execute(
-        update(Reminder)
-        .where(Reminder.owner_id == owner_id, Reminder.state == "snoozed", Reminder.snoozed_until <= today)
-        .values(state="open", updated_at=now, sequence=Reminder.sequence + 1)
-    )
-    return rows_matched(result)
+    return rows_matched(session.execute(_WAKE, {"owner": owner_id, "today": today, "now": now}))
 
 
 def act(

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.accounts.models import User
@@ -34,7 +34,9 @@ from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.episodes.models import Episode
+from outreach.reminders import incremental
 from outreach.reminders import service as reminders
+from outreach.reminders.models import TickState
 from outreach.today.service import COOLING_DAYS, cooling
 
 Hook = Callable[[str], None]
@@ -46,7 +48,7 @@ def moment(on: date | None) -> datetime:
     return datetime.combine(on, time(12)) if on else utcnow()
 
 
-def tick(session: Session, now: datetime, hook: Hook | None = None) -> Counter[str]:
+def tick(session: Session, now: datetime, hook: Hook | None = None, *, full: bool = False) -> Counter[str]:
     """One pass over every owner, each committed on its own so a crash loses at most one owner's pass.
 
     One owner's data must never stop everyone's reminders: an error in a pass is logged with the
@@ -57,7 +59,7 @@ def tick(session: Session, now: datetime, hook: Hook | None = None) -> Counter[s
     session.commit()
     for owner_id in owner_ids:
         try:
-            counts = tick_owner(session, owner_id, now, hook)
+            counts = tick_owner(session, owner_id, now, hook, full=full)
             session.commit()
         except Exception:
             session.rollback()
@@ -74,38 +76,97 @@ def _lock_owner(session: Session, owner_id: int) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x0A5C_0000 + owner_id})
 
 
-def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None = None) -> Counter[str]:
+def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None = None, *, full: bool = False) -> Counter[str]:
+    """The owner's pass: in full on the day's first tick (or when asked, or when anything it reads has
+    changed since the last one), else only what the clock moved since the last tick (incremental.py)."""
     _lock_owner(session, owner_id)
     user = session.get_one(User, owner_id)
     me = caller_for(user, now)
     counts: Counter[str] = Counter()
     counts["implicit_no"] = implicit_nos(session, me)
     counts["woken"] = reminders.wake_snoozed(session, owner_id, now.date(), now)
-    book = reminders.load_book(session, owner_id, now.date())
+    state = session.get(TickState, owner_id)
+    before = incremental.fingerprint(session, me)
+    moved_only = (
+        not full
+        and state is not None
+        and state.fingerprint == before
+        and state.ticked_at.date() == now.date()
+        and state.ticked_at <= now
+    )
+    if moved_only:
+        counts.update(_moved_pass(session, me, state.ticked_at, hook))  # type: ignore[union-attr]
+    else:
+        counts.update(_full_pass(session, me, hook))
+    session.flush()
+    wrote = any(key.endswith(("created", "updated", "withdrawn")) for key, n in counts.items() if n)
+    after = incremental.fingerprint(session, me) if wrote or not moved_only else before
+    _remember(session, owner_id, now, after, state)
+    return +counts
+
+
+def _full_pass(session: Session, me: Caller, hook: Hook | None) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    book = reminders.load_book(session, me.id, me.now.date(), batched=True)
     counts.update(follow_ups(session, me, book))
     counts.update(campaign_reminders(session, me, book, hook))
     counts.update(keep_warm(session, me, book))
     counts.update(interviews(session, me, book))
-    session.flush()
-    return +counts
+    reminders.insert_new(session, me.id, book)
+    return counts
+
+
+def _moved_pass(session: Session, me: Caller, since: datetime, hook: Hook | None) -> Counter[str]:
+    """Nothing changed since the last tick today: only the contacts time moved, each part with the part
+    of the book it drafts (follow-ups are tied to dates alone, so the day's first tick did them)."""
+    counts: Counter[str] = Counter()
+    moved = incremental.movers(session, me, since)
+    today = me.now.date()
+    if moved.contacts:
+        book = reminders.load_book(session, me.id, today, kinds=("ask", "target"), contact_ids=moved.contacts, batched=True)
+        counts.update(campaign_reminders(session, me, book, hook, contact_ids=moved.contacts))
+        reminders.insert_new(session, me.id, book)
+    if moved.keep_warm:
+        book = reminders.load_book(session, me.id, today, kinds=("keep_warm",), batched=True)
+        counts.update(keep_warm(session, me, book))
+        reminders.insert_new(session, me.id, book)
+    if moved.interviews:
+        book = reminders.load_book(session, me.id, today, kinds=("interview",), batched=True)
+        counts.update(interviews(session, me, book))
+        reminders.insert_new(session, me.id, book)
+    counts["incremental"] = 1
+    counts["moved contacts"] = len(moved.contacts)
+    return counts
+
+
+def _remember(session: Session, owner_id: int, now: datetime, fingerprint: str, state: TickState | None) -> None:
+    if state is None:
+        session.add(TickState(user_id=owner_id, ticked_at=now, fingerprint=fingerprint))
+    else:
+        state.ticked_at, state.fingerprint = now, fingerprint
+
+
+# Built once, like the other statements every tick runs for every owner: building costs more than running.
+_ASKS = Ask.__table__.c
+# A Core statement (no ORM synchronization): the pass has loaded no ask when it runs.
+_IMPLICIT_NO = (
+    update(Ask.__table__)
+    .where(
+        _ASKS.owner_id == bindparam("owner"),
+        _ASKS.outcome == "pending",
+        _ASKS.asked_at <= bindparam("cutoff"),
+        _ASKS.deleted_at.is_(None),
+        _ASKS.replied_at.is_(None),
+    )
+    .values(outcome="no_response", decided_at=bindparam("now"), updated_at=bindparam("now"))
+)
 
 
 def implicit_nos(session: Session, me: Caller) -> int:
     """Pending asks older than the implicit-no days become no_response — once, by their WHERE clause; an ask
     the mailbox saw answered (replied_at) waits for the user to record its outcome."""
     cutoff = me.now - timedelta(days=me.settings.implicit_no_days)
-    result = session.execute(
-        update(Ask)
-        .where(
-            Ask.owner_id == me.id,
-            Ask.outcome == "pending",
-            Ask.asked_at <= cutoff,
-            Ask.deleted_at.is_(None),
-            Ask.replied_at.is_(None),
-        )
-        .values(outcome="no_response", decided_at=me.now, updated_at=me.now)
-    )
-    return rows_matched(result)
+    return rows_matched(session.execute(_IMPLICIT_NO, {"owner": me.id, "cutoff": cutoff, "now": me.now}))
 
 
 def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
@@ -139,12 +200,15 @@ def _explain(pair: PairReadiness) -> str:
     return "\n".join([r.fit.reason, r.trust.reason, r.timing.reason, r.forecast_reason])
 
 
-def campaign_reminders(session: Session, me: Caller, book: reminders.Book, hook: Hook | None) -> Counter[str]:
+def campaign_reminders(
+    session: Session, me: Caller, book: reminders.Book, hook: Hook | None, contact_ids: Collection[int] | None = None
+) -> Counter[str]:
     """Ask reminders for ready pairs in open windows; forecast targets for good fits still warming."""
     counts: Counter[str] = Counter()
     today = me.now.date()
     campaigns = [c for c in active_campaigns(session, me.id, me.now) if campaign_facts(c).window[1] >= today]
-    for campaign_id, pairs in assess_campaigns(session, me.id, campaigns, me.planner, me.now).items():
+    assessed = assess_campaigns(session, me.id, campaigns, me.planner, me.now, contact_ids=contact_ids)
+    for campaign_id, pairs in assessed.items():
         for pair in pairs:
             contact, result = pair.contact, pair.result
             ask_subject = ("ask", contact.id, campaign_id)
