@@ -126,7 +126,7 @@ def _movers_query(cooling: int, crossings: int) -> Select[int, bool]:
     cools = [crossed(i) for i in range(cooling)] or [false()]
     aged = and_(Contact.first_touch_at > bindparam("aged_after"), Contact.first_touch_at <= bindparam("aged_until"))
     others = [crossed(i) for i in range(cooling, cooling + crossings)]
-    query = owned(Contact, OWNER).where(or_(aged, *cools, *others))  # type: ignore[arg-type]
+    query = owned(Contact, OWNER).where(or_(aged, *cools, *others))
     return query.with_only_columns(Contact.id, or_(*cools).label("cooling"))
 
 
@@ -134,12 +134,12 @@ def _movers_query(cooling: int, crossings: int) -> Select[int, bool]:
 def _events_query() -> Select[bool, bool]:
     """A booked recording that left the interviews' day-after window; any open opening (its freshness,
     and so keep-warm's suggestion, runs on the clock)."""
-    booked = owned(Episode, OWNER).where(  # type: ignore[arg-type]
+    booked = owned(Episode, OWNER).where(
         Episode.stage == "booked",
         Episode.recording_at > bindparam("booked_after"),
         Episode.recording_at <= bindparam("booked_until"),
     )
-    fresh = owned(Opening, OWNER).where(Opening.state == OpeningState.OPEN)  # type: ignore[arg-type]
+    fresh = owned(Opening, OWNER).where(Opening.state == OpeningState.OPEN)
     return select(booked.exists(), fresh.exists())
 
 
