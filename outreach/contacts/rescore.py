@@ -37,12 +37,10 @@ def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams, 
     return _stream(session, owner_id, params, progress)
 
 
-# The seconds from the warmth epoch to a touch, in each database's own date arithmetic.
-SECONDS = {
-    "sqlite": "(julianday(occurred_at) - julianday(:epoch)) * 86400.0",
-    "postgresql": "CAST(EXTRACT(EPOCH FROM (occurred_at - CAST(:epoch AS TIMESTAMP))) AS DOUBLE PRECISION)",
-}
 GREATEST = {"sqlite": "max", "postgresql": "GREATEST"}
+# A contact whose decayed sum is below 2^-FAINT (every touch hundreds of half-lives old) may have had
+# terms raised to the floor 2^-1000 (PostgreSQL refuses to underflow): its key is recomputed exactly.
+FAINT = 900.0
 _maths: dict[str, bool] = {}
 
 
@@ -50,7 +48,7 @@ def _has_sql_maths(session: Session) -> bool:
     """PostgreSQL always; SQLite when built with its maths functions (most builds since 3.35)."""
     bind = session.get_bind()
     dialect = bind.dialect.name
-    if dialect not in SECONDS:
+    if dialect not in GREATEST:
         return False
     if dialect == "postgresql":
         return True
@@ -65,33 +63,29 @@ def _has_sql_maths(session: Session) -> bool:
 
 
 def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
-    """One GROUP BY over the owner's touches: the database sums 2^(term - shift) per contact, where
-    term = log2(weight) + t/h, and shift is the largest term any past touch can have, so nothing
-    overflows (and a floor keeps PostgreSQL's power() from refusing underflow)."""
+    """One GROUP BY over the owner's touches, read from the covering index: per contact the database sums
+    weight · 2^(t/h − now/h), with t the stored seconds (occurred_s), so nothing overflows; the key is then
+    now/h + log2(sum). The times come back as seconds too and are turned into moments here."""
     dialect = session.get_bind().dialect.name
-    weights: dict[str, Any] = {}
-    cases = []
-    for i, (kind, direction) in enumerate((k.value, d.value) for k in TouchKind for d in Direction):
-        if params.weight(kind, direction) > 0:
-            weights.update({f"k{i}": kind, f"d{i}": direction, f"w{i}": math.log2(params.weight(kind, direction))})
-            cases.append(f"WHEN kind = :k{i} AND direction = :d{i} THEN :w{i}")
-    if not cases:
+    weights, case = _weight_case(params)
+    if not case:
         return _stream(session, owner_id, params, progress)  # every weight zero: only the times to fill
     per_second = 1.0 / (86400.0 * params.half_life_days)
-    shift = max(v for k, v in weights.items() if k.startswith("w")) + ((utcnow() - warmth.EPOCH).total_seconds() * per_second)
-    term = f"(CASE {' '.join(cases)} END) + {SECONDS[dialect]} * :per_second"
+    shift = warmth.seconds(utcnow()) * per_second
     query = text(
-        f"SELECT contact_id, max(term), sum(power(CAST(2.0 AS DOUBLE PRECISION), {GREATEST[dialect]}(term - :shift, -1000.0))),"
-        " min(occurred_at), max(occurred_at), max(CASE WHEN direction = 'inbound' THEN occurred_at END)"
-        f" FROM (SELECT contact_id, occurred_at, direction, {term} AS term FROM touches"
-        " WHERE owner_id = :owner AND deleted_at IS NULL) AS t"
-        " GROUP BY contact_id"
+        f"SELECT contact_id, sum(({case}) * power(CAST(2.0 AS DOUBLE PRECISION), {GREATEST[dialect]}"
+        "(occurred_s * :per_second - :shift, -1000.0))),"
+        " min(occurred_s), max(occurred_s), max(CASE WHEN direction = 'inbound' THEN occurred_s END)"
+        " FROM touches WHERE owner_id = :owner AND deleted_at IS NULL GROUP BY contact_id"
     )
-    rows = session.execute(query.bindparams(owner=owner_id, epoch=warmth.EPOCH, per_second=per_second, shift=shift, **weights))
+    rows = session.execute(query.bindparams(owner=owner_id, per_second=per_second, shift=shift, **weights))
     pending: list[dict[str, Any]] = []
+    faint: list[int] = []
     scored = 0
-    for contact_id, top, total, first, last, inbound in rows:
-        key = None if top is None else (shift + math.log2(total) if total and total > 0 else top)
+    for contact_id, total, first, last, inbound in rows:
+        key = None if total is None or total < 2.0**-FAINT else shift + math.log2(total)
+        if total is not None and key is None:
+            faint.append(contact_id)
         pending.append(
             {
                 "id": contact_id,
@@ -104,14 +98,71 @@ def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, pro
         if len(pending) >= BATCH:
             scored += _write(session, pending, progress)
     scored += _write(session, pending, progress)
+    _rescore_faint(session, owner_id, faint, params)
     return scored
 
 
-def _moment(value: Any) -> datetime | None:
-    """Aggregates of a timestamp come back as text from SQLite."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
+def _weight_case(params: warmth.WarmthParams) -> tuple[dict[str, Any], str]:
+    """Each (kind, direction)'s weight as one CASE over the kind, then the direction, in bound values;
+    NULL for a weightless touch, so it adds nothing to the sum. Empty when no touch has a weight."""
+    weights: dict[str, Any] = {}
+    kinds = []
+    for i, kind in enumerate(TouchKind):
+        directions = []
+        for direction in Direction:
+            if params.weight(kind, direction) > 0:
+                name = f"w{i}{direction.value[0]}"
+                weights.update({name: params.weight(kind, direction), f"{name}_d": direction.value})
+                directions.append(f"WHEN :{name}_d THEN :{name}")
+        if directions:
+            weights[f"k{i}"] = kind.value
+            kinds.append(f"WHEN :k{i} THEN CASE direction {' '.join(directions)} END")
+    return weights, f"CASE kind {' '.join(kinds)} END" if kinds else ""
+
+
+def _rescore_faint(session: Session, owner_id: int, contact_ids: list[int], params: warmth.WarmthParams) -> None:
+    """The exact keys of the contacts the aggregate's floor may have touched, from their terms in Python."""
+    if not contact_ids:
+        return
+    rows = session.execute(
+        select(Touch.contact_id, type_coerce(Touch.kind, String), type_coerce(Touch.direction, String), Touch.occurred_s)
+        .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None), Touch.contact_id.in_(contact_ids))
+        .order_by(Touch.contact_id)
+    )
+    log_weight = _log_weights(params)
+    per_second = 1.0 / (86400.0 * params.half_life_days)
+    keys = []
+    for contact_id, group in groupby(rows, key=itemgetter(0)):
+        weighted = ((log_weight.get((kind, direction)), at) for _, kind, direction, at in group)
+        terms = [base + at * per_second for base, at in weighted if base is not None]
+        keys.append({"b_id": contact_id, "b_key": _log_sum(terms)})
+    session.connection().execute(
+        update(Contact.__table__)
+        .where(Contact.__table__.c.id == bindparam("b_id"))
+        .values(warmth_key=bindparam("b_key"), updated_at=Contact.__table__.c.updated_at),
+        keys,
+    )
+
+
+def _log_weights(params: warmth.WarmthParams) -> dict[tuple[str, str], float]:
+    return {
+        (kind.value, direction.value): math.log2(params.weight(kind, direction))
+        for kind in TouchKind
+        for direction in Direction
+        if params.weight(kind, direction) > 0
+    }
+
+
+def _log_sum(terms: list[float]) -> float | None:
+    """log2(Σ 2^term), shifted by the largest term so nothing overflows or underflows."""
+    if not terms:
+        return None
+    top = max(terms)
+    return top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
+
+
+def _moment(value: float | None) -> datetime | None:
+    return None if value is None else warmth.moment_at(value)
 
 
 def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
@@ -125,12 +176,7 @@ def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progre
     )
     # Hot loop: per row only a dict lookup, a little arithmetic and comparisons; the log-sum-exp
     # is done once per contact, shifted by its largest term so nothing overflows.
-    log_weight = {
-        (kind.value, direction.value): math.log2(params.weight(kind, direction))
-        for kind in TouchKind
-        for direction in Direction
-        if params.weight(kind, direction) > 0
-    }
+    log_weight = _log_weights(params)
     per_second = 1.0 / (86400.0 * params.half_life_days)
     epoch = warmth.EPOCH
     pending: list[dict[str, Any]] = []
@@ -148,12 +194,14 @@ def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progre
                 last = at
             if direction == "inbound" and (inbound is None or at > inbound):
                 inbound = at
-        key = None
-        if terms:
-            top = max(terms)
-            key = top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
         pending.append(
-            {"id": contact_id, "warmth_key": key, "first_touch_at": first, "last_touch_at": last, "last_inbound_at": inbound}
+            {
+                "id": contact_id,
+                "warmth_key": _log_sum(terms),
+                "first_touch_at": first,
+                "last_touch_at": last,
+                "last_inbound_at": inbound,
+            }
         )
         if len(pending) >= BATCH:
             scored += _write(session, pending, progress)
