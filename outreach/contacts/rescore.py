@@ -38,6 +38,23 @@ def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams, 
 
 
 GREATEST = {"sqlite": "max", "postgresql": "GREATEST"}
+LOG2 = {"sqlite": "log2({})", "postgresql": "(ln({}) / ln(CAST(2.0 AS DOUBLE PRECISION)))"}
+# The first, last and last inbound moments. PostgreSQL reads occurred_at (a binary timestamp) from the
+# row it reads anyway. SQLite reads the seconds from the index and writes them back in the text form
+# SQLAlchemy stores, to the microsecond: the whole seconds (rounded down; not floor(), which SQLAlchemy
+# replaces with Python's) through strftime, exact for integers, then the microseconds (occurred_s is
+# within half a microsecond of the moment, see warmth.seconds). NULL stays NULL (NULL || anything).
+TIMES = {
+    "sqlite": {"first": "min(occurred_s)", "last": "max(occurred_s)", "inbound": "occurred_s"},
+    "postgresql": {"first": "min(occurred_at)", "last": "max(occurred_at)", "inbound": "occurred_at"},
+}
+UNIX_EPOCH = int((warmth.EPOCH - datetime(1970, 1, 1)).total_seconds())
+_WHOLE = "(CAST({0} AS INTEGER) - ({0} < CAST({0} AS INTEGER)))"
+MOMENT = {
+    "sqlite": f"(strftime('%Y-%m-%d %H:%M:%S', {_WHOLE} + {UNIX_EPOCH}, 'unixepoch')"
+    f" || printf('.%06d', CAST(round(({{0}} - {_WHOLE}) * 1000000.0) AS INTEGER)))",
+    "postgresql": "{0}",
+}
 # A contact whose decayed sum is below 2^-FAINT (every touch hundreds of half-lives old) may have had
 # terms raised to the floor 2^-1000 (PostgreSQL refuses to underflow): its key is recomputed exactly.
 FAINT = 900.0
@@ -63,42 +80,32 @@ def _has_sql_maths(session: Session) -> bool:
 
 
 def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
-    """One GROUP BY over the owner's touches, read from the covering index: per contact the database sums
-    weight · 2^(t/h − now/h), with t the stored seconds (occurred_s), so nothing overflows; the key is then
-    now/h + log2(sum). The times come back as seconds too and are turned into moments here."""
+    """One UPDATE from one GROUP BY over the owner's touches (from the covering index on SQLite): per contact
+    the database sums weight · 2^(t/h − now/h), t the stored seconds (occurred_s), so nothing overflows, and
+    the key is now/h + log2(sum). Nothing comes back to Python but the few contacts too faint for that."""
     dialect = session.get_bind().dialect.name
     weights, case = _weight_case(params)
     if not case:
         return _stream(session, owner_id, params, progress)  # every weight zero: only the times to fill
     per_second = 1.0 / (86400.0 * params.half_life_days)
     shift = warmth.seconds(utcnow()) * per_second
+    times, moment = TIMES[dialect], MOMENT[dialect]
     query = text(
-        f"SELECT contact_id, sum(({case}) * power(CAST(2.0 AS DOUBLE PRECISION), {GREATEST[dialect]}"
-        "(occurred_s * :per_second - :shift, -1000.0))),"
-        " min(occurred_s), max(occurred_s), max(CASE WHEN direction = 'inbound' THEN occurred_s END)"
-        " FROM touches WHERE owner_id = :owner AND deleted_at IS NULL GROUP BY contact_id"
+        f"UPDATE contacts SET warmth_key = CASE WHEN t.total >= :faint THEN :shift + {LOG2[dialect].format('t.total')} END,"
+        f" first_touch_at = {moment.format('t.first')}, last_touch_at = {moment.format('t.last')},"
+        f" last_inbound_at = {moment.format('t.inbound')}"
+        f" FROM (SELECT contact_id, sum(({case}) * power(CAST(2.0 AS DOUBLE PRECISION),"
+        f" {GREATEST[dialect]}(occurred_s * :per_second - :shift, -1000.0))) AS total,"
+        f" {times['first']} AS first, {times['last']} AS last,"
+        f" max(CASE WHEN direction = 'inbound' THEN {times['inbound']} END) AS inbound"
+        " FROM touches WHERE owner_id = :owner AND deleted_at IS NULL GROUP BY contact_id) AS t"
+        " WHERE contacts.id = t.contact_id"
     )
-    rows = session.execute(query.bindparams(owner=owner_id, per_second=per_second, shift=shift, **weights))
-    pending: list[dict[str, Any]] = []
-    faint: list[int] = []
-    scored = 0
-    for contact_id, total, first, last, inbound in rows:
-        key = None if total is None or total < 2.0**-FAINT else shift + math.log2(total)
-        if total is not None and key is None:
-            faint.append(contact_id)
-        pending.append(
-            {
-                "id": contact_id,
-                "warmth_key": key,
-                "first_touch_at": _moment(first),
-                "last_touch_at": _moment(last),
-                "last_inbound_at": _moment(inbound),
-            }
-        )
-        if len(pending) >= BATCH:
-            scored += _write(session, pending, progress)
-    scored += _write(session, pending, progress)
-    _rescore_faint(session, owner_id, faint, params)
+    values = {"owner": owner_id, "per_second": per_second, "shift": shift, "faint": 2.0**-FAINT, **weights}
+    scored = session.connection().execute(query, values).rowcount
+    _rescore_faint(session, owner_id, params)
+    if progress:
+        progress(scored)
     return scored
 
 
@@ -120,13 +127,15 @@ def _weight_case(params: warmth.WarmthParams) -> tuple[dict[str, Any], str]:
     return weights, f"CASE kind {' '.join(kinds)} END" if kinds else ""
 
 
-def _rescore_faint(session: Session, owner_id: int, contact_ids: list[int], params: warmth.WarmthParams) -> None:
-    """The exact keys of the contacts the aggregate's floor may have touched, from their terms in Python."""
-    if not contact_ids:
-        return
+def _rescore_faint(session: Session, owner_id: int, params: warmth.WarmthParams) -> None:
+    """The exact keys, from their terms in Python, of the contacts the aggregate left without one though
+    they have touches: too faint for the floor (or, rightly, with weightless touches only)."""
+    faint = select(Contact.id).where(
+        Contact.owner_id == owner_id, Contact.warmth_key.is_(None), Contact.last_touch_at.is_not(None)
+    )
     rows = session.execute(
         select(Touch.contact_id, type_coerce(Touch.kind, String), type_coerce(Touch.direction, String), Touch.occurred_s)
-        .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None), Touch.contact_id.in_(contact_ids))
+        .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None), Touch.contact_id.in_(faint))
         .order_by(Touch.contact_id)
     )
     log_weight = _log_weights(params)
@@ -134,14 +143,16 @@ def _rescore_faint(session: Session, owner_id: int, contact_ids: list[int], para
     keys = []
     for contact_id, group in groupby(rows, key=itemgetter(0)):
         weighted = ((log_weight.get((kind, direction)), at) for _, kind, direction, at in group)
-        terms = [base + at * per_second for base, at in weighted if base is not None]
-        keys.append({"b_id": contact_id, "b_key": _log_sum(terms)})
-    session.connection().execute(
-        update(Contact.__table__)
-        .where(Contact.__table__.c.id == bindparam("b_id"))
-        .values(warmth_key=bindparam("b_key"), updated_at=Contact.__table__.c.updated_at),
-        keys,
-    )
+        key = _log_sum([base + at * per_second for base, at in weighted if base is not None])
+        if key is not None:
+            keys.append({"b_id": contact_id, "b_key": key})
+    if keys:
+        session.connection().execute(
+            update(Contact.__table__)
+            .where(Contact.__table__.c.id == bindparam("b_id"))
+            .values(warmth_key=bindparam("b_key"), updated_at=Contact.__table__.c.updated_at),
+            keys,
+        )
 
 
 def _log_weights(params: warmth.WarmthParams) -> dict[tuple[str, str], float]:
@@ -159,10 +170,6 @@ def _log_sum(terms: list[float]) -> float | None:
         return None
     top = max(terms)
     return top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
-
-
-def _moment(value: float | None) -> datetime | None:
-    return None if value is None else warmth.moment_at(value)
 
 
 def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:

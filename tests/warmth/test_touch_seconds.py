@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 
 import pytest
@@ -30,6 +32,15 @@ moments = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 
 def test_seconds_give_back_the_very_moment(moment):
     assert warmth.moment_at(warmth.seconds(moment)) == moment
     assert warmth.seconds(moment) == (moment - warmth.EPOCH) / timedelta(seconds=1)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(moments)
+def test_sqlite_writes_the_seconds_back_as_the_very_moment(moment):
+    """The rescore's SQL turns min/max(occurred_s) back into the text SQLAlchemy stores for a moment."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        (text,) = conn.execute(f"SELECT {rescore.MOMENT['sqlite'].format(':s')}", {"s": warmth.seconds(moment)}).fetchone()
+    assert text == moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _stored(owner_id: int) -> list[tuple[datetime, float]]:
@@ -79,7 +90,7 @@ def test_a_rescore_after_touches_are_moved_and_deleted_equals_the_pure_recompute
     params = user_settings(user).warmth_params()
     newest, middle, oldest = touches_of(db.session, contact)
     touch_service.update_touch(db.session, oldest, {"occurred_at": utcnow() - timedelta(hours=1)}, params)
-    touch_service.update_touch(db.session, newest, {"occurred_at": datetime(2001, 2, 3, 4, 5, 6, 7)}, params)
+    touch_service.update_touch(db.session, newest, {"occurred_at": datetime(1999, 12, 31, 23, 59, 59, 999_999)}, params)
     touch_service.delete_touch(db.session, user.id, middle.id, params)
     db.session.commit()
     rescore.rescore_owner(db.session, user.id, params)
@@ -88,8 +99,8 @@ def test_a_rescore_after_touches_are_moved_and_deleted_equals_the_pure_recompute
     stored = db.session.get_one(Contact, contact.id)
     live = touches_of(db.session, stored)
     assert math.isclose(stored.warmth_key, warmth.key_of([point(t) for t in live], params), rel_tol=1e-12)
-    assert (stored.first_touch_at, stored.last_touch_at) == (datetime(2001, 2, 3, 4, 5, 6, 7), oldest.occurred_at)
-    assert stored.last_inbound_at == datetime(2001, 2, 3, 4, 5, 6, 7)
+    assert (stored.first_touch_at, stored.last_touch_at) == (datetime(1999, 12, 31, 23, 59, 59, 999_999), oldest.occurred_at)
+    assert stored.last_inbound_at == datetime(1999, 12, 31, 23, 59, 59, 999_999)
 
 
 def test_a_contact_whose_every_touch_is_a_thousand_half_lives_old_keeps_its_exact_key(make_user, make_contact, log_touches):
