@@ -21,6 +21,7 @@ from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
 from outreach.core.types import TagList, utcnow
+from outreach.domain import warmth
 from outreach.domain.settings import UserSettings
 from outreach.domain.vocabulary import ContactKind, TouchKind
 
@@ -45,7 +46,7 @@ CONTACT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-TOUCH_COLUMNS = ("owner_id", "contact_id", "kind", "direction", "occurred_at", "note", "created_at")
+TOUCH_COLUMNS = ("owner_id", "contact_id", "kind", "direction", "occurred_at", "occurred_s", "note", "created_at")
 
 
 def generate(session: Session, contacts: int, touches: int, seed: int = 1) -> int:
@@ -113,7 +114,7 @@ def _touch_rows(owner_id: int, ids: Sequence[int], count: int, rng: random.Rando
     for contact_id in rng.choices(ids, weights=weights, k=count):
         direction = "inbound" if rng.random() < 0.2 else "outbound"
         at = now - timedelta(seconds=rng.random() * two_years)
-        yield owner_id, contact_id, kinds[int(rng.random() * len(kinds))], direction, at, "", now
+        yield owner_id, contact_id, kinds[int(rng.random() * len(kinds))], direction, at, warmth.seconds(at), "", now
 
 
 def _copies(session: Session) -> bool:

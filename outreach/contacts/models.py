@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from outreach.core.types import TagList, utcnow, words
-from outreach.domain import rules
+from outreach.domain import rules, warmth
 from outreach.domain.vocabulary import BusySource, ContactKind, Direction, TouchKind, TouchSource
 from outreach.extensions import Model
 
@@ -61,12 +62,18 @@ class Contact(Model):
         self.email, self.other_emails = (found[0] if found else None), found[1:]
 
 
+def _seconds_of_row(context: DefaultExecutionContext) -> float:
+    """A touch row's occurred_s from its own occurred_at, for inserts that do not give it (executemany too)."""
+    return warmth.seconds(context.get_current_parameters()["occurred_at"])  # type: ignore[no-untyped-call]
+
+
 class Touch(Model):
     __tablename__ = "touches"
     __table_args__ = (
         Index("ix_touches_contact_occurred", "contact_id", "occurred_at"),
-        # The rescore streams one owner's touches in contact order.
-        Index("ix_touches_owner_contact", "owner_id", "contact_id"),
+        # The rescore reads one owner's touches in contact order, from this index alone: everything its
+        # aggregate needs is here (and it serves every lookup by owner and contact).
+        Index("ix_touches_owner_contact_warmth", "owner_id", "contact_id", "kind", "direction", "occurred_s", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +82,10 @@ class Touch(Model):
     kind: Mapped[TouchKind] = mapped_column(words(TouchKind, 20, "kind"))
     direction: Mapped[Direction] = mapped_column(words(Direction, 10, "direction"), default=Direction.OUTBOUND)
     occurred_at: Mapped[datetime]
+    # occurred_at as seconds since warmth.EPOCH: the rescore's aggregate reads a number, never parses
+    # a timestamp. Kept in step on every write: ORM inserts and edits (the validator below), Core
+    # inserts that leave it out (the default reads occurred_at from the same row).
+    occurred_s: Mapped[float] = mapped_column(Float, default=_seconds_of_row)
     channel: Mapped[str | None] = mapped_column(String(100))
     url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -85,6 +96,12 @@ class Touch(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Soft delete (undo); a deleted touch no longer counts toward warmth.
     deleted_at: Mapped[datetime | None]
+
+    @validates("occurred_at")
+    def _keep_seconds(self, _key: str, moment: datetime | None) -> datetime | None:
+        if moment is not None:
+            self.occurred_s = warmth.seconds(moment)
+        return moment
 
 
 class BusyPeriod(Model):

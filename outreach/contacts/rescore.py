@@ -37,12 +37,27 @@ def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams, 
     return _stream(session, owner_id, params, progress)
 
 
-# The seconds from the warmth epoch to a touch, in each database's own date arithmetic.
-SECONDS = {
-    "sqlite": "(julianday(occurred_at) - julianday(:epoch)) * 86400.0",
-    "postgresql": "CAST(EXTRACT(EPOCH FROM (occurred_at - CAST(:epoch AS TIMESTAMP))) AS DOUBLE PRECISION)",
-}
 GREATEST = {"sqlite": "max", "postgresql": "GREATEST"}
+LOG2 = {"sqlite": "log2({})", "postgresql": "(ln({}) / ln(CAST(2.0 AS DOUBLE PRECISION)))"}
+# The first, last and last inbound moments. PostgreSQL reads occurred_at (a binary timestamp) from the
+# row it reads anyway. SQLite reads the seconds from the index and writes them back in the text form
+# SQLAlchemy stores, to the microsecond: the whole seconds (rounded down; not floor(), which SQLAlchemy
+# replaces with Python's) through strftime, exact for integers, then the microseconds (occurred_s is
+# within half a microsecond of the moment, see warmth.seconds). NULL stays NULL (NULL || anything).
+TIMES = {
+    "sqlite": {"first": "min(occurred_s)", "last": "max(occurred_s)", "inbound": "occurred_s"},
+    "postgresql": {"first": "min(occurred_at)", "last": "max(occurred_at)", "inbound": "occurred_at"},
+}
+UNIX_EPOCH = int((warmth.EPOCH - datetime(1970, 1, 1)).total_seconds())
+_WHOLE = "(CAST({0} AS INTEGER) - ({0} < CAST({0} AS INTEGER)))"
+MOMENT = {
+    "sqlite": f"(strftime('%Y-%m-%d %H:%M:%S', {_WHOLE} + {UNIX_EPOCH}, 'unixepoch')"
+    f" || printf('.%06d', CAST(round(({{0}} - {_WHOLE}) * 1000000.0) AS INTEGER)))",
+    "postgresql": "{0}",
+}
+# A contact whose decayed sum is below 2^-FAINT (every touch hundreds of half-lives old) may have had
+# terms raised to the floor 2^-1000 (PostgreSQL refuses to underflow): its key is recomputed exactly.
+FAINT = 900.0
 _maths: dict[str, bool] = {}
 
 
@@ -50,7 +65,7 @@ def _has_sql_maths(session: Session) -> bool:
     """PostgreSQL always; SQLite when built with its maths functions (most builds since 3.35)."""
     bind = session.get_bind()
     dialect = bind.dialect.name
-    if dialect not in SECONDS:
+    if dialect not in GREATEST:
         return False
     if dialect == "postgresql":
         return True
@@ -65,53 +80,96 @@ def _has_sql_maths(session: Session) -> bool:
 
 
 def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
-    """One GROUP BY over the owner's touches: the database sums 2^(term - shift) per contact, where
-    term = log2(weight) + t/h, and shift is the largest term any past touch can have, so nothing
-    overflows (and a floor keeps PostgreSQL's power() from refusing underflow)."""
+    """One UPDATE from one GROUP BY over the owner's touches (from the covering index on SQLite): per contact
+    the database sums weight · 2^(t/h − now/h), t the stored seconds (occurred_s), so nothing overflows, and
+    the key is now/h + log2(sum). Nothing comes back to Python but the few contacts too faint for that."""
     dialect = session.get_bind().dialect.name
-    weights: dict[str, Any] = {}
-    cases = []
-    for i, (kind, direction) in enumerate((k.value, d.value) for k in TouchKind for d in Direction):
-        if params.weight(kind, direction) > 0:
-            weights.update({f"k{i}": kind, f"d{i}": direction, f"w{i}": math.log2(params.weight(kind, direction))})
-            cases.append(f"WHEN kind = :k{i} AND direction = :d{i} THEN :w{i}")
-    if not cases:
+    weights, case = _weight_case(params)
+    if not case:
         return _stream(session, owner_id, params, progress)  # every weight zero: only the times to fill
     per_second = 1.0 / (86400.0 * params.half_life_days)
-    shift = max(v for k, v in weights.items() if k.startswith("w")) + ((utcnow() - warmth.EPOCH).total_seconds() * per_second)
-    term = f"(CASE {' '.join(cases)} END) + {SECONDS[dialect]} * :per_second"
+    shift = warmth.seconds(utcnow()) * per_second
+    times, moment = TIMES[dialect], MOMENT[dialect]
     query = text(
-        f"SELECT contact_id, max(term), sum(power(CAST(2.0 AS DOUBLE PRECISION), {GREATEST[dialect]}(term - :shift, -1000.0))),"
-        " min(occurred_at), max(occurred_at), max(CASE WHEN direction = 'inbound' THEN occurred_at END)"
-        f" FROM (SELECT contact_id, occurred_at, direction, {term} AS term FROM touches"
-        " WHERE owner_id = :owner AND deleted_at IS NULL) AS t"
-        " GROUP BY contact_id"
+        f"UPDATE contacts SET warmth_key = CASE WHEN t.total >= :faint THEN :shift + {LOG2[dialect].format('t.total')} END,"
+        f" first_touch_at = {moment.format('t.first')}, last_touch_at = {moment.format('t.last')},"
+        f" last_inbound_at = {moment.format('t.inbound')}"
+        f" FROM (SELECT contact_id, sum(({case}) * power(CAST(2.0 AS DOUBLE PRECISION),"
+        f" {GREATEST[dialect]}(occurred_s * :per_second - :shift, -1000.0))) AS total,"
+        f" {times['first']} AS first, {times['last']} AS last,"
+        f" max(CASE WHEN direction = 'inbound' THEN {times['inbound']} END) AS inbound"
+        " FROM touches WHERE owner_id = :owner AND deleted_at IS NULL GROUP BY contact_id) AS t"
+        " WHERE contacts.id = t.contact_id"
     )
-    rows = session.execute(query.bindparams(owner=owner_id, epoch=warmth.EPOCH, per_second=per_second, shift=shift, **weights))
-    pending: list[dict[str, Any]] = []
-    scored = 0
-    for contact_id, top, total, first, last, inbound in rows:
-        key = None if top is None else (shift + math.log2(total) if total and total > 0 else top)
-        pending.append(
-            {
-                "id": contact_id,
-                "warmth_key": key,
-                "first_touch_at": _moment(first),
-                "last_touch_at": _moment(last),
-                "last_inbound_at": _moment(inbound),
-            }
-        )
-        if len(pending) >= BATCH:
-            scored += _write(session, pending, progress)
-    scored += _write(session, pending, progress)
+    values = {"owner": owner_id, "per_second": per_second, "shift": shift, "faint": 2.0**-FAINT, **weights}
+    scored = session.connection().execute(query, values).rowcount
+    _rescore_faint(session, owner_id, params)
+    if progress:
+        progress(scored)
     return scored
 
 
-def _moment(value: Any) -> datetime | None:
-    """Aggregates of a timestamp come back as text from SQLite."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
+def _weight_case(params: warmth.WarmthParams) -> tuple[dict[str, Any], str]:
+    """Each (kind, direction)'s weight as one CASE over the kind, then the direction, in bound values;
+    NULL for a weightless touch, so it adds nothing to the sum. Empty when no touch has a weight."""
+    weights: dict[str, Any] = {}
+    kinds = []
+    for i, kind in enumerate(TouchKind):
+        directions = []
+        for direction in Direction:
+            if params.weight(kind, direction) > 0:
+                name = f"w{i}{direction.value[0]}"
+                weights.update({name: params.weight(kind, direction), f"{name}_d": direction.value})
+                directions.append(f"WHEN :{name}_d THEN :{name}")
+        if directions:
+            weights[f"k{i}"] = kind.value
+            kinds.append(f"WHEN :k{i} THEN CASE direction {' '.join(directions)} END")
+    return weights, f"CASE kind {' '.join(kinds)} END" if kinds else ""
+
+
+def _rescore_faint(session: Session, owner_id: int, params: warmth.WarmthParams) -> None:
+    """The exact keys, from their terms in Python, of the contacts the aggregate left without one though
+    they have touches: too faint for the floor (or, rightly, with weightless touches only)."""
+    faint = select(Contact.id).where(
+        Contact.owner_id == owner_id, Contact.warmth_key.is_(None), Contact.last_touch_at.is_not(None)
+    )
+    rows = session.execute(
+        select(Touch.contact_id, type_coerce(Touch.kind, String), type_coerce(Touch.direction, String), Touch.occurred_s)
+        .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None), Touch.contact_id.in_(faint))
+        .order_by(Touch.contact_id)
+    )
+    log_weight = _log_weights(params)
+    per_second = 1.0 / (86400.0 * params.half_life_days)
+    keys = []
+    for contact_id, group in groupby(rows, key=itemgetter(0)):
+        weighted = ((log_weight.get((kind, direction)), at) for _, kind, direction, at in group)
+        key = _log_sum([base + at * per_second for base, at in weighted if base is not None])
+        if key is not None:
+            keys.append({"b_id": contact_id, "b_key": key})
+    if keys:
+        session.connection().execute(
+            update(Contact.__table__)
+            .where(Contact.__table__.c.id == bindparam("b_id"))
+            .values(warmth_key=bindparam("b_key"), updated_at=Contact.__table__.c.updated_at),
+            keys,
+        )
+
+
+def _log_weights(params: warmth.WarmthParams) -> dict[tuple[str, str], float]:
+    return {
+        (kind.value, direction.value): math.log2(params.weight(kind, direction))
+        for kind in TouchKind
+        for direction in Direction
+        if params.weight(kind, direction) > 0
+    }
+
+
+def _log_sum(terms: list[float]) -> float | None:
+    """log2(Σ 2^term), shifted by the largest term so nothing overflows or underflows."""
+    if not terms:
+        return None
+    top = max(terms)
+    return top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
 
 
 def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
@@ -125,12 +183,7 @@ def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progre
     )
     # Hot loop: per row only a dict lookup, a little arithmetic and comparisons; the log-sum-exp
     # is done once per contact, shifted by its largest term so nothing overflows.
-    log_weight = {
-        (kind.value, direction.value): math.log2(params.weight(kind, direction))
-        for kind in TouchKind
-        for direction in Direction
-        if params.weight(kind, direction) > 0
-    }
+    log_weight = _log_weights(params)
     per_second = 1.0 / (86400.0 * params.half_life_days)
     epoch = warmth.EPOCH
     pending: list[dict[str, Any]] = []
@@ -148,12 +201,14 @@ def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progre
                 last = at
             if direction == "inbound" and (inbound is None or at > inbound):
                 inbound = at
-        key = None
-        if terms:
-            top = max(terms)
-            key = top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
         pending.append(
-            {"id": contact_id, "warmth_key": key, "first_touch_at": first, "last_touch_at": last, "last_inbound_at": inbound}
+            {
+                "id": contact_id,
+                "warmth_key": _log_sum(terms),
+                "first_touch_at": first,
+                "last_touch_at": last,
+                "last_inbound_at": inbound,
+            }
         )
         if len(pending) >= BATCH:
             scored += _write(session, pending, progress)

@@ -63,6 +63,19 @@ def days(moment: datetime) -> float:
     return (moment - EPOCH).total_seconds() / 86400.0
 
 
+def seconds(moment: datetime) -> float:
+    """Seconds since the epoch (naive UTC datetimes), as touches store them beside ``occurred_at``.
+
+    A double holds these to well under half a microsecond for any moment within 2^33 s (272 years) of
+    the epoch, so ``moment_at(seconds(m)) == m`` exactly there."""
+    return (moment - EPOCH).total_seconds()
+
+
+def moment_at(value: float) -> datetime:
+    """The moment ``value`` seconds after the epoch, to the microsecond (the inverse of ``seconds``)."""
+    return EPOCH + timedelta(seconds=value)
+
+
 def touch_key(touch: TouchPoint, params: WarmthParams) -> float | None:
     """The key of a single touch; None for a zero-weight touch, which adds nothing."""
     weight = params.weight(touch.kind, touch.direction)

@@ -2,11 +2,11 @@
 
 What an export leaves out: database ids (records point at each other by ``ref``, their id at export
 time, and a restore gives them new ids), what the app recomputes (warmth keys, first and last
-touch), the reminders' calendar UIDs (a restored account publishes new ones), a feed reader's lease,
-and every secret: password hash, API tokens, logins, the calendar feed's token, and the mailbox and
-calendar connections (they hold credentials; what capture read from them is kept, so a reconnected
-mailbox makes no touch twice). Everything else,
-timestamps included, comes back as it was (``outreach.transfer.restore``).
+touch, a touch's occurred_at as seconds), the reminders' calendar UIDs (a restored account publishes
+new ones), a feed reader's lease, and every secret: password hash, API tokens, logins, the calendar
+feed's token, and the mailbox and calendar connections (they hold credentials; what capture read from
+them is kept, so a reconnected mailbox makes no touch twice). Everything else, timestamps included,
+comes back as it was (``outreach.transfer.restore``).
 """
 
 from __future__ import annotations

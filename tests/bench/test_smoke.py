@@ -15,7 +15,7 @@ from bench.report import print_table
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
 # Every figure of the issue, and the import figure; figure 6 (pages on gunicorn) is one per page.
-EXPECTED = ["1", "10", "2", "3a", "3b", "4", "4b", "5", "6", "6", "6", "7", "8", "9"]
+EXPECTED = ["1", "10", "2", "3a", "3b", "3c", "4", "4b", "5", "6", "6", "6", "7", "8", "9"]
 
 
 def _backends() -> list[Any]:

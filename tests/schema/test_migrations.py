@@ -17,9 +17,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from outreach import create_app
-from outreach.contacts.models import Contact
+from outreach.contacts.models import Contact, Touch
 from outreach.contacts.touches import touches_of
 from outreach.core.paths import MIGRATIONS_DIR
+from outreach.domain import warmth
 from outreach.extensions import db
 from tests.conftest import BACKENDS, PG_URL, _pg_schema_url
 
@@ -117,6 +118,8 @@ def test_downgrade_to_empty_and_upgrade_again(empty_database):
 
 REVISIONS = [script.revision for script in reversed(list(ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()))]
 NOW = datetime(2024, 5, 6, 9, 30)
+# Microseconds a millisecond clock would round up into the next second: 0018 must fill occurred_s exactly.
+TOUCHED = datetime(2024, 5, 6, 9, 29, 59, 999_600)
 
 # What a user could have stored at any revision: each row keeps only the columns its revision has,
 # and tables a revision lacks are skipped. Rows in child tables catch a batch migration that
@@ -171,7 +174,8 @@ SEED = {
     "touches": {
         "kind": "call",
         "direction": "inbound",
-        "occurred_at": NOW,
+        "occurred_at": TOUCHED,
+        "occurred_s": warmth.seconds(TOUCHED),  # from 0018 (an older revision has no such column: 0018 fills it)
         "channel": "zoom",
         "note": "Great chat",
         "source": "mail",
@@ -334,8 +338,11 @@ def test_upgrade_from_every_revision_keeps_the_data_and_reaches_the_models(empty
             checks = database_checks(conn)
         contact = db.session.get(Contact, before["contacts"]["id"])
         seen = contact and (contact.name, contact.topics, [t.note for t in touches_of(db.session, contact)])
+        touch = db.session.get_one(Touch, before["touches"]["id"])
+        times = (touch.occurred_at, touch.occurred_s)
         db.session.remove()
         db.engine.dispose()
     assert after == before
     assert seen == ("Jane Doe", ["podcasting"], ["Great chat"])
+    assert times == (TOUCHED, warmth.seconds(TOUCHED))  # exactly, not to the millisecond
     assert differences == [] and checks == model_checks()

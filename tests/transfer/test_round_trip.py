@@ -38,6 +38,7 @@ LEFT_OUT = {
     "first_touch_at": "recomputed from the touches",
     "last_touch_at": "recomputed from the touches",
     "last_inbound_at": "recomputed from the touches",
+    "occurred_s": "occurred_at again, as the seconds the rescore sums: computed on insert",
     "natural_key": "rebuilt from the new ids",
     "uid": "a restored reminder is a new calendar event",  # a post's uid (its GUID's hash) is kept
     "claimed_until": "a feed reader's lease, meaningless elsewhere",
