@@ -42,7 +42,9 @@ def ask_now_names(user: User, now) -> list[str]:
 
 def stored_rows() -> list[tuple[int, str]]:
     db.session.expire_all()
-    return [tuple(row) for row in db.session.execute(select(StoredBoard.owner_id, StoredBoard.fingerprint))]
+    return [
+        (owner, fingerprint) for owner, fingerprint in db.session.execute(select(StoredBoard.owner_id, StoredBoard.fingerprint))
+    ]
 
 
 def test_a_board_reads_back_equal_dates_advice_and_all(pipeline, now):
