@@ -11,7 +11,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ def dumps(value: object) -> str:
 
 def loads(text: str, kind: type[T]) -> T:
     try:
-        value: T = _read(json.loads(text), kind)
+        value: T = _reader(typing.cast(Any, kind))(json.loads(text))
     except (ValueError, TypeError, KeyError) as exc:
         raise StoredBoardError(f"a stored board does not read as {kind.__name__}: {exc}") from exc
     return value
@@ -47,45 +47,47 @@ def _plain(value: object) -> Any:
     raise TypeError(f"a board holds plain values only, not {type(value).__name__}")
 
 
+Reader = Callable[[Any], Any]
+
+
 @cache
-def _hints(kind: type) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
-
-
-def _read(value: Any, kind: Any) -> Any:
+def _reader(kind: Any) -> Reader:
+    """How to read a value of ``kind`` from its JSON form: worked out once per type, then only applied."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
         (inner,) = [a for a in args if a is not type(None)]
-        return _read(value, inner)
-    if origin in (list, tuple, Sequence) or kind in (list, tuple):
-        items = [_read(item, args[0] if args else Any) for item in _of(value, list)]
-        return tuple(items) if origin is tuple else items
+        read_inner = _reader(inner)
+        return lambda value: None if value is None and type(None) in args else read_inner(value)
+    if origin in (list, tuple, Sequence):
+        read_item = _reader(args[0])
+        if origin is tuple:
+            return lambda value: tuple(read_item(item) for item in _of(value, list))
+        return lambda value: [read_item(item) for item in _of(value, list)]
     if dataclasses.is_dataclass(kind):
-        fields = _of(value, dict)
-        make = typing.cast(Any, kind)
-        hints = _hints(make)
-        return make(**{f.name: _read(fields[f.name], hints[f.name]) for f in dataclasses.fields(kind) if f.init})
-    return _scalar(value, kind)
+        make, hints = typing.cast(Any, kind), typing.get_type_hints(kind)
+        fields = [(f.name, _reader(hints[f.name])) for f in dataclasses.fields(kind) if f.init]
+        return lambda value: make(**{name: read(_of(value, dict)[name]) for name, read in fields})
+    return _scalar(kind)
 
 
-def _scalar(value: Any, kind: Any) -> Any:
-    if kind is datetime:
-        return datetime.fromisoformat(_of(value, str))
-    if kind is date:
-        return date.fromisoformat(_of(value, str))
-    if kind is float:
-        return float(_of(value, (int, float)))
-    if kind is bool:
-        return _of(value, bool)
-    if kind is int:
-        if isinstance(value, bool):
-            raise TypeError("a flag where a number belongs")
-        return _of(value, int)
-    if kind is str or kind is Any:
-        return _of(value, str) if kind is str else value
-    raise TypeError(f"no reading for {kind}")
+def _scalar(kind: Any) -> Reader:
+    readers: dict[Any, Reader] = {
+        datetime: lambda value: datetime.fromisoformat(_of(value, str)),
+        date: lambda value: date.fromisoformat(_of(value, str)),
+        float: lambda value: float(_of(_number(value), (int, float))),
+        bool: lambda value: _of(value, bool),
+        int: lambda value: _of(_number(value), int),
+        str: lambda value: _of(value, str),
+    }
+    if kind not in readers:
+        raise TypeError(f"no reading for {kind}")
+    return readers[kind]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise TypeError("a flag where a number belongs")
+    return value
 
 
 def _of(value: Any, kind: type | tuple[type, ...]) -> Any:

@@ -14,6 +14,7 @@ from outreach import create_app
 from outreach.accounts.models import User
 from outreach.campaigns import service as campaign_service
 from outreach.core.caller import caller_for
+from outreach.core.types import utcnow
 from outreach.extensions import db
 from outreach.today import board as board_module
 from outreach.today import stored
@@ -73,7 +74,7 @@ def test_a_value_that_does_not_fit_its_type_is_refused_not_guessed(pipeline, now
 def test_a_damaged_stored_board_is_assessed_again_and_replaced(pipeline, now):
     user, *_ = pipeline
     good = assessed(user, now)
-    db.session.execute(update(StoredBoard).values(board='{"ask_now": 3}'))
+    db.session.execute(update(StoredBoard).values(board='{"ask_now": 3}', assessed_at=utcnow()))
     db.session.commit()
     assert assessed(user, now) == good
     assert stored.loads(db.session.scalar(select(StoredBoard.board)), board_module.Board) == good
@@ -87,7 +88,7 @@ def test_every_app_on_the_database_uses_the_one_stored_board(pipeline, database_
     assert owner == user_id
     # Marked, so only a read of the stored row can answer it (no worker holds this board in memory).
     marked = dataclasses.replace(first, ask_now_total=first.ask_now_total + 1000)
-    db.session.execute(update(StoredBoard).values(board=stored.dumps(marked)))
+    db.session.execute(update(StoredBoard).values(board=stored.dumps(marked), assessed_at=utcnow()))
     db.session.commit()  # outside a request every transaction may write: the other app's would wait for it
 
     def never(*_args):
