@@ -47,19 +47,36 @@ def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
     from outreach.accounts.models import User
     from outreach.accounts.service import user_settings
     from outreach.calendar.service import reminder_events
+    from outreach.contacts.listing import read_page
     from outreach.contacts.models import Touch
     from outreach.contacts.service import ContactFilter, list_contacts
     from outreach.core.caller import caller_for
     from outreach.core.types import utcnow
     from outreach.extensions import db
+    from outreach.today.board import board
 
     user = db.session.get_one(User, owner_id)
     params = user_settings(user).warmth_params()
     now = utcnow()
+    board(db.session, caller_for(db.session.get_one(User, owner_id), now))  # stored, so the plan is of a view
+
+    def cursor() -> str | None:
+        """The Next link's cursor at the end of page 19."""
+        return read_page(db.session, owner_id, ContactFilter(sort="last_touch"), params, now, page=19, per_page=50).after
+
     return {
         "trust-ready: count and first page, warmest first (ranges on warmth_key)": lambda: trust_ready(caller_for(user), now),
         "contacts list sorted by last touch, page 20 (count, then the page)": lambda: list_contacts(
             db.session, owner_id, ContactFilter(sort="last_touch"), params, page=20
+        ),
+        "contacts list page, by last touch, ?page=20 (the page, then the count up to 1,000 past it)": lambda: read_page(
+            db.session, owner_id, ContactFilter(sort="last_touch"), params, now, page=20, per_page=50
+        ),
+        "contacts list page, by last touch, page 20 by its Next link (a cursor)": lambda: read_page(
+            db.session, owner_id, ContactFilter(sort="last_touch"), params, now, page=20, per_page=50, after=cursor()
+        ),
+        "Today's board: the fingerprint, then the stored board": lambda: board(
+            db.session, caller_for(db.session.get_one(User, owner_id), now)
         ),
         "reminder feed (calendar subscription)": lambda: reminder_events(
             db.session, owner_id, now, lambda cid: f"/contacts/{cid}"

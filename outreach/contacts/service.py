@@ -89,7 +89,18 @@ def list_contacts(
     now: datetime | None = None,
 ) -> tuple[list[Contact], int]:
     """One page of contacts and the total; warmth bounds are range conditions on the stored key."""
-    now = now or utcnow()
+    query = filtered(owner_id, filters, params, now or utcnow())
+    total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+    offset = (page - 1) * per_page
+    if filters.sort == "name":
+        rows = session.scalars(query.order_by(func.lower(Contact.name), Contact.id).limit(per_page).offset(offset))
+        return list(rows), total
+    column = Contact.last_touch_at if filters.sort == "last_touch" else Contact.warmth_key
+    return desc_nulls_last(session, query, column, offset, per_page), total
+
+
+def filtered(owner_id: int, filters: ContactFilter, params: warmth.WarmthParams, now: datetime) -> Select[Contact]:
+    """The owner's live contacts that pass the filters, unordered."""
     query = owned(Contact, owner_id)
     if filters.kind:
         query = query.where(Contact.kind == filters.kind)
@@ -109,16 +120,10 @@ def list_contacts(
         if filters.max_warmth > 0:
             cold = or_(cold, Contact.warmth_key <= warmth.min_key(filters.max_warmth, now, params))
         query = query.where(cold)
-    total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
-    offset = (page - 1) * per_page
-    if filters.sort == "name":
-        rows = session.scalars(query.order_by(func.lower(Contact.name), Contact.id).limit(per_page).offset(offset))
-        return list(rows), total
-    column = Contact.last_touch_at if filters.sort == "last_touch" else Contact.warmth_key
-    return _desc_nulls_last(session, query, column, offset, per_page), total
+    return query
 
 
-def _desc_nulls_last(session: Session, query: Select[Contact], column: Any, offset: int, per_page: int) -> list[Contact]:
+def desc_nulls_last(session: Session, query: Select[Contact], column: Any, offset: int, per_page: int) -> list[Contact]:
     """A page of ``column DESC NULLS LAST, id`` as reads that the (owner, column) index serves on both
     databases: the rows with a value, then the rest by id. In one ORDER BY, PostgreSQL (whose index,
     read backwards, yields NULLs first) sorted every contact of the owner for each page."""

@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import assess_campaign
+from outreach.contacts import listing, service
 from outreach.contacts import page as contact_page
-from outreach.contacts import service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import BusyPeriod, Contact, Touch
 from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
@@ -63,16 +63,29 @@ def index() -> Any:
     if ready_for is not None:
         # Readiness is computed, not stored: filter the assessed board, then page it.
         pairs = [p for p in assess_campaign(db.session, ready_for, caller.planner, caller.now) if p.result.ask_ready]
-        total = len(pairs)
         contacts = [p.contact for p in pairs[(page - 1) * PER_PAGE : page * PER_PAGE]]
+        found = listing.ListPage(contacts, len(pairs), True, None)
     else:
-        contacts, total = service.list_contacts(db.session, caller.id, filters, caller.params, page, PER_PAGE, caller.now)
-    rows = [(c, warmth.warmth(c.warmth_key, caller.now, caller.params)) for c in contacts]
-    pages = max(1, -(-total // PER_PAGE))
+        found = listing.read_page(
+            db.session,
+            caller.id,
+            filters,
+            caller.params,
+            caller.now,
+            page=page,
+            per_page=PER_PAGE,
+            after=args.get("after"),
+            count_all=args.get("count") == "all",
+        )
+    rows = [(c, warmth.warmth(c.warmth_key, caller.now, caller.params)) for c in found.contacts]
+    pages = max(1, -(-found.counted // PER_PAGE))
     return render_template(
         "contacts/list.html",
         rows=rows,
-        total=total,
+        total=found.counted,
+        exact=found.exact,
+        has_next=found.after is not None or (found.exact and page < pages),
+        after=found.after,
         page=page,
         pages=pages,
         filters=filters,
