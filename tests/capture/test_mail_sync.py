@@ -85,11 +85,16 @@ def test_a_gmail_like_mailbox_gives_the_right_touches(api, dovecot, mailbox, mak
         imap.append(folder, raw)
         imap.append("All Mail", raw)  # Gmail keeps a copy of everything here
 
+    warmth = lambda contact: api("GET", f"/contacts/{contact.id}").json["warmth"]  # noqa: E731
+    before = {"Maya": warmth(maya), "Tom": warmth(tom)}
     created = connect(api, dovecot, user, password, folders=["All Mail"])
     assert created.status_code == 201, created.json
     assert "password" not in created.json and password not in created.get_data(as_text=True)
     synced = api("POST", f"/mail-accounts/{created.json['id']}/sync")
     assert synced.status_code == 200, synced.json
+    after = {"Maya": warmth(maya), "Tom": warmth(tom)}
+    print(f"by class {synced.json['sync']['by_class']}; warmth before {before}, after {after}")
+    assert before == {"Maya": 0, "Tom": 0} and after["Maya"] > after["Tom"] > 0  # two emails (one each way) beat one
     counts = synced.json["sync"]
     assert counts["by_class"] == {"person": 3, "bulk": 2, "auto_reply": 2}
     assert counts["duplicates"] == 7  # every All Mail copy counted once
