@@ -14,6 +14,7 @@ from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import assess_pair
 from outreach.campaigns.schemas import ReadinessOut
 from outreach.contacts.models import Contact
+from outreach.core.errors import InvalidInput
 from outreach.core.ownership import get_owned, owned
 from outreach.core.types import utcnow
 from outreach.domain import readiness, rules, warmth
@@ -78,6 +79,8 @@ def _bulk_parent(session: Session, owner_id: int, parent_id: int | None) -> Ask 
 def update_ask(session: Session, ask: Ask, data: Mapping[str, Any], now: datetime | None = None) -> Ask:
     """Change an ask and keep what changed, from what to what, in its history."""
     now = now or utcnow()
+    if "asked_at" in data and data["asked_at"] is None:  # "now" when an ask is recorded; an edit keeps a day
+        raise InvalidInput({"asked_at": "An ask keeps the day it was sent: give that day, or leave it as it is."})
     changes: dict[str, list[Any]] = {}
     for name in ASK_FIELDS:
         if name in data and getattr(ask, name) != data[name]:

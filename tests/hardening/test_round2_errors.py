@@ -115,3 +115,13 @@ def test_a_12_mb_chunked_upload_gets_the_friendly_413_page(client, make_user, we
     )
     assert response.status_code == 413
     assert "That upload is too big: the limit is 10 MB" in response.get_data(as_text=True)
+
+
+def test_a_patch_cannot_empty_a_time_a_record_must_keep(api, make_contact):
+    """Found by the API fuzzer in CI: a null asked_at on PATCH reached the database's NOT NULL (a 500)."""
+    contact = make_contact(api.user, "Maya Chen")
+    ask = api("POST", "/asks", {"contact_id": contact.id, "request": "Guest on Season 4?"}).json
+    refused = api("PATCH", f"/asks/{ask['id']}", {"asked_at": None})
+    assert refused.status_code == 422, refused.json
+    assert refused.json["fields"]["asked_at"] == "An ask keeps the day it was sent: give that day, or leave it as it is."
+    assert api("GET", "/asks").json["items"][0]["asked_at"] == ask["asked_at"]
