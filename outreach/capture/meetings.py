@@ -25,12 +25,12 @@ from outreach.accounts.models import User
 from outreach.capture.models import CalendarAccount, CapturedEvent, MailAccount
 from outreach.capture.secrets import CredentialsUnreadable, decrypt
 from outreach.capture.store import Item, address_book, link
-from outreach.capture.sync import AlreadySyncing, exclusive
+from outreach.capture.sync import AlreadySyncing, exclusive, record_outcome
 from outreach.core.caller import Caller, caller_for
 from outreach.core.errors import InvalidInput
 from outreach.core.fetch import check_url, fetch_calendar
 from outreach.core.ownership import owned
-from outreach.domain.vocabulary import AccountStatus, CalendarKind
+from outreach.domain.vocabulary import CalendarKind
 
 HORIZON_DAYS = 365
 MAX_ATTENDEES = 20  # more is a webinar or an all-hands, not a meeting with someone
@@ -178,11 +178,7 @@ def sync_calendar(session: Session, account: CalendarAccount, config: Mapping[st
     except AlreadySyncing:
         result.error = "A sync of this calendar is already running."
         return result
-    account.status = AccountStatus.FAILING if result.error else AccountStatus.ACTIVE
-    account.last_error = result.error
-    if not result.error:
-        account.last_synced_at = me.now
-    session.commit()
+    record_outcome(session, account, result.error, me.now)
     return result
 
 

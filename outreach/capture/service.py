@@ -60,12 +60,24 @@ def set_paused(session: Session, account: MailAccount | CalendarAccount, paused:
 
 def disconnect_mail(session: Session, me: Caller, account: MailAccount, delete_touches: bool) -> int:
     """The credentials go at once; the touches stay unless the user asks. Returns touches deleted."""
+    return _disconnect(session, me, account, CapturedMessage, "message_id", delete_touches)
+
+
+def _disconnect(
+    session: Session,
+    me: Caller,
+    account: MailAccount | CalendarAccount,
+    read: type[CapturedMessage] | type[CapturedEvent],
+    column: str,
+    delete_touches: bool,
+) -> int:
+    """Forget the account; with ``delete_touches`` also what it read and the touches that made."""
     account.secret = None
     deleted = 0
     if delete_touches:
-        mine = (CapturedMessage.owner_id == me.id, CapturedMessage.account_id == account.id)
-        deleted = forget(session, me, select(CapturedMessage.id).where(*mine), "message_id")
-        session.execute(delete(CapturedMessage).where(*mine))
+        mine = (read.owner_id == me.id, read.account_id == account.id)
+        deleted = forget(session, me, select(read.id).where(*mine), column)
+        session.execute(delete(read).where(*mine))
     session.delete(account)
     session.flush()
     return deleted
@@ -94,12 +106,4 @@ def connect_calendar(session: Session, me: Caller, body: CalendarAccountIn, conf
 
 
 def disconnect_calendar(session: Session, me: Caller, account: CalendarAccount, delete_touches: bool) -> int:
-    account.secret = None
-    deleted = 0
-    if delete_touches:
-        mine = (CapturedEvent.owner_id == me.id, CapturedEvent.account_id == account.id)
-        deleted = forget(session, me, select(CapturedEvent.id).where(*mine), "event_id")
-        session.execute(delete(CapturedEvent).where(*mine))
-    session.delete(account)
-    session.flush()
-    return deleted
+    return _disconnect(session, me, account, CapturedEvent, "event_id", delete_touches)

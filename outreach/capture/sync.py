@@ -83,11 +83,7 @@ def sync_account(
     except AlreadySyncing:
         result.error = "A sync of this account is already running."
         return result
-    account.status = AccountStatus.FAILING if result.error else AccountStatus.ACTIVE
-    account.last_error = result.error
-    if not result.error:
-        account.last_synced_at = me.now
-    session.commit()
+    record_outcome(session, account, result.error, me.now)
     return result
 
 
@@ -167,6 +163,15 @@ def _contacts_changed_since(session: Session, me: Caller, moment: datetime | Non
 
 _local_locks: dict[int, threading.Lock] = {}
 _local_guard = threading.Lock()
+
+
+def record_outcome(session: Session, account: MailAccount | CalendarAccount, error: str | None, now: datetime) -> None:
+    """A mailbox or calendar says whether its last sync worked, and why not; committed with the sync's work."""
+    account.status = AccountStatus.FAILING if error else AccountStatus.ACTIVE
+    account.last_error = error
+    if not error:
+        account.last_synced_at = now
+    session.commit()
 
 
 @contextmanager
