@@ -237,8 +237,7 @@ class OpeningRow(Record):
 
 # What mail and calendar capture remember of what they read (headers only, never a body, never the
 # connection): restored, a reconnected mailbox finds its messages seen and makes no touch twice.
-Address = Annotated[str, StringConstraints(max_length=254)]
-Counterpart = tuple[Address, Annotated[str, StringConstraints(max_length=200)]]
+Counterpart = tuple[Line254, Annotated[str, StringConstraints(max_length=200)]]
 MessageKey = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
@@ -247,7 +246,7 @@ class CapturedMessageRow(Record):
     sent_at: Time
     direction: Direction
     classification: Classification
-    from_address: Address = ""
+    from_address: Line254 = ""
     recipients: Count = 0
     subject: Line300 = ""
     in_reply_to: MessageKey | None = None
@@ -262,7 +261,7 @@ class CapturedEventRow(Record):
     starts_at: Time
     direction: Direction
     summary: Line300 = ""
-    attendees: Annotated[list[Address], Field(max_length=100)] = []
+    attendees: Annotated[list[Line254], Field(max_length=100)] = []
 
 
 class CaptureLinkRow(Strict):
