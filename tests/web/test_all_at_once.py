@@ -12,6 +12,7 @@ from outreach.accounts import service as user_service
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import Contact
+from outreach.core.types import utcnow
 from outreach.extensions import db
 from outreach.transfer import importer
 from tests.conftest import csrf_from
@@ -134,7 +135,9 @@ def test_an_ask_turned_into_a_no_without_a_reason_is_questioned_on_edit(client, 
     assert db.session.get(Ask, ask.id).outcome == "pending"
 
 
-def test_an_ask_dated_later_than_now_is_questioned_and_one_days_ahead_is_refused(client, maya, make_contact, now):
+def test_an_ask_dated_later_than_now_is_questioned_and_one_days_ahead_is_refused(client, maya, make_contact):
+    # The clock as the view reads it, not the noon of the `now` fixture: after 15:00 UTC, noon + 3 h is past.
+    now = utcnow()
     contact = make_contact(maya)
     data = {"contact_id": str(contact.id), "outcome": "pending", "recipients": "1"}
     later = (now + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
