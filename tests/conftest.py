@@ -120,6 +120,7 @@ def _empty_tables() -> None:
         else:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+            conn.execute(text("DELETE FROM owner_changes"))  # what the deletes above marked
 
 
 @pytest.fixture

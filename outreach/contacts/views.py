@@ -19,6 +19,7 @@ from outreach.contacts.schemas import BusyPeriodIn, ContactIn, TouchIn, TouchOut
 from outreach.core.errors import InvalidInput, validated
 from outreach.core.forms import BusyForm, ContactForm, TouchForm, fill_form, form_input, form_payload
 from outreach.core.ownership import owned
+from outreach.core.page_cache import cached_page
 from outreach.core.web import (
     flash_back,
     me,
@@ -45,6 +46,7 @@ def _number(value: str | None) -> float | None:
 
 
 @bp.route("/")
+@cached_page
 def index() -> Any:
     caller = me()
     args = {key: value.replace("\x00", "") for key, value in request.args.items()}

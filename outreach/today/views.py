@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from outreach.contacts import touches as touch_service
 from outreach.contacts.schemas import TouchIn
+from outreach.core.page_cache import cached_page
 from outreach.core.web import flash_back, me, owned_or_404, parse_id
 from outreach.domain import warmth
 from outreach.extensions import db
@@ -24,6 +25,7 @@ ACTIONS = {"done": "done", "dismiss": "dismissed", "snooze_1d": "1d", "snooze_1w
 
 
 @bp.route("/")
+@cached_page
 def index() -> Any:
     caller = me()
     show_all = request.args.get("all") == "1"

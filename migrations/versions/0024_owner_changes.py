@@ -1,0 +1,110 @@
+"""Owner changes: a mark per user that database triggers move on every write to their records, so a page
+can tell in one index read whether anything it shows changed (outreach/core/changes.py).
+
+Revision ID: 0024
+Revises: 0021
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0024"
+down_revision = "0021"
+branch_labels = None
+depends_on = None
+
+# As outreach.core.changes.WATCHED when this revision was written: a migration never imports the app.
+WATCHED = {
+    "users": "id",
+    "contacts": "owner_id",
+    "touches": "owner_id",
+    "busy_periods": "owner_id",
+    "campaigns": "owner_id",
+    "asks": "owner_id",
+    "ask_changes": "owner_id",
+    "reminders": "owner_id",
+    "episodes": "owner_id",
+    "offers": "owner_id",
+    "messages": "owner_id",
+    "wins": "owner_id",
+    "feeds": "owner_id",
+    "posts": "owner_id",
+    "openings": "owner_id",
+    "mail_accounts": "owner_id",
+    "mail_folders": "owner_id",
+    "calendar_accounts": "owner_id",
+    "captured_messages": "owner_id",
+    "captured_events": "owner_id",
+    "capture_links": "owner_id",
+}
+EVENTS = {"insert": "NEW", "update": "NEW", "delete": "OLD"}
+
+
+def upgrade():
+    op.create_table(
+        "owner_changes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_owner_changes")),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_owner_changes_owner", "owner_changes", ["owner_id", "id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_triggers()
+    else:
+        _sqlite_triggers()
+
+
+def _postgresql_triggers():
+    # Statement triggers: one row per owner a statement wrote, read from its transition table, so a rescore of
+    # 100,000 contacts appends one row; appending takes no lock that another writer of the owner waits on.
+    for rows in ("new_rows", "old_rows"):
+        for column in sorted(set(WATCHED.values())):
+            op.execute(
+                f"""
+                CREATE FUNCTION outreach_changed_{column}_{rows}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO owner_changes (owner_id, changed_at)
+                    SELECT DISTINCT {column}, now() AT TIME ZONE 'UTC' FROM {rows};
+                    RETURN NULL;
+                END $$
+                """
+            )
+    for table, column in WATCHED.items():
+        for event, side in EVENTS.items():
+            rows = f"{side.lower()}_rows"
+            op.execute(
+                f"CREATE TRIGGER owner_changed_{event} AFTER {event.upper()} ON {table} "
+                f"REFERENCING {side} TABLE AS {rows} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION outreach_changed_{column}_{rows}()"
+            )
+
+
+def _sqlite_triggers():
+    # Row triggers (SQLite has no other kind): the owner's one row is replaced by a newer one, so the mark
+    # stays a single row; writers are serialized, so the newest id alone says whether anything changed.
+    for table, column in WATCHED.items():
+        for event, side in EVENTS.items():
+            owner = f"{side}.{column}"
+            op.execute(
+                f"CREATE TRIGGER owner_changed_{table}_{event} AFTER {event.upper()} ON {table} BEGIN "
+                f"DELETE FROM owner_changes WHERE owner_id = {owner}; "
+                f"INSERT INTO owner_changes (owner_id, changed_at) "
+                f"VALUES ({owner}, strftime('%Y-%m-%d %H:%M:%f', 'now')); END"
+            )
+
+
+def downgrade():
+    for table in WATCHED:
+        for event in EVENTS:
+            if op.get_bind().dialect.name == "postgresql":
+                op.execute(f"DROP TRIGGER owner_changed_{event} ON {table}")
+            else:
+                op.execute(f"DROP TRIGGER owner_changed_{table}_{event}")
+    if op.get_bind().dialect.name == "postgresql":
+        for rows in ("new_rows", "old_rows"):
+            for column in sorted(set(WATCHED.values())):
+                op.execute(f"DROP FUNCTION outreach_changed_{column}_{rows}()")
+    op.drop_index("ix_owner_changes_owner", table_name="owner_changes")
+    op.drop_table("owner_changes")

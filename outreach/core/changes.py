@@ -1,0 +1,84 @@
+"""Each owner's change mark: a cheap answer to "has anything of theirs changed since I last looked?".
+
+The database keeps it, by triggers on every table of a user's records (migration 0024), so no write path
+can forget it: a page, a service, the API, an import, the tick and a restore all move it alike. Reading it is
+one index lookup, whatever the owner's size, where reading the records to see if they changed grows with them.
+
+- SQLite runs a row trigger that replaces the owner's one row with a new one: ids only grow (AUTOINCREMENT),
+  writers are serialized, so the newest id is the mark.
+- PostgreSQL runs a statement trigger that appends a row per owner the statement wrote, with no lock taken,
+  so a long tick never makes a user's click wait. The mark is the count and the newest id: a transaction
+  that took its id earlier but commits later still adds one to the count. The tick prunes rows older than
+  PRUNE_AFTER but each owner's newest.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import BigInteger, Index, Integer, bindparam, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from outreach.core.types import utcnow
+from outreach.extensions import Model
+
+# The tables whose rows are a user's records (or feed Today, the lists and the planner), each with the
+# column naming its owner. Derived rows (today_boards, tick_states), logins and API tokens are not watched:
+# the first are written by reads, the others say nothing a page shows. tests/schema checks every table is
+# in one list or the other, so a new table cannot be forgotten.
+WATCHED = {
+    "users": "id",
+    "contacts": "owner_id",
+    "touches": "owner_id",
+    "busy_periods": "owner_id",
+    "campaigns": "owner_id",
+    "asks": "owner_id",
+    "ask_changes": "owner_id",
+    "reminders": "owner_id",
+    "episodes": "owner_id",
+    "offers": "owner_id",
+    "messages": "owner_id",
+    "wins": "owner_id",
+    "feeds": "owner_id",
+    "posts": "owner_id",
+    "openings": "owner_id",
+    "mail_accounts": "owner_id",
+    "mail_folders": "owner_id",
+    "calendar_accounts": "owner_id",
+    "captured_messages": "owner_id",
+    "captured_events": "owner_id",
+    "capture_links": "owner_id",
+}
+UNWATCHED = {"owner_changes", "today_boards", "tick_states", "login_sessions", "api_tokens", "alembic_version"}
+PRUNE_AFTER = timedelta(minutes=10)  # far longer than any transaction of the product stays open
+
+Mark = tuple[int, int]
+
+
+class OwnerChange(Model):
+    """Derived bookkeeping, never exported: no foreign key, so deleting a user (whose cascade fires the
+    triggers one last time) never trips over it."""
+
+    __tablename__ = "owner_changes"
+    __table_args__ = (Index("ix_owner_changes_owner", "owner_id", "id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column()  # set by the triggers, in UTC like every stored time
+
+
+_MARK = select(func.count(), func.coalesce(func.max(OwnerChange.id), 0)).where(OwnerChange.owner_id == bindparam("owner"))
+
+
+def mark(session: Session, owner_id: int) -> Mark:
+    """The owner's change mark: equal to an earlier reading exactly when nothing of theirs changed since."""
+    count, newest = session.execute(_MARK, {"owner": owner_id}).one()
+    return int(count), int(newest)
+
+
+def prune(session: Session, now: datetime | None = None) -> int:
+    """Drop the rows older than PRUNE_AFTER but each owner's newest, so marks stay one short index read."""
+    newest = select(func.max(OwnerChange.id)).group_by(OwnerChange.owner_id)
+    cutoff = (now or utcnow()) - PRUNE_AFTER
+    result = session.execute(delete(OwnerChange).where(OwnerChange.changed_at < cutoff, OwnerChange.id.not_in(newest)))
+    return int(getattr(result, "rowcount", 0) or 0)
