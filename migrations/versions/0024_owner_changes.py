@@ -45,11 +45,12 @@ def upgrade():
         "owner_changes",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=40), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_owner_changes")),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_owner_changes_owner", "owner_changes", ["owner_id", "id"], unique=False)
+    op.create_index("ix_owner_changes_owner", "owner_changes", ["owner_id", "source", "id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_triggers()
     else:
@@ -65,8 +66,8 @@ def _postgresql_triggers():
                 f"""
                 CREATE FUNCTION outreach_changed_{column}_{rows}() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO owner_changes (owner_id, changed_at)
-                    SELECT DISTINCT {column}, now() AT TIME ZONE 'UTC' FROM {rows};
+                    INSERT INTO owner_changes (owner_id, source, changed_at)
+                    SELECT DISTINCT {column}, TG_TABLE_NAME, now() AT TIME ZONE 'UTC' FROM {rows};
                     RETURN NULL;
                 END $$
                 """
@@ -82,16 +83,16 @@ def _postgresql_triggers():
 
 
 def _sqlite_triggers():
-    # Row triggers (SQLite has no other kind): the owner's one row is replaced by a newer one, so the mark
-    # stays a single row; writers are serialized, so the newest id alone says whether anything changed.
+    # Row triggers (SQLite has no other kind): the owner's row for the table is replaced by a newer one, so a
+    # mark stays a row per table; writers are serialized, so the newest id says whether anything changed.
     for table, column in WATCHED.items():
         for event, side in EVENTS.items():
             owner = f"{side}.{column}"
             op.execute(
                 f"CREATE TRIGGER owner_changed_{table}_{event} AFTER {event.upper()} ON {table} BEGIN "
-                f"DELETE FROM owner_changes WHERE owner_id = {owner}; "
-                f"INSERT INTO owner_changes (owner_id, changed_at) "
-                f"VALUES ({owner}, strftime('%Y-%m-%d %H:%M:%f', 'now')); END"
+                f"DELETE FROM owner_changes WHERE owner_id = {owner} AND source = '{table}'; "
+                f"INSERT INTO owner_changes (owner_id, source, changed_at) "
+                f"VALUES ({owner}, '{table}', strftime('%Y-%m-%d %H:%M:%f', 'now')); END"
             )
 
 

@@ -4,19 +4,23 @@ The database keeps it, by triggers on every table of a user's records (migration
 can forget it: a page, a service, the API, an import, the tick and a restore all move it alike. Reading it is
 one index lookup, whatever the owner's size, where reading the records to see if they changed grows with them.
 
-- SQLite runs a row trigger that replaces the owner's one row with a new one: ids only grow (AUTOINCREMENT),
-  writers are serialized, so the newest id is the mark.
+Each row also names the table written, so a reader can ask about the tables it depends on only (Today's
+board does not change when a reminder is marked done).
+
+- SQLite runs a row trigger that replaces the owner's row for that table with a new one: ids only grow
+  (AUTOINCREMENT) and writers are serialized, so the newest id is the mark.
 - PostgreSQL runs a statement trigger that appends a row per owner the statement wrote, with no lock taken,
   so a long tick never makes a user's click wait. The mark is the count and the newest id: a transaction
   that took its id earlier but commits later still adds one to the count. The tick prunes rows older than
-  PRUNE_AFTER but each owner's newest.
+  PRUNE_AFTER but the newest of each owner and table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, Index, Integer, bindparam, delete, func, select
+from sqlalchemy import BigInteger, Index, Integer, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from outreach.core.types import utcnow
@@ -60,25 +64,35 @@ class OwnerChange(Model):
     triggers one last time) never trips over it."""
 
     __tablename__ = "owner_changes"
-    __table_args__ = (Index("ix_owner_changes_owner", "owner_id", "id"), {"sqlite_autoincrement": True})
+    __table_args__ = (Index("ix_owner_changes_owner", "owner_id", "source", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     owner_id: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(40))  # the table written
     changed_at: Mapped[datetime] = mapped_column()  # set by the triggers, in UTC like every stored time
 
 
 _MARK = select(func.count(), func.coalesce(func.max(OwnerChange.id), 0)).where(OwnerChange.owner_id == bindparam("owner"))
+_MARK_OF = _MARK.where(OwnerChange.source.in_(bindparam("sources", expanding=True)))
 
 
-def mark(session: Session, owner_id: int) -> Mark:
-    """The owner's change mark: equal to an earlier reading exactly when nothing of theirs changed since."""
-    count, newest = session.execute(_MARK, {"owner": owner_id}).one()
+def mark(session: Session, owner_id: int, sources: Collection[str] | None = None) -> Mark:
+    """The owner's change mark, of every watched table or of ``sources`` only: equal to an earlier reading
+    exactly when nothing of theirs (in those tables) changed since."""
+    if sources is None:
+        count, newest = session.execute(_MARK, {"owner": owner_id}).one()
+    else:
+        unknown = set(sources) - set(WATCHED)
+        if unknown:
+            raise ValueError(f"not a watched table: {', '.join(sorted(unknown))}")
+        count, newest = session.execute(_MARK_OF, {"owner": owner_id, "sources": sorted(sources)}).one()
     return int(count), int(newest)
 
 
 def prune(session: Session, now: datetime | None = None) -> int:
-    """Drop the rows older than PRUNE_AFTER but each owner's newest, so marks stay one short index read."""
-    newest = select(func.max(OwnerChange.id)).group_by(OwnerChange.owner_id)
+    """Drop the rows older than PRUNE_AFTER but the newest of each owner and table, so a mark stays one
+    short index read."""
+    newest = select(func.max(OwnerChange.id)).group_by(OwnerChange.owner_id, OwnerChange.source)
     cutoff = (now or utcnow()) - PRUNE_AFTER
     result = session.execute(delete(OwnerChange).where(OwnerChange.changed_at < cutoff, OwnerChange.id.not_in(newest)))
     return int(getattr(result, "rowcount", 0) or 0)

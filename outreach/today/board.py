@@ -12,15 +12,14 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from outreach.asks.models import Ask
-from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import PairReadiness, active_campaigns, assess_campaigns, campaign_facts
-from outreach.contacts.models import BusyPeriod, Contact, Touch
+from outreach.contacts.models import Touch
+from outreach.core import changes
 from outreach.core.caller import Caller
 from outreach.core.database import may_write, write_intent
 from outreach.core.ownership import owned
@@ -80,7 +79,7 @@ BOARD_FORMAT = 1  # part of the fingerprint: a change to the classes above makes
 def board(session: Session, me: Caller) -> Board:
     """Every live contact against every upcoming campaign, assessed once and stored in the database, so
     every web worker (and the digest) reads the same computation while nothing that readiness reads has
-    changed: one fingerprint query per view, one assessment (1.9 s at 10,000 contacts) per change."""
+    changed: one index read per view, one assessment (1.9 s at 10,000 contacts) per change."""
     fingerprint = _fingerprint(session, me)
     kept = session.execute(
         owned(StoredBoard, me.id).with_only_columns(StoredBoard.assessed_at).where(StoredBoard.fingerprint == fingerprint)
@@ -114,27 +113,17 @@ def _read(session: Session, owner_id: int, fingerprint: str, assessed_at: dateti
     return found
 
 
+# What the board reads, as the tables whose change marks it follows: contacts (edits, touches, rescores),
+# their touches (the suggested gesture), asks, busy periods, campaigns, podcast feeds (show facts) and the
+# user (settings). A reminder done or a post read moves none of them, so the board is not assessed again.
+BOARD_TABLES = frozenset({"users", "contacts", "touches", "asks", "busy_periods", "campaigns", "feeds"})
+
+
 def _fingerprint(session: Session, me: Caller) -> str:
-    """What the board depends on: contacts (any edit, a touch, a rescore, a delete), asks, busy periods,
-    campaigns, the user's settings, and the clock in BOARD_MINUTES steps; as a SHA-256 digest."""
-    owner = me.id
-    # Keys summed as integers (micro-units): a float sum is not exact, and PostgreSQL's parallel
-    # aggregation adds in a different order each time, so the board would never be reused. Every column
-    # read here is in ix_contacts_owner_changes: an index-only scan, the rows themselves are not read.
-    keys = func.sum(cast(Contact.warmth_key * 1_000_000, BigInteger))
-    contacts = select(func.count(), func.max(Contact.updated_at), keys, func.max(Contact.last_touch_at)).where(
-        Contact.owner_id == owner
-    )
-    asks = select(func.count(Ask.id), func.max(Ask.updated_at)).where(Ask.owner_id == owner, Ask.deleted_at.is_(None))
-    busy = select(func.count(BusyPeriod.id), func.max(BusyPeriod.id)).where(BusyPeriod.owner_id == owner)
-    campaigns = select(func.count(Campaign.id), func.max(Campaign.updated_at)).where(
-        Campaign.owner_id == owner, Campaign.deleted_at.is_(None)
-    )
-    rows = [list(session.execute(query).one()) for query in (contacts, asks, busy, campaigns)]
+    """What the board depends on: the change mark of the tables it reads (one index read, whatever the
+    owner's size) and the clock in BOARD_MINUTES steps; as a SHA-256 digest."""
     clock = int(me.now.timestamp() // (60 * BOARD_MINUTES))
-    user = me.user
-    settings = [user.settings, user.audience_size, user.timezone]
-    seen = json.dumps([BOARD_FORMAT, rows, settings, clock], sort_keys=True, default=str)
+    seen = json.dumps([BOARD_FORMAT, changes.mark(session, me.id, BOARD_TABLES), clock])
     return hashlib.sha256(seen.encode()).hexdigest()
 
 

@@ -84,7 +84,23 @@ def test_settings_and_deleting_the_user_move_the_mark(two):
     assert changes.mark(db.session, other_user.id) != moved
 
 
-def test_the_tick_prunes_old_rows_but_each_owners_newest(two):
+def test_a_mark_of_some_tables_moves_with_those_only(two, make_campaign):
+    user, _, _ = two
+    board_tables = {"contacts", "campaigns"}
+    before = changes.mark(db.session, user.id, board_tables)
+    touched_elsewhere = changes.mark(db.session, user.id)
+    make_campaign(user, "Season 3")
+    assert changes.mark(db.session, user.id, board_tables) != before
+    between = changes.mark(db.session, user.id, board_tables)
+    db.session.execute(update(User).where(User.id == user.id).values(audience_size=5000))
+    db.session.commit()
+    assert changes.mark(db.session, user.id, board_tables) == between
+    assert changes.mark(db.session, user.id) != touched_elsewhere
+    with pytest.raises(ValueError, match="not a watched table: today_boards"):
+        changes.mark(db.session, user.id, {"today_boards"})
+
+
+def test_the_tick_prunes_old_rows_but_the_newest_of_each_table(two):
     _, _, contact = two
     for note in ("a", "b", "c"):
         contact.notes = note
@@ -92,15 +108,16 @@ def test_the_tick_prunes_old_rows_but_each_owners_newest(two):
     before = _ids()
     planner.tick(db.session, utcnow() + changes.PRUNE_AFTER + timedelta(minutes=1))
     after = _ids()
-    for owner, ids in before.items():
-        kept = [i for i in after.get(owner, []) if i in ids]
-        assert kept == [max(ids)], (owner, ids, after)  # the newest of those written before: the mark holds
+    for place, ids in before.items():
+        kept = [i for i in after.get(place, []) if i in ids]
+        assert kept == [max(ids)], (place, ids, after)  # the newest of those written before: the mark holds
 
 
-def _ids() -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
-    for owner, id_ in db.session.execute(
-        select(changes.OwnerChange.owner_id, changes.OwnerChange.id).order_by(changes.OwnerChange.id)
-    ):
-        found.setdefault(owner, []).append(id_)
+def _ids() -> dict[tuple[int, str], list[int]]:
+    found: dict[tuple[int, str], list[int]] = {}
+    rows = db.session.execute(
+        select(changes.OwnerChange.owner_id, changes.OwnerChange.source, changes.OwnerChange.id).order_by(changes.OwnerChange.id)
+    )
+    for owner, source, id_ in rows:
+        found.setdefault((owner, source), []).append(id_)
     return found
