@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
@@ -76,6 +76,16 @@ class Touch(Model):
         # The rescore reads one owner's touches in contact order, from this index alone: everything its
         # aggregate needs is here (and it serves every lookup by owner and contact).
         Index("ix_touches_owner_contact_warmth", "owner_id", "contact_id", "kind", "direction", "occurred_s", "deleted_at"),
+        # "Has a touch of this contact's already linked to this post?" (storing a feed's new posts, and
+        # Today's openings). Only touches with a URL: the index stays small, and logging a touch without
+        # one writes nothing to it. Without it PostgreSQL read every touch row to find none.
+        Index(
+            "ix_touches_contact_url",
+            "contact_id",
+            "url",
+            postgresql_where=text("url IS NOT NULL"),
+            sqlite_where=text("url IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

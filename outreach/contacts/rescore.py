@@ -24,17 +24,23 @@ Progress = Callable[[int], None]
 
 
 def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None = None) -> int:
-    """Recompute every key of one owner from the touches; returns contacts scored."""
+    """Recompute every key of one owner from the touches; returns contacts scored (those with live touches,
+    and any whose stored key or times outlived their touches and were emptied)."""
     session.flush()
+    if _has_sql_maths(session):
+        return _aggregate(session, owner_id, params, progress)
+    _clear(session, owner_id)
+    return _stream(session, owner_id, params, progress)
+
+
+def _clear(session: Session, owner_id: int) -> None:
+    """Every key and time of the owner emptied, for the streaming pass to refill those that have touches."""
     session.execute(
         update(Contact)
         .where(Contact.owner_id == owner_id)
         # A rescore is not an edit: updated_at keeps its value (it would fire onupdate otherwise).
         .values(warmth_key=None, first_touch_at=None, last_touch_at=None, last_inbound_at=None, updated_at=Contact.updated_at)
     )
-    if _has_sql_maths(session):
-        return _aggregate(session, owner_id, params, progress)
-    return _stream(session, owner_id, params, progress)
 
 
 GREATEST = {"sqlite": "max", "postgresql": "GREATEST"}
@@ -82,10 +88,16 @@ def _has_sql_maths(session: Session) -> bool:
 def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
     """One UPDATE from one GROUP BY over the owner's touches (from the covering index on SQLite): per contact
     the database sums weight · 2^(t/h − now/h), t the stored seconds (occurred_s), so nothing overflows, and
-    the key is now/h + log2(sum). Nothing comes back to Python but the few contacts too faint for that."""
+    the key is now/h + log2(sum). Nothing comes back to Python but the few contacts too faint for that.
+
+    Each contact row is written once: the aggregate is left-joined to the owner's contacts, so one without
+    live touches gets NULLs in the same statement (and is skipped when it has them already). Emptying every
+    row first, then filling it, wrote each row and its three indexed columns twice: half the rescore's time
+    on PostgreSQL at team size."""
     dialect = session.get_bind().dialect.name
     weights, case = _weight_case(params)
     if not case:
+        _clear(session, owner_id)
         return _stream(session, owner_id, params, progress)  # every weight zero: only the times to fill
     per_second = 1.0 / (86400.0 * params.half_life_days)
     shift = warmth.seconds(utcnow()) * per_second
@@ -94,12 +106,14 @@ def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, pro
         f"UPDATE contacts SET warmth_key = CASE WHEN t.total >= :faint THEN :shift + {LOG2[dialect].format('t.total')} END,"
         f" first_touch_at = {moment.format('t.first')}, last_touch_at = {moment.format('t.last')},"
         f" last_inbound_at = {moment.format('t.inbound')}"
-        f" FROM (SELECT contact_id, sum(({case}) * power(CAST(2.0 AS DOUBLE PRECISION),"
+        f" FROM contacts AS c LEFT JOIN (SELECT contact_id, sum(({case}) * power(CAST(2.0 AS DOUBLE PRECISION),"
         f" {GREATEST[dialect]}(occurred_s * :per_second - :shift, -1000.0))) AS total,"
         f" {times['first']} AS first, {times['last']} AS last,"
         f" max(CASE WHEN direction = 'inbound' THEN {times['inbound']} END) AS inbound"
         " FROM touches WHERE owner_id = :owner AND deleted_at IS NULL GROUP BY contact_id) AS t"
-        " WHERE contacts.id = t.contact_id"
+        " ON t.contact_id = c.id"
+        " WHERE contacts.id = c.id AND c.owner_id = :owner AND (t.contact_id IS NOT NULL OR c.warmth_key IS NOT NULL"
+        " OR c.first_touch_at IS NOT NULL OR c.last_touch_at IS NOT NULL OR c.last_inbound_at IS NOT NULL)"
     )
     values = {"owner": owner_id, "per_second": per_second, "shift": shift, "faint": 2.0**-FAINT, **weights}
     scored = session.connection().execute(query, values).rowcount

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from outreach.accounts.models import User
@@ -68,7 +68,7 @@ def _to_touch(include_deleted: bool) -> Select[Contact, dict[str, Any] | None, b
     keep_warm = (
         owned(Reminder, owner)
         .with_only_columns(Reminder.id)
-        .where(Reminder.contact_id == Contact.id, Reminder.kind == ReminderKind.KEEP_WARM, Reminder.state.in_(LIVE_STATES))
+        .where(Reminder.contact_id == Contact.id, Reminder.kind == ReminderKind.KEEP_WARM, _live_state())
     )
     return (
         owned(Contact, owner, include_deleted=include_deleted)
@@ -81,7 +81,26 @@ def _to_touch(include_deleted: bool) -> Select[Contact, dict[str, Any] | None, b
     )
 
 
+def _live_state() -> ColumnElement[bool]:
+    """state = 'open' OR state = 'snoozed': IN (…) would be an expanding parameter, rendered anew at every
+    execution of a statement that is otherwise compiled once."""
+    return or_(*(Reminder.state == state for state in LIVE_STATES))
+
+
 _TO_TOUCH = {include_deleted: _to_touch(include_deleted) for include_deleted in (False, True)}
+_last_settings: list[tuple[dict[str, Any] | None, warmth.WarmthParams]] = []
+
+
+def _warmth_params(stored: dict[str, Any] | None) -> warmth.WarmthParams:
+    """The weights of the owner's stored settings. Validating them (pydantic, a sentence per weight) was about
+    a tenth of logging a touch on SQLite, and they seldom change: the last ones read are kept, compared whole,
+    and validated again only when they differ."""
+    for settings, params in _last_settings:
+        if settings == stored:
+            return params
+    params = settings_of(stored).warmth_params()
+    _last_settings[:] = [(stored, params)]  # one item, replaced whole: safe for threads that read it meanwhile
+    return params
 
 
 def contact_to_touch(session: Session, owner_id: int, contact_id: int, *, include_deleted: bool = False) -> ToTouch:
@@ -93,7 +112,7 @@ def contact_to_touch(session: Session, owner_id: int, contact_id: int, *, includ
     values = {"owner": owner_id, "contact": possible_id(Contact, contact_id)}
     row = found(session.execute(_TO_TOUCH[include_deleted], values).first(), Contact, contact_id)
     contact, stored, keep_warm_live = row
-    return ToTouch(contact, settings_of(stored).warmth_params(), keep_warm_live)
+    return ToTouch(contact, _warmth_params(stored), keep_warm_live)
 
 
 def log_touch(

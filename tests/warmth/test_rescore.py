@@ -7,9 +7,10 @@ import random
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from outreach.contacts import rescore
-from outreach.contacts.models import Contact
+from outreach.contacts.models import Contact, Touch
 from outreach.contacts.touches import point, touches_of
 from outreach.core.types import utcnow
 from outreach.domain import warmth
@@ -71,3 +72,29 @@ def test_a_touch_a_thousand_half_lives_old_does_not_break_the_aggregate(make_use
     db.session.commit()
     db.session.expire_all()
     assert warmth.warmth(db.session.get(Contact, contact.id).warmth_key, utcnow(), params) == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("path", ["aggregate", "stream"])
+def test_a_contact_whose_touches_went_behind_the_services_back_is_emptied(
+    make_user, make_contact, log_touches, monkeypatch, path
+):
+    """A key and times left from touches no longer live (deleted in SQL, not through the service) are
+    cleared by a rescore, while the contacts with touches are scored and one never touched is left alone."""
+    if path == "stream":
+        monkeypatch.setattr(rescore, "_has_sql_maths", lambda session: False)
+    elif not rescore._has_sql_maths(db.session):
+        pytest.skip("this SQLite has no log2/power: the streaming pass serves it")
+    user = make_user()
+    stale, kept, untouched = make_contact(user, "Stale"), make_contact(user, "Kept"), make_contact(user, "Untouched")
+    log_touches(stale, ("call", "inbound", 2), now=utcnow())
+    log_touches(kept, ("share", "outbound", 5), now=utcnow())
+    db.session.execute(update(Touch).where(Touch.contact_id == stale.id).values(deleted_at=utcnow()))
+    db.session.commit()
+    params = warmth.WarmthParams()
+    rescore.rescore_owner(db.session, user.id, params)
+    db.session.commit()
+    db.session.expire_all()
+    emptied = db.session.get_one(Contact, stale.id)
+    assert (emptied.warmth_key, emptied.first_touch_at, emptied.last_touch_at, emptied.last_inbound_at) == (None,) * 4
+    assert db.session.get_one(Contact, kept.id).warmth_key is not None
+    assert db.session.get_one(Contact, untouched.id).last_touch_at is None
