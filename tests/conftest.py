@@ -26,10 +26,12 @@ from outreach.campaigns.models import Campaign
 from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
+from outreach.core import page_cache
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.extensions import db
 from outreach.reminders.models import Reminder
+from outreach.today import board
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -110,6 +112,9 @@ def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+    # What each process keeps by owner and change mark: the next test's users and marks start again from 1.
+    board._decoded.clear()
+    page_cache.forget()
 
 
 def _empty_tables() -> None:

@@ -9,10 +9,12 @@ import json
 import logging
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -30,7 +32,9 @@ from outreach.domain.advice import warm_up as advise
 from outreach.today import stored
 from outreach.today.models import StoredBoard
 
-BOARD_MINUTES = 5  # an unchanged board is reused this long: warmth moves by hundredths meanwhile
+BOARD_MINUTES = 5  # an unchanged board is reused this long as it is: warmth moves by hundredths meanwhile
+BOARD_HOURS = 1  # and this long while no contact crossed a bar; the warmth its sentences quote drifts < 0.05
+FLIGHT_KEY = 0x0B0A_0000  # + owner id: the advisory lock of an owner's board assessment (the tick's is 0x0A5C_0000)
 KEPT = 100  # per list: enough for "show all", never the whole pipeline of a team
 RECENT_TOUCHES = 10  # the last outbound touches that vary a contact's suggested gesture
 
@@ -79,18 +83,73 @@ BOARD_FORMAT = 1  # part of the fingerprint: a change to the classes above makes
 def board(session: Session, me: Caller) -> Board:
     """Every live contact against every upcoming campaign, assessed once and stored in the database, so
     every web worker (and the digest) reads the same computation while nothing that readiness reads has
-    changed: one index read per view, one assessment (1.9 s at 10,000 contacts) per change."""
+    changed: one index read per view, one assessment (1.9 s at 10,000 contacts) per change, made by one
+    worker while the others wait for it."""
     fingerprint = _fingerprint(session, me)
+    found = _kept(session, me, fingerprint)
+    if found is not None:
+        return found
+    with _one_at_a_time(session, me.id) as waited:
+        if waited:  # assessed meanwhile by the one that did not wait: read it on a fresh snapshot
+            _end_stale_read(session)
+        found = _kept(session, me, fingerprint) if waited else None
+        if found is not None:
+            return found
+        fresh = _assess_board(session, me)
+        _store(session, me, fingerprint, fresh)
+    return fresh
+
+
+def _kept(session: Session, me: Caller, fingerprint: str) -> Board | None:
+    """The stored board while it still holds: same records, same day, and either assessed within
+    BOARD_MINUTES or no contact's warmth or relationship age crossed a bar of readiness since (the clock's
+    only other way in), for at most BOARD_HOURS."""
     kept = session.execute(
         owned(StoredBoard, me.id).with_only_columns(StoredBoard.assessed_at).where(StoredBoard.fingerprint == fingerprint)
     ).first()
-    if kept is not None:
-        found = _read(session, me.id, fingerprint, kept.assessed_at)
-        if found is not None:
-            return found
-    fresh = _assess_board(session, me)
-    _store(session, me.id, fingerprint, fresh)
-    return fresh
+    if kept is None:
+        return None
+    assessed_at: datetime = kept.assessed_at
+    age = me.now - assessed_at
+    if age < timedelta(0) or age >= timedelta(hours=BOARD_HOURS):
+        return None
+    if age >= timedelta(minutes=BOARD_MINUTES) and _moved_since(session, me, assessed_at):
+        return None
+    return _read(session, me.id, fingerprint, assessed_at)
+
+
+def _moved_since(session: Session, me: Caller, since: datetime) -> bool:
+    from outreach.reminders.incremental import movers  # the tick's own test of what the clock moved
+
+    return bool(movers(session, me, since).contacts)
+
+
+_flights: dict[tuple[str, int], threading.Lock] = defaultdict(threading.Lock)
+
+
+@contextmanager
+def _one_at_a_time(session: Session, owner_id: int) -> Iterator[bool]:
+    """One assessment of an owner's board at a time: the first view after a change assesses it, the views
+    that arrive meanwhile wait and read what it stored (yields whether this one waited). Across processes
+    on PostgreSQL (an advisory lock of the session's transaction); within a process on SQLite."""
+    url = session.get_bind().engine.url.render_as_string()
+    local = _flights[(url, owner_id)]
+    waited = not local.acquire(blocking=False)
+    if waited:
+        local.acquire()
+    try:
+        if session.get_bind().dialect.name != "postgresql":
+            yield waited
+            return
+        # Held until the transaction ends (a page's, at the end of its request), so an error can never
+        # leave it held on a pooled connection.
+        key = {"key": FLIGHT_KEY + owner_id}
+        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), key):
+            waited = True
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
+        yield waited
+    finally:
+        local.release()
 
 
 def _read(session: Session, owner_id: int, fingerprint: str, assessed_at: datetime) -> Board | None:
@@ -120,18 +179,19 @@ BOARD_TABLES = frozenset({"users", "contacts", "touches", "asks", "busy_periods"
 
 
 def _fingerprint(session: Session, me: Caller) -> str:
-    """What the board depends on: the change mark of the tables it reads (one index read, whatever the
-    owner's size) and the clock in BOARD_MINUTES steps; as a SHA-256 digest."""
-    clock = int(me.now.timestamp() // (60 * BOARD_MINUTES))
-    seen = json.dumps([BOARD_FORMAT, changes.mark(session, me.id, BOARD_TABLES), clock])
+    """What the board depends on but the clock: the change mark of the tables it reads (one index read,
+    whatever the owner's size) and the day, the user's and the real one (feeds' facts are judged as of
+    it); as a SHA-256 digest. The clock within a day is _kept's to judge."""
+    seen = json.dumps([BOARD_FORMAT, changes.mark(session, me.id, BOARD_TABLES), str(me.today), str(utcnow().date())])
     return hashlib.sha256(seen.encode()).hexdigest()
 
 
-def _store(session: Session, owner_id: int, fingerprint: str, fresh: Board) -> None:
+def _store(session: Session, me: Caller, fingerprint: str, fresh: Board) -> None:
     """Replace the owner's stored board, best effort: a page never fails for want of it, the next view
     stores it. A transaction that may write (the digest's) stores it with its own work; a read (a GET page)
     in a short transaction of its own, so the page stays a read and never waits on its own lock."""
-    values = {"owner_id": owner_id, "fingerprint": fingerprint, "board": stored.dumps(fresh), "assessed_at": utcnow()}
+    owner_id = me.id
+    values = {"owner_id": owner_id, "fingerprint": fingerprint, "board": stored.dumps(fresh), "assessed_at": me.now}
     bind = session.get_bind()
     insert = (postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert)(StoredBoard)
     new = insert.values(values)

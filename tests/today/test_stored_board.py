@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,8 @@ from outreach import create_app
 from outreach.accounts.models import User
 from outreach.campaigns import service as campaign_service
 from outreach.core.caller import caller_for
-from outreach.core.types import utcnow
+from outreach.core.database import write_intent
+from outreach.domain import warmth
 from outreach.extensions import db
 from outreach.today import board as board_module
 from outreach.today import stored
@@ -74,7 +77,7 @@ def test_a_value_that_does_not_fit_its_type_is_refused_not_guessed(pipeline, now
 def test_a_damaged_stored_board_is_assessed_again_and_replaced(pipeline, now):
     user, *_ = pipeline
     good = assessed(user, now)
-    db.session.execute(update(StoredBoard).values(board='{"ask_now": 3}', assessed_at=utcnow()))
+    db.session.execute(update(StoredBoard).values(board='{"ask_now": 3}', assessed_at=now))
     db.session.commit()
     assert assessed(user, now) == good
     assert stored.loads(db.session.scalar(select(StoredBoard.board)), board_module.Board) == good
@@ -88,7 +91,7 @@ def test_every_app_on_the_database_uses_the_one_stored_board(pipeline, database_
     assert owner == user_id
     # Marked, so only a read of the stored row can answer it (no worker holds this board in memory).
     marked = dataclasses.replace(first, ask_now_total=first.ask_now_total + 1000)
-    db.session.execute(update(StoredBoard).values(board=stored.dumps(marked), assessed_at=utcnow()))
+    db.session.execute(update(StoredBoard).values(board=stored.dumps(marked), assessed_at=now))
     db.session.commit()  # outside a request every transaction may write: the other app's would wait for it
 
     def never(*_args):
@@ -146,3 +149,67 @@ def test_each_change_the_board_reads_shows_on_today_at_once(
     assert stored_rows()[0][1] != fingerprint
     names = [item.contact_name for item in today_of(user).ask_now]
     assert names == after  # the page's service reads the same stored board
+
+
+def test_the_board_holds_past_the_clock_step_while_no_contact_crosses_a_bar(pipeline, monkeypatch, now):
+    user, *_ = pipeline
+    first = assessed(user, now)
+
+    def never(*_args):
+        raise AssertionError("assessed again though only the clock moved, and no contact crossed a bar")
+
+    monkeypatch.setattr(board_module, "_assess_board", never)
+    later = now + timedelta(minutes=board_module.BOARD_MINUTES * 8)
+    assert assessed(user, later) == first
+
+
+def test_a_contact_crossing_the_trust_bar_meanwhile_is_assessed_again(pipeline, now):
+    user, maya, _, _ = pipeline
+    params = caller_for(user, now).params
+    db.session.refresh(maya)
+    # The bar Maya's warmth falls through twenty minutes from now, as it decays.
+    bar = warmth.warmth(maya.warmth_key, now + timedelta(minutes=20), params)
+    user.settings = {**user.settings, "trust_warmth": bar}
+    db.session.commit()
+    assert "Maya Chen" in ask_now_names(user, now)
+    assert "Maya Chen" not in ask_now_names(user, now + timedelta(minutes=40))
+
+
+def test_a_new_day_assesses_the_board_again(pipeline, monkeypatch, now):
+    user, *_ = pipeline
+    assessed(user, now)
+    calls = []
+    real = board_module._assess_board
+    monkeypatch.setattr(board_module, "_assess_board", lambda *args: calls.append(1) or real(*args))
+    assessed(user, now + timedelta(hours=13))
+    assert calls == [1]
+
+
+def test_views_arriving_together_assess_the_board_once(pipeline, app, monkeypatch, now):
+    user, *_ = pipeline
+    user_id = user.id
+    db.session.commit()
+    calls: list[int] = []
+    real = board_module._assess_board
+
+    def slow(*args):
+        calls.append(1)
+        time.sleep(0.5)  # long enough for the other view to arrive while this one assesses
+        return real(*args)
+
+    monkeypatch.setattr(board_module, "_assess_board", slow)
+    found: list[board_module.Board] = []
+
+    def view() -> None:
+        write_intent.set(False)  # as a page's GET: a read, which stores the board on a connection of its own
+        with app.app_context():
+            found.append(board_module.board(db.session, caller_for(db.session.get_one(User, user_id), now)))
+            db.session.remove()
+
+    views = [threading.Thread(target=view) for _ in range(2)]
+    for thread in views:
+        thread.start()
+    for thread in views:
+        thread.join()
+    assert len(found) == 2 and found[0] == found[1]
+    assert calls == [1]
