@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, String, type_coerce
 from sqlalchemy.orm import Session
 
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.contacts.models import BusyPeriod, Contact
 from outreach.core.ownership import owned
-from outreach.core.types import utcnow
+from outreach.core.types import labels_of, utcnow
 from outreach.domain import forecast, readiness
 from outreach.domain.shows import ShowFacts
 from outreach.feeds.facts import shows_of
@@ -164,15 +164,18 @@ def assess_for_reminders(
     targets = [(campaign, campaign_facts(campaign)) for campaign in campaigns]
     fits = [_fit_memo(target, planner.thresholds) for _, target in targets]
     today = now.date()
+    # Timing reads only the window for a contact with no busy period and no ask (most): once per campaign.
+    unhindered = [readiness.timing(readiness.ContactFacts(name=""), target, today) for _, target in targets]
     boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
     for contact_id, contact in facts.items():
         trust: readiness.Criterion | None = None
-        for (campaign, target), fit_of in zip(targets, fits, strict=True):
+        free = not contact.busy_periods and not contact.asks
+        for (campaign, target), fit_of, window_only in zip(targets, fits, unhindered, strict=True):
             fit = fit_of(contact)
             if not fit.met and not wanted(contact_id, campaign.id):
                 continue
             trust = trust or readiness.trust(contact, now, planner)
-            timing = readiness.timing(contact, target, today)
+            timing = window_only if free else readiness.timing(contact, target, today)
             ready_on, why = forecast.forecast(contact, target, now, planner, fit, trust, timing)
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
             boards[campaign.id].append(AssessedPair(contact_id, contact.name, campaign, result))
@@ -206,8 +209,11 @@ def _fit_memo(
 
 
 _FACT_COLUMNS = (
-    *(Contact.id, Contact.name, Contact.topics, Contact.audience_size, Contact.promotes_others),
-    *(Contact.promotion_methods, Contact.fit_override, Contact.warmth_key, Contact.first_touch_at, Contact.last_inbound_at),
+    *(Contact.id, Contact.name, Contact.audience_size, Contact.promotes_others, Contact.fit_override),
+    *(Contact.warmth_key, Contact.first_touch_at, Contact.last_inbound_at.is_not(None).label("has_inbound")),
+    # As stored: a few label lists repeat over thousands of contacts, so each is parsed once (labels_of).
+    type_coerce(Contact.topics, String).label("topics"),
+    type_coerce(Contact.promotion_methods, String).label("promotion_methods"),
 )
 
 
@@ -225,24 +231,26 @@ def live_facts(session: Session, owner_id: int, contact_ids: Collection[int] | N
     for contact_id, campaign_id, asked_at, outcome, follow_up_on in _rows(session, made.order_by(Ask.id), Ask.contact_id, chosen):
         asks[contact_id].append(readiness.AskFacts(campaign_id, asked_at.date(), outcome, follow_up_on))
     contacts = owned(Contact, owner_id).with_only_columns(*_FACT_COLUMNS).order_by(Contact.id)
-    rows = list(_rows(session, contacts, Contact.id, chosen))
-    shows = shows_of(session, owner_id, None if chosen is None else [row.id for row in rows], utcnow().date())
+    rows = [tuple(row) for row in _rows(session, contacts, Contact.id, chosen)]  # by position: a Row field by name costs µs
+    shows = shows_of(session, owner_id, None if chosen is None else [row[0] for row in rows], utcnow().date())
     return {
-        row.id: readiness.ContactFacts(
-            name=row.name,
-            topics=tuple(row.topics),
-            audience_size=row.audience_size,
-            promotes_others=row.promotes_others,
-            promotion_methods=tuple(row.promotion_methods),
-            fit_override=row.fit_override,
-            warmth_key=row.warmth_key,
-            first_touch_at=row.first_touch_at,
-            has_inbound=row.last_inbound_at is not None,
-            busy_periods=tuple(busy.get(row.id, ())),
-            asks=tuple(asks.get(row.id, ())),
-            show=shows.get(row.id),
+        contact_id: readiness.ContactFacts(
+            name=name,
+            topics=labels_of(topics),
+            audience_size=audience_size,
+            promotes_others=promotes_others,
+            promotion_methods=labels_of(methods),
+            fit_override=fit_override,
+            warmth_key=key,
+            first_touch_at=first_touch_at,
+            has_inbound=bool(has_inbound),
+            busy_periods=tuple(busy.get(contact_id, ())),
+            asks=tuple(asks.get(contact_id, ())),
+            show=shows.get(contact_id),
         )
-        for row in rows
+        for contact_id, name, audience_size, promotes_others, fit_override, key, first_touch_at, has_inbound, topics, methods in (
+            rows
+        )
     }
 
 
