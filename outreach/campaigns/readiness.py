@@ -160,21 +160,31 @@ def assess_for_reminders(
     of theirs to withdraw): nothing else is ever drafted for it. Contacts are read as plain rows, fit is
     judged once per distinct topics-and-signals, and trust (which no campaign changes) once per contact:
     at 10,000 contacts × 3 campaigns these were most of the first tick's time."""
-    facts = live_facts(session, owner_id, contact_ids)
+    found = _FactRows.read(session, owner_id, contact_ids)
     targets = [(campaign, campaign_facts(campaign)) for campaign in campaigns]
-    fits = [_fit_memo(target, planner.thresholds) for _, target in targets]
+    # Fit against each campaign, judged once per distinct set of what it reads (a few dozen for thousands
+    # of contacts); a contact with a show is judged each time, as a show's facts vary.
+    fits: list[dict[tuple[Any, ...], readiness.Criterion]] = [{} for _ in targets]
     today = now.date()
     # Timing reads only the window for a contact with no busy period and no ask (most): once per campaign.
     unhindered = [readiness.timing(readiness.ContactFacts(name=""), target, today) for _, target in targets]
     boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
-    for contact_id, contact in facts.items():
+    for row in found.rows:
+        contact_id, contact = row[0], None  # its facts built only for a pair that is assessed (a third of them)
         trust: readiness.Criterion | None = None
-        free = not contact.busy_periods and not contact.asks
-        for (campaign, target), fit_of, window_only in zip(targets, fits, unhindered, strict=True):
-            fit = fit_of(contact)
+        fit_key = None if contact_id in found.shows else _fit_key(row)
+        for (campaign, target), memo, window_only in zip(targets, fits, unhindered, strict=True):
+            fit = memo.get(fit_key) if fit_key else None
+            if fit is None:
+                contact = contact or found.facts(row)
+                fit = readiness.fit(contact, target, planner.thresholds)
+                if fit_key:
+                    memo[fit_key] = fit
             if not fit.met and not wanted(contact_id, campaign.id):
                 continue
+            contact = contact or found.facts(row)
             trust = trust or readiness.trust(contact, now, planner)
+            free = not contact.busy_periods and not contact.asks
             timing = window_only if free else readiness.timing(contact, target, today)
             ready_on, why = forecast.forecast(contact, target, now, planner, fit, trust, timing)
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
@@ -188,24 +198,10 @@ def _score(result: readiness.Readiness) -> int:
     return result.fit.score + result.trust.score + result.timing.score
 
 
-def _fit_memo(
-    target: readiness.CampaignFacts, thresholds: readiness.Thresholds
-) -> Callable[[readiness.ContactFacts], readiness.Criterion]:
-    """Fit against one campaign, judged once for each distinct set of what it reads (a few dozen at most
-    for thousands of contacts); a show's facts are rare and vary, so those contacts are judged each time."""
-    memo: dict[tuple[Any, ...], readiness.Criterion] = {}
-
-    def fit_of(contact: readiness.ContactFacts) -> readiness.Criterion:
-        if contact.show is not None:
-            return readiness.fit(contact, target, thresholds)
-        named = contact.name if contact.fit_override is not None else None  # only an override's sentence names them
-        key = (contact.topics, contact.promotes_others, contact.promotion_methods, contact.fit_override, named)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = readiness.fit(contact, target, thresholds)
-        return found
-
-    return fit_of
+def _fit_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What fit reads of a contact's row (see _FACT_COLUMNS): topics, promotion signals, their rating,
+    and their name when rated (only an override's sentence names them)."""
+    return (row[8], row[3], row[9], row[4], row[1] if row[4] is not None else None)
 
 
 _FACT_COLUMNS = (
@@ -217,24 +213,37 @@ _FACT_COLUMNS = (
 )
 
 
-def live_facts(session: Session, owner_id: int, contact_ids: Collection[int] | None = None) -> dict[int, readiness.ContactFacts]:
-    """What readiness reads of each live contact (or of those given), from plain rows of the columns it
-    needs: the same facts as ``facts_for`` without loading a Contact, a BusyPeriod or an Ask entity."""
-    chosen = None if contact_ids is None else sorted(contact_ids)
-    busy: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
-    asks: dict[int, list[readiness.AskFacts]] = defaultdict(list)
-    periods = owned(BusyPeriod, owner_id).with_only_columns(BusyPeriod.contact_id, BusyPeriod.start, BusyPeriod.end)
-    for contact_id, start, end in _rows(session, periods.order_by(BusyPeriod.id), BusyPeriod.contact_id, chosen):
-        busy[contact_id].append((start, end))
-    columns = (Ask.contact_id, Ask.campaign_id, Ask.asked_at, Ask.outcome, Ask.follow_up_on)
-    made = owned(Ask, owner_id).with_only_columns(*columns).where(Ask.contact_id.is_not(None))
-    for contact_id, campaign_id, asked_at, outcome, follow_up_on in _rows(session, made.order_by(Ask.id), Ask.contact_id, chosen):
-        asks[contact_id].append(readiness.AskFacts(campaign_id, asked_at.date(), outcome, follow_up_on))
-    contacts = owned(Contact, owner_id).with_only_columns(*_FACT_COLUMNS).order_by(Contact.id)
-    rows = [tuple(row) for row in _rows(session, contacts, Contact.id, chosen)]  # by position: a Row field by name costs µs
-    shows = shows_of(session, owner_id, None if chosen is None else [row[0] for row in rows], utcnow().date())
-    return {
-        contact_id: readiness.ContactFacts(
+@dataclass(frozen=True)
+class _FactRows:
+    """What readiness reads of each live contact (or of those given), as plain rows of the columns it needs
+    (_FACT_COLUMNS, by position: a Row field by name costs µs) with their busy periods, asks and shows: the
+    same facts as ``facts_for`` without a Contact, BusyPeriod or Ask entity, built one contact at a time."""
+
+    rows: list[tuple[Any, ...]]
+    busy: dict[int, list[tuple[Any, Any]]]
+    asks: dict[int, list[readiness.AskFacts]]
+    shows: dict[int, ShowFacts]
+
+    @classmethod
+    def read(cls, session: Session, owner_id: int, contact_ids: Collection[int] | None) -> _FactRows:
+        chosen = None if contact_ids is None else sorted(contact_ids)
+        busy: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+        asks: dict[int, list[readiness.AskFacts]] = defaultdict(list)
+        periods = owned(BusyPeriod, owner_id).with_only_columns(BusyPeriod.contact_id, BusyPeriod.start, BusyPeriod.end)
+        for contact_id, start, end in _rows(session, periods.order_by(BusyPeriod.id), BusyPeriod.contact_id, chosen):
+            busy[contact_id].append((start, end))
+        columns = (Ask.contact_id, Ask.campaign_id, Ask.asked_at, Ask.outcome, Ask.follow_up_on)
+        made = owned(Ask, owner_id).with_only_columns(*columns).where(Ask.contact_id.is_not(None)).order_by(Ask.id)
+        for contact_id, campaign_id, asked_at, outcome, follow_up_on in _rows(session, made, Ask.contact_id, chosen):
+            asks[contact_id].append(readiness.AskFacts(campaign_id, asked_at.date(), outcome, follow_up_on))
+        contacts = owned(Contact, owner_id).with_only_columns(*_FACT_COLUMNS).order_by(Contact.id)
+        rows = [tuple(row) for row in _rows(session, contacts, Contact.id, chosen)]
+        shows = shows_of(session, owner_id, None if chosen is None else [row[0] for row in rows], utcnow().date())
+        return cls(rows, busy, asks, shows)
+
+    def facts(self, row: tuple[Any, ...]) -> readiness.ContactFacts:
+        contact_id, name, audience_size, promotes_others, fit_override, key, first_touch_at, has_inbound, topics, methods = row
+        return readiness.ContactFacts(
             name=name,
             topics=labels_of(topics),
             audience_size=audience_size,
@@ -244,14 +253,10 @@ def live_facts(session: Session, owner_id: int, contact_ids: Collection[int] | N
             warmth_key=key,
             first_touch_at=first_touch_at,
             has_inbound=bool(has_inbound),
-            busy_periods=tuple(busy.get(contact_id, ())),
-            asks=tuple(asks.get(contact_id, ())),
-            show=shows.get(contact_id),
+            busy_periods=tuple(self.busy.get(contact_id, ())),
+            asks=tuple(self.asks.get(contact_id, ())),
+            show=self.shows.get(contact_id),
         )
-        for contact_id, name, audience_size, promotes_others, fit_override, key, first_touch_at, has_inbound, topics, methods in (
-            rows
-        )
-    }
 
 
 def _rows(session: Session, query: Select[*tuple[Any, ...]], contact_column: Any, chosen: list[int] | None) -> Iterable[Any]:
