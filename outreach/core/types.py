@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Enum, String
@@ -32,7 +33,14 @@ class TagList(TypeDecorator[list[str]]):
         return "|" + "|".join(labels) + "|" if labels else ""
 
     def process_result_value(self, value: Any, dialect: Dialect) -> list[str]:
-        return [label for label in (value or "").split("|") if label]
+        return list(labels_of(value))
+
+
+@lru_cache(maxsize=4096)
+def labels_of(stored: str | None) -> tuple[str, ...]:
+    """The labels of a stored TagList value; cached, as a few lists repeat across thousands of rows (the
+    tick reads the raw column through this)."""
+    return tuple(label for label in (stored or "").split("|") if label)
 
 
 def words(vocabulary: type[Vocabulary], length: int, name: str) -> Enum:
