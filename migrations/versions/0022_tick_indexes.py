@@ -1,5 +1,5 @@
-"""Indexes for the tick with nothing changed: its fingerprint of reminders read from an index alone, and
-the contacts whose relationship came of age between two ticks as one index range.
+"""An index for the tick with nothing changed: the contacts whose relationship came of age between two
+ticks, as one index range.
 
 Revision ID: 0022
 Revises: 0021
@@ -14,8 +14,6 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("reminders", schema=None) as batch_op:
-        batch_op.create_index("ix_reminders_owner_changes", ["owner_id", "updated_at", "sequence", "id"], unique=False)
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(
             "ix_contacts_owner_first_touch", ["owner_id", "first_touch_at", "last_inbound_at", "deleted_at"], unique=False
@@ -25,5 +23,3 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index("ix_contacts_owner_first_touch")
-    with op.batch_alter_table("reminders", schema=None) as batch_op:
-        batch_op.drop_index("ix_reminders_owner_changes")

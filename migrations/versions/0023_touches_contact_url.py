@@ -2,14 +2,14 @@
 already?" (storing a feed's new posts, Today's openings) no longer reads every touch on PostgreSQL.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

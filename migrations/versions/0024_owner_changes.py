@@ -1,5 +1,6 @@
-"""Owner changes: a mark per user that database triggers move on every write to their records, so a page
-can tell in one index read whether anything it shows changed (outreach/core/changes.py).
+"""Owner changes: a mark per user that database triggers move on every write to their records, so a page,
+Today's board or the tick can tell in one index read whether anything it reads changed
+(outreach/core/changes.py). The index Today's old fingerprint read (every contact's entry) goes.
 
 Revision ID: 0024
 Revises: 0023
@@ -55,6 +56,8 @@ def upgrade():
         _postgresql_triggers()
     else:
         _sqlite_triggers()
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contacts_owner_changes")
 
 
 def _postgresql_triggers():
@@ -97,6 +100,10 @@ def _sqlite_triggers():
 
 
 def downgrade():
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_contacts_owner_changes", ["owner_id", "updated_at", "last_touch_at", "warmth_key"], unique=False
+        )
     for table in WATCHED:
         for event in EVENTS:
             if op.get_bind().dialect.name == "postgresql":

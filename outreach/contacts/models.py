@@ -19,8 +19,6 @@ class Contact(Model):
     __table_args__ = (
         Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),
         Index("ix_contacts_owner_last_touch", "owner_id", "last_touch_at"),  # the list sorted by last touch
-        # Today's fingerprint (today/board.py) reads these columns alone: an index-only scan.
-        Index("ix_contacts_owner_changes", "owner_id", "updated_at", "last_touch_at", "warmth_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,21 +20,19 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, CompoundSelect, Select, bindparam, cast, func, literal, select, true, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from outreach.asks.models import Ask
-from outreach.campaigns.models import Campaign
-from outreach.contacts.models import BusyPeriod, Contact
+from outreach.contacts.models import Contact
+from outreach.core import changes
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.readiness import Planner
 from outreach.episodes.models import Episode
-from outreach.feeds.models import Feed, Opening, OpeningState
-from outreach.reminders.models import Reminder
+from outreach.feeds.models import Opening, OpeningState
 from outreach.today.service import COOLING_DAYS
 
 KEY_SLACK = 1e-6  # in key units (log2 of a sum): ranges are widened, so float rounding only adds movers
@@ -42,48 +40,14 @@ TIME_SLACK = timedelta(seconds=1)
 FORECAST_STEPS = 1000  # touches at cadence counted at most this far (far more than any window needs)
 
 
-def _micro(column: Any) -> Any:
-    # Floats summed as integers: a float sum depends on the order PostgreSQL adds in.
-    return func.sum(cast(column * 1_000_000, BigInteger))
-
-
 OWNER: BindParameter[int] = bindparam("owner")
 
 
-@lru_cache(maxsize=1)
-def _fingerprint_query() -> Select[Any]:
-    """Built once: the tick runs it twice per owner, and building it costs more than running it."""
-    parts = [
-        (Contact, (func.count(), func.max(Contact.updated_at), _micro(Contact.warmth_key), func.max(Contact.last_touch_at))),
-        (Contact, (func.count(Contact.first_touch_at), func.count(Contact.last_inbound_at), func.count(Contact.deleted_at))),
-        (Ask, (func.count(), func.max(Ask.updated_at), func.count(Ask.deleted_at))),
-        (BusyPeriod, (func.count(), func.max(BusyPeriod.id))),
-        (Campaign, (func.count(), func.max(Campaign.updated_at), func.count(Campaign.deleted_at))),
-        (Reminder, (func.count(), func.max(Reminder.id), func.sum(Reminder.sequence), func.max(Reminder.updated_at))),
-        (Episode, (func.count(), func.max(Episode.updated_at))),
-        (Feed, (func.count(), func.max(Feed.id), func.sum(Feed.podcast_episodes_counted), func.sum(Feed.podcast_guests))),
-        (
-            Feed,
-            (func.max(Feed.podcast_last_episode_on), _micro(Feed.podcast_episodes_per_month), _micro(Feed.podcast_guest_share)),
-        ),
-        (Opening, (func.count(), func.max(Opening.id), func.count(Opening.closed_at))),
-    ]
-    # One read per part, all its aggregates at once (a scalar subquery per aggregate read a table up to seven
-    # times); the contacts' two parts and the reminders' each read one index alone (0021, 0022), no row.
-    each = [select(*aggregates).where(model.owner_id == OWNER).subquery() for model, aggregates in parts]  # type: ignore[attr-defined]
-    query = select(*(column for table in each for column in table.c)).select_from(each[0])
-    for table in each[1:]:
-        query = query.join(table, true())  # one row each: the join is their row side by side
-    return query
-
-
 def fingerprint(session: Session, me: Caller) -> str:
-    """Everything a tick reads, as aggregates in one statement: contacts (an edit, a touch, a rescore, a
-    delete), asks, busy periods, campaigns, reminders (the user's verbs), episodes, podcast feeds and
-    openings, the user's settings, and the real day (feeds' facts are judged as of it)."""
-    row = session.execute(_fingerprint_query(), {"owner": me.id}).one()
-    settings = json.dumps(me.user.settings, sort_keys=True, default=str), me.user.audience_size, utcnow().date()
-    return json.dumps([list(row), settings], default=str)
+    """Everything a tick reads, by the owner's change mark (outreach.core.changes: every table of their
+    records, settings included, moved by database triggers on any write) and the real day (feeds' facts
+    are judged as of it). One index read, whatever the owner's size."""
+    return json.dumps([changes.mark(session, me.id), str(utcnow().date())])
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,6 @@ class Reminder(Model):
     __table_args__ = (
         UniqueConstraint("owner_id", "kind", "contact_id", "campaign_id", "due_on"),
         Index("ix_reminders_owner_state_due", "owner_id", "state", "due_on"),
-        # Every column of the tick's fingerprint of an owner's reminders: read from the index alone.
-        Index("ix_reminders_owner_changes", "owner_id", "updated_at", "sequence", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
