@@ -21,11 +21,12 @@ Statement = tuple[str, Any]
 
 @contextmanager
 def captured(engine: Engine) -> Iterator[list[Statement]]:
-    """Every SELECT the engine sends while the block runs, with its parameters."""
+    """Every SELECT and UPDATE the engine sends while the block runs, with its parameters (an UPDATE
+    explained with ANALYZE runs: explain() rolls everything back)."""
     statements: list[Statement] = []
 
     def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and not executemany:
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "WITH")) and not executemany:
             statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", grab)
@@ -48,8 +49,9 @@ def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
     from outreach.accounts.service import user_settings
     from outreach.calendar.service import reminder_events
     from outreach.contacts.listing import read_page
-    from outreach.contacts.models import Touch
+    from outreach.contacts.rescore import rescore_owner
     from outreach.contacts.service import ContactFilter, list_contacts
+    from outreach.core import changes
     from outreach.core.caller import caller_for
     from outreach.core.types import utcnow
     from outreach.extensions import db
@@ -81,13 +83,9 @@ def main_queries(owner_id: int) -> dict[str, Callable[[], object]]:
         "reminder feed (calendar subscription)": lambda: reminder_events(
             db.session, owner_id, now, lambda cid: f"/contacts/{cid}"
         ),
-        # The statement of outreach/services/rescore.py, one owner's touches in contact order (first row only here).
-        "rescore stream": lambda: db.session.execute(
-            select(Touch.contact_id, Touch.kind, Touch.direction, Touch.occurred_at)
-            .where(Touch.owner_id == owner_id, Touch.deleted_at.is_(None))
-            .order_by(Touch.contact_id)
-            .execution_options(yield_per=1000)
-        ).first(),
+        # The full rescore's statements (outreach/contacts/rescore.py): one UPDATE … FROM (aggregate); rolled back.
+        "full rescore (one UPDATE from the per-contact aggregate)": lambda: rescore_owner(db.session, owner_id, params),
+        "the owner's change mark (what a repeat view of a page reads)": lambda: changes.mark(db.session, owner_id),
     }
 
 

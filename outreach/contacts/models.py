@@ -17,7 +17,8 @@ from outreach.extensions import Model
 class Contact(Model):
     __tablename__ = "contacts"
     __table_args__ = (
-        Index("ix_contacts_owner_warmth", "owner_id", "warmth_key"),
+        # deleted_at too: counting the live contacts in a warmth range (trust-ready) reads the index alone.
+        Index("ix_contacts_owner_warmth", "owner_id", "warmth_key", "deleted_at"),
         Index("ix_contacts_owner_last_touch", "owner_id", "last_touch_at"),  # the list sorted by last touch
     )
 
