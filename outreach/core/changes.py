@@ -7,12 +7,14 @@ one index lookup, whatever the owner's size, where reading the records to see if
 Each row also names the table written, so a reader can ask about the tables it depends on only (Today's
 board does not change when a reminder is marked done).
 
-- SQLite runs a row trigger that replaces the owner's row for that table with a new one: ids only grow
-  (AUTOINCREMENT) and writers are serialized, so the newest id is the mark.
+- SQLite runs a row trigger that counts one more version on the owner's row for that table (writers are
+  serialized, so the sum of versions only grows).
 - PostgreSQL runs a statement trigger that appends a row per owner the statement wrote, with no lock taken,
-  so a long tick never makes a user's click wait. The mark is the count and the newest id: a transaction
-  that took its id earlier but commits later still adds one to the count. The tick prunes rows older than
-  PRUNE_AFTER but the newest of each owner and table.
+  so a long tick never makes a user's click wait: a transaction that took its id earlier but commits later
+  still adds one to the count. The tick prunes rows older than PRUNE_AFTER but the newest of each owner and
+  table.
+
+The mark is (rows, newest id, sum of versions): on both, any committed write changes it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ WATCHED = {
 UNWATCHED = {"owner_changes", "today_boards", "tick_states", "login_sessions", "api_tokens", "alembic_version"}
 PRUNE_AFTER = timedelta(minutes=10)  # far longer than any transaction of the product stays open
 
-Mark = tuple[int, int]
+Mark = tuple[int, int, int]
 
 
 class OwnerChange(Model):
@@ -69,10 +71,13 @@ class OwnerChange(Model):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     owner_id: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(40))  # the table written
+    version: Mapped[int] = mapped_column(BigInteger, server_default="1")  # SQLite: writes counted in place
     changed_at: Mapped[datetime] = mapped_column()  # set by the triggers, in UTC like every stored time
 
 
-_MARK = select(func.count(), func.coalesce(func.max(OwnerChange.id), 0)).where(OwnerChange.owner_id == bindparam("owner"))
+_MARK = select(func.count(), func.coalesce(func.max(OwnerChange.id), 0), func.coalesce(func.sum(OwnerChange.version), 0)).where(
+    OwnerChange.owner_id == bindparam("owner")
+)
 _MARK_OF = _MARK.where(OwnerChange.source.in_(bindparam("sources", expanding=True)))
 
 
@@ -80,13 +85,13 @@ def mark(session: Session, owner_id: int, sources: Collection[str] | None = None
     """The owner's change mark, of every watched table or of ``sources`` only: equal to an earlier reading
     exactly when nothing of theirs (in those tables) changed since."""
     if sources is None:
-        count, newest = session.execute(_MARK, {"owner": owner_id}).one()
+        count, newest, versions = session.execute(_MARK, {"owner": owner_id}).one()
     else:
         unknown = set(sources) - set(WATCHED)
         if unknown:
             raise ValueError(f"not a watched table: {', '.join(sorted(unknown))}")
-        count, newest = session.execute(_MARK_OF, {"owner": owner_id, "sources": sorted(sources)}).one()
-    return int(count), int(newest)
+        count, newest, versions = session.execute(_MARK_OF, {"owner": owner_id, "sources": sorted(sources)}).one()
+    return int(count), int(newest), int(versions)
 
 
 def prune(session: Session, now: datetime | None = None) -> int:
