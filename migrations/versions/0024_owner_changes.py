@@ -49,10 +49,17 @@ def upgrade():
         sa.Column("source", sa.String(length=40), nullable=False),
         sa.Column("version", sa.BigInteger(), server_default="1", nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("xid", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_owner_changes")),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_owner_changes_owner", "owner_changes", ["owner_id", "source", "id"], unique=False)
+    op.create_index(
+        "ix_owner_changes_owner",
+        "owner_changes",
+        ["owner_id", "source", "xid"],
+        unique=False,
+        postgresql_include=["id", "version"],
+    )
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_triggers()
     else:
@@ -62,16 +69,22 @@ def upgrade():
 
 
 def _postgresql_triggers():
-    # Statement triggers: one row per owner a statement wrote, read from its transition table, so a rescore of
-    # 100,000 contacts appends one row; appending takes no lock that another writer of the owner waits on.
+    # Statement triggers: one row per owner and transaction (xid), read from the statement's transition table,
+    # so a rescore of 100,000 contacts or a feed poll of a thousand statements appends one row; appending
+    # takes no lock that another writer of the owner waits on.
     for rows in ("new_rows", "old_rows"):
         for column in sorted(set(WATCHED.values())):
             op.execute(
                 f"""
                 CREATE FUNCTION outreach_changed_{column}_{rows}() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO owner_changes (owner_id, source, changed_at)
-                    SELECT DISTINCT {column}, TG_TABLE_NAME, now() AT TIME ZONE 'UTC' FROM {rows};
+                    INSERT INTO owner_changes (owner_id, source, changed_at, xid)
+                    SELECT DISTINCT r.{column}, TG_TABLE_NAME, now() AT TIME ZONE 'UTC', txid_current()
+                    FROM {rows} r
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM owner_changes o
+                        WHERE o.owner_id = r.{column} AND o.source = TG_TABLE_NAME AND o.xid = txid_current()
+                    );
                     RETURN NULL;
                 END $$
                 """

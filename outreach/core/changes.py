@@ -9,10 +9,10 @@ board does not change when a reminder is marked done).
 
 - SQLite runs a row trigger that counts one more version on the owner's row for that table (writers are
   serialized, so the sum of versions only grows).
-- PostgreSQL runs a statement trigger that appends a row per owner the statement wrote, with no lock taken,
-  so a long tick never makes a user's click wait: a transaction that took its id earlier but commits later
-  still adds one to the count. The tick prunes rows older than PRUNE_AFTER but the newest of each owner and
-  table.
+- PostgreSQL runs a statement trigger that appends a row per owner and table the transaction wrote (once,
+  however many statements), with no lock taken, so a long tick never makes a user's click wait: a
+  transaction that took its id earlier but commits later still adds one to the count. The tick prunes
+  rows older than PRUNE_AFTER but the newest of each owner and table.
 
 The mark is (rows, newest id, sum of versions): on both, any committed write changes it.
 """
@@ -66,13 +66,18 @@ class OwnerChange(Model):
     triggers one last time) never trips over it."""
 
     __tablename__ = "owner_changes"
-    __table_args__ = (Index("ix_owner_changes_owner", "owner_id", "source", "id"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        # The mark and the trigger's "has this transaction written a row already?" read the index alone.
+        Index("ix_owner_changes_owner", "owner_id", "source", "xid", postgresql_include=["id", "version"]),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     owner_id: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(40))  # the table written
     version: Mapped[int] = mapped_column(BigInteger, server_default="1")  # SQLite: writes counted in place
     changed_at: Mapped[datetime] = mapped_column()  # set by the triggers, in UTC like every stored time
+    xid: Mapped[int | None] = mapped_column(BigInteger)  # PostgreSQL: the writing transaction, one row each
 
 
 _MARK = select(func.count(), func.coalesce(func.max(OwnerChange.id), 0), func.coalesce(func.sum(OwnerChange.version), 0)).where(

@@ -63,6 +63,17 @@ def test_a_write_through_the_orm_or_core_moves_its_owners_mark_only(two):
     assert changes.mark(db.session, other_user.id) == theirs
 
 
+def test_a_transaction_of_many_statements_adds_one_row_and_moves_the_mark(two):
+    user, _, contact = two
+    before, rows = changes.mark(db.session, user.id), len(_ids().get((user.id, "contacts"), []))
+    for note in ("a", "b", "c"):
+        db.session.execute(update(Contact).where(Contact.id == contact.id).values(notes=note))
+    db.session.commit()
+    assert changes.mark(db.session, user.id) != before
+    # PostgreSQL appends one row per owner, table and transaction; SQLite counts in place on its one row.
+    assert len(_ids()[(user.id, "contacts")]) == (rows + 1 if db.session.get_bind().dialect.name == "postgresql" else 1)
+
+
 def test_a_statement_that_writes_nothing_leaves_the_mark(two):
     user, _, _ = two
     before = changes.mark(db.session, user.id)
