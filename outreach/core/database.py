@@ -1,12 +1,15 @@
-"""Engine tuning: SQLite gets WAL, a busy timeout and foreign keys; writes that read first lock early."""
+"""Engine tuning: SQLite gets WAL, a busy timeout and foreign keys; writes that read first lock early.
+And the one way to add many rows at once (``insert_rows``), the fastest each database takes them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 
 # Whether transactions in this context may write. Reads (GET pages, feeds) start a plain deferred
 # transaction so they never queue behind writers; everything else starts BEGIN IMMEDIATE.
@@ -55,3 +58,60 @@ def may_write(connection: Connection) -> bool:
 def rows_matched(result: Result[*tuple[Any, ...]]) -> int:
     """The rows an UPDATE matched: Session.execute returns a CursorResult for it, though typed as a Result."""
     return cast("CursorResult[*tuple[Any, ...]]", result).rowcount or 0
+
+
+# Rows in one SQLite statement, within its bound parameters' limit (SQLITE_MAX_VARIABLE_NUMBER: 32,766
+# since 3.32, 999 before): more rows per statement gained nothing measurable past a few hundred.
+SQLITE_ROWS = 500
+
+
+def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Add many rows at once, each a tuple of ``columns``' values, the fastest way each database takes them.
+
+    SQLite: statements of many VALUES rows. Every statement that can fire a trigger (the change marks',
+    outreach.core.changes) opens a statement journal, about 20 µs, which an executemany pays per row; and
+    SQLAlchemy's own many-row insert (insertmanyvalues, switched on by RETURNING) spent as long building
+    each row's parameters and reading back ids nobody needs as SQLite spent storing them.
+    PostgreSQL: psycopg's executemany of one short statement, which it pipelines; a statement of a
+    thousand VALUES rows it would parse anew for every page.
+
+    Values go through each column type's own bind processor (enums to their values, dates to SQLite's
+    text), as SQLAlchemy would send them. Returns the number of rows."""
+    if not rows:
+        return 0
+    names = tuple(columns)
+    dialect = connection.dialect
+    processors = _processors(table, names, dialect)
+    if dialect.name == "sqlite":
+        limit = 32_766 if dialect.dbapi.sqlite_version_info >= (3, 32) else 999  # type: ignore[union-attr]
+        per = max(1, min(SQLITE_ROWS, limit // len(names)))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            values = [
+                process(value) if process else value for row in chunk for process, value in zip(processors, row, strict=True)
+            ]
+            connection.exec_driver_sql(_values_statement(table, names, dialect, len(chunk)), tuple(values))
+    else:
+        processed = [
+            tuple(process(value) if process else value for process, value in zip(processors, row, strict=True)) for row in rows
+        ]
+        connection.exec_driver_sql(_values_statement(table, names, dialect, 1), processed)
+    return len(rows)
+
+
+def _processors(table: Table, names: tuple[str, ...], dialect: Dialect) -> list[Callable[[Any], Any] | None]:
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+
+
+def _bound(processors: list[Callable[[Any], Any] | None], row: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(process(value) if process else value for process, value in zip(processors, row, strict=True))
+
+
+@lru_cache(maxsize=64)
+def _values_statement(table: Table, names: tuple[str, ...], dialect: Dialect, count: int) -> str:
+    """INSERT INTO table (names) VALUES (…), (…) with ``count`` rows of positional placeholders."""
+    quote = dialect.identifier_preparer
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    row = "(" + ", ".join([marker] * len(names)) + ")"
+    columns = ", ".join(quote.quote(name) for name in names)
+    return f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES " + ", ".join([row] * count)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, selectinload
 
-from outreach.core.database import rows_matched
+from outreach.core.database import insert_rows, rows_matched
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.domain.vocabulary import LIVE_STATES, ReminderState
@@ -191,20 +192,13 @@ _NEW_COLUMNS = (
     *("kind", "contact_id", "campaign_id", "due_on", "due_at", "natural_key", "title", "body", "uid"),
     *("created_at", "updated_at", "state", "sequence", "snoozed_until"),
 )
+_new_values = attrgetter(*_NEW_COLUMNS)
 
 
 def insert_new(session: Session, owner_id: int, book: Book) -> int:
-    """The reminders this pass created, in one INSERT of many rows (SQLAlchemy's insertmanyvalues)."""
-    rows = [{"owner_id": owner_id, **{name: getattr(r, name) for name in _NEW_COLUMNS}} for r in book.new]
-    if rows and session.get_bind().dialect.name == "sqlite":
-        # RETURNING makes SQLAlchemy send a statement of many VALUES rows per page (insertmanyvalues), not an
-        # executemany: on SQLite every statement that can fire a trigger (the change marks') opens a
-        # statement journal, ~20 µs each, which an executemany paid per row.
-        session.execute(insert(_TABLE).returning(_TABLE.c.id), rows).all()
-    elif rows:
-        # psycopg pipelines an executemany of one short statement; a statement of 1,000 VALUES rows it would
-        # parse again for every page (13 s of a 33 s first tick at team size).
-        session.execute(insert(_TABLE), rows)
+    """The reminders this pass created, all at once (``insert_rows``: the fastest each database takes them)."""
+    rows = [(owner_id, *_new_values(r)) for r in book.new]
+    insert_rows(session.connection(), _TABLE, ("owner_id", *_NEW_COLUMNS), rows)
     book.new.clear()
     return len(rows)
 
