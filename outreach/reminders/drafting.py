@@ -14,16 +14,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_for_reminders, campaign_facts
-from outreach.contacts.models import Contact, Touch
+from outreach.contacts.models import Contact
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
-from outreach.core.types import utcnow
 from outreach.domain import warmth
-from outreach.domain.vocabulary import TouchKind
 from outreach.episodes.models import Episode
-from outreach.feeds.openings import suggestions_for
 from outreach.reminders import service as reminders
-from outreach.today.service import COOLING_DAYS, SUGGESTIONS
+from outreach.today.service import COOLING_DAYS, suggest_touches
 
 Hook = Callable[[str], None]
 
@@ -119,7 +116,7 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
     bar = me.planner.thresholds.trust_warmth
     soon = me.now + timedelta(days=COOLING_DAYS)
     cooling_now = session.execute(_cooling(bar, me), {"owner": me.id}).all()
-    suggested = _suggestions(session, me.id, [contact_id for contact_id, _, _ in cooling_now])
+    suggested = suggest_touches(session, me.id, [contact_id for contact_id, _, _ in cooling_now], me.now)
     still_cooling = {contact_id for contact_id, _, _ in cooling_now}
     for contact_id, name, key in cooling_now:
         warmth_now, warmth_later = warmth.warmth(key, me.now, me.params), warmth.warmth(key, soon, me.params)
@@ -154,26 +151,6 @@ def _cooling(bar: float, me: Caller) -> Select[int, str, float | None]:
 
 
 OWNER: BindParameter[int] = bindparam("owner")
-# Built once: the tick runs it for every cooling contact, and building costs more than running.
-_LATEST_OUTBOUND = (
-    owned(Touch, OWNER)
-    .where(Touch.contact_id == bindparam("contact"), Touch.direction == "outbound")
-    .with_only_columns(Touch.kind)
-    .order_by(Touch.occurred_at.desc())
-    .limit(10)
-)
-
-
-def _suggestions(session: Session, owner_id: int, contact_ids: list[int]) -> dict[int, str]:
-    """today.service.suggest_touch for many contacts: their fresh posts in one statement, then for the
-    others the gesture least used in their last ten touches (an indexed read each, its statement built once)."""
-    found = suggestions_for(session, owner_id, contact_ids, utcnow())
-    for contact_id in contact_ids:
-        if contact_id not in found:
-            used = Counter(session.scalars(_LATEST_OUTBOUND, {"owner": owner_id, "contact": contact_id}))
-            kind = min(SUGGESTIONS, key=lambda k: (used[TouchKind(k)], list(SUGGESTIONS).index(k)))
-            found[contact_id] = SUGGESTIONS[kind]
-    return found
 
 
 def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:

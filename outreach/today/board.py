@@ -273,7 +273,8 @@ def recent_kinds(session: Session, owner_id: int, contact_ids: list[int]) -> dic
     kinds: dict[int, list[str]] = defaultdict(list)
     if not contact_ids:
         return kinds
-    order = func.row_number().over(partition_by=Touch.contact_id, order_by=(Touch.occurred_at.desc(), Touch.id.desc()))
+    # occurred_s orders as occurred_at does, and is in the index that holds every column read here: no row is read.
+    order = func.row_number().over(partition_by=Touch.contact_id, order_by=(Touch.occurred_s.desc(), Touch.id.desc()))
     latest = (
         owned(Touch, owner_id)
         .where(Touch.contact_id.in_(sorted(set(contact_ids))), Touch.direction == "outbound")

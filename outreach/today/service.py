@@ -5,8 +5,9 @@ and the replies to asks the mailbox noticed."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_
@@ -15,15 +16,15 @@ from sqlalchemy.orm import Session
 from outreach.asks.stats import week_stats
 from outreach.campaigns.models import Campaign
 from outreach.capture.notices import replies_to_record
-from outreach.contacts.models import Contact, Touch
+from outreach.contacts.models import Contact
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.vocabulary import TouchKind
-from outreach.feeds.openings import suggestion_for
+from outreach.feeds.openings import suggestions_for
 from outreach.reminders import service as reminders
-from outreach.today.board import BoardPair, WarmUpPair, board
+from outreach.today.board import BoardPair, WarmUpPair, board, recent_kinds
 from outreach.today.items import Item, names_of
 from outreach.today.week import Week, follow_ups, waiting
 
@@ -152,23 +153,27 @@ class WarmUp:
     suggestion: str
 
 
-def suggest_touch(session: Session, owner_id: int, contact_id: int) -> str:
+def suggest_touch(session: Session, owner_id: int, contact_id: int, now: datetime | None = None) -> str:
     """Their fresh post when they have one ("comment on “Ep. 212”"); else the warming gesture they have
     had least of lately, so touches stay varied."""
-    fresh = suggestion_for(session, owner_id, contact_id, utcnow())
-    if fresh:
-        return fresh
-    used = Counter(
-        session.scalars(
-            owned(Touch, owner_id)
-            .where(Touch.contact_id == contact_id, Touch.direction == "outbound")
-            .with_only_columns(Touch.kind)
-            .order_by(Touch.occurred_at.desc())
-            .limit(10)
-        )
-    )
-    kind = min(SUGGESTIONS, key=lambda k: (used[TouchKind(k)], list(SUGGESTIONS).index(k)))
-    return SUGGESTIONS[kind]
+    return suggest_touches(session, owner_id, [contact_id], now or utcnow())[contact_id]
+
+
+def suggest_touches(session: Session, owner_id: int, contact_ids: Collection[int], now: datetime) -> dict[int, str]:
+    """suggest_touch for many contacts (the tick's keep-warm asks for hundreds): their fresh posts, then the
+    others' last outbound touches, each in a statement per 500 contacts."""
+    found = suggestions_for(session, owner_id, contact_ids, now)
+    rest = sorted(set(contact_ids) - found.keys())
+    for start in range(0, len(rest), 500):
+        chunk = rest[start : start + 500]
+        recent = recent_kinds(session, owner_id, chunk)
+        for contact_id in chunk:
+            used = Counter(recent[contact_id])
+            found[contact_id] = SUGGESTIONS[min(SUGGESTIONS, key=lambda k: (used[TouchKind(k)], _ORDER[k]))]
+    return found
+
+
+_ORDER = {kind: place for place, kind in enumerate(SUGGESTIONS)}  # ties go to the first gesture listed
 
 
 def cooling(session: Session, me: Caller, limit: int = 10) -> list[WarmUp]:
@@ -188,7 +193,7 @@ def cooling(session: Session, me: Caller, limit: int = 10) -> list[WarmUp]:
             warmth.warmth(c.warmth_key, me.now, me.params),
             warmth.warmth(c.warmth_key, later, me.params),
             f"falls below {bar:.0f} within {COOLING_DAYS} days",
-            suggest_touch(session, c.owner_id, c.id),
+            suggest_touch(session, c.owner_id, c.id, me.now),
         )
         for c in contacts
     ]

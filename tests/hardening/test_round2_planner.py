@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import timedelta
 
@@ -78,10 +79,15 @@ def test_an_error_in_one_owners_pass_is_logged_rolled_back_and_the_others_carry_
         return real_keep_warm(session, me, book)
 
     monkeypatch.setattr(jobs, "keep_warm", keep_warm)
+    collecting = []
+    real_tick_owner = jobs.tick_owner
+    monkeypatch.setattr(jobs, "tick_owner", lambda *a, **k: collecting.append(gc.isenabled()) or real_tick_owner(*a, **k))
     with caplog.at_level(logging.ERROR, logger="outreach.reminders.tick"):
         totals = jobs.tick(db.session, now)
 
     assert totals["owners failed"] == 1 and totals["ask created"] == 2
+    # The collector rests during each pass (see _collector_paused) and is back after one that failed.
+    assert collecting == [False] * 3 and gc.isenabled()
     assert reminders_of(broken) == []
     for user in (users[0], users[2]):
         assert [r[0] for r in reminders_of(user)] == ["ask"]
