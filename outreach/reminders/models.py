@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -20,8 +20,9 @@ def natural_key(owner_id: int, kind: str, contact_id: int | None, campaign_id: i
 
 
 def new_uid() -> str:
-    """The calendar UID a reminder keeps for life, so every refresh updates one event (RFC 5545)."""
-    return f"reminder-{uuid.uuid4().hex}@outreach"
+    """The calendar UID a reminder keeps for life, so every refresh updates one event (RFC 5545): 128 random
+    bits, as many as a uuid4's, without building a UUID object for each of a tick's thousands."""
+    return f"reminder-{os.urandom(16).hex()}@outreach"
 
 
 class Reminder(Model):

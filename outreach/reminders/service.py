@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, selectinload
@@ -40,7 +40,7 @@ class Draft:
         return (self.kind, self.contact_id, self.campaign_id)
 
 
-@dataclass
+@dataclass(slots=True)
 class NewReminder:
     """A reminder the tick creates: plain values, inserted with the others in one statement at the end
     of the pass (``insert_new``), not an ORM object flushed one by one."""
@@ -165,25 +165,29 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
 
 
 def _create(session: Session, owner_id: int, book: Book, draft: Draft, now: datetime, key: str) -> Held:
-    values: dict[str, Any] = {
-        "kind": draft.kind,
-        "contact_id": draft.contact_id,
-        "campaign_id": draft.campaign_id,
-        "due_on": draft.due_on,
-        "due_at": draft.due_at,
-        "natural_key": key,
-        "title": draft.title[:300],
-        "body": draft.body,
-        "uid": new_uid(),
-        "created_at": now,
-        "updated_at": now,
-    }
+    title, uid = draft.title[:300], new_uid()
     if book.batched:
-        pending = NewReminder(**values)
+        pending = NewReminder(
+            draft.kind, draft.contact_id, draft.campaign_id, draft.due_on, draft.due_at, key, title, draft.body, uid, now, now
+        )
         book.new.append(pending)
         return pending
     # Sequence explicit, not the column default (applied only at flush): the same pass may update it at once.
-    reminder = Reminder(owner_id=owner_id, sequence=0, **values)
+    reminder = Reminder(
+        owner_id=owner_id,
+        sequence=0,
+        kind=draft.kind,
+        contact_id=draft.contact_id,
+        campaign_id=draft.campaign_id,
+        due_on=draft.due_on,
+        due_at=draft.due_at,
+        natural_key=key,
+        title=title,
+        body=draft.body,
+        uid=uid,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(reminder)
     return reminder
 
