@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -98,10 +99,13 @@ def rescore(email: str | None) -> None:
     for user in users:
         params = user_service.user_settings(user).warmth_params()
         total = db.session.scalar(select(func.count(Contact.id)).where(Contact.owner_id == user.id)) or 0
-        with click.progressbar(length=total, label=f"Rescoring {user.email}") as bar:
-            scored = rescore_owner(db.session, user.id, params, progress=bar.update)
+        # One statement does the work (contacts.rescore), so there is no progress to show within it: say what
+        # is under way, and how long it took, rather than a bar that jumps from empty to full.
+        click.echo(f"Rescoring {user.email}: {plural(total, 'contact')}…")
+        started = time.monotonic()
+        scored = rescore_owner(db.session, user.id, params)
         db.session.commit()
-        click.echo(f"{user.email}: {plural(scored, 'contact')} with touches rescored.")
+        click.echo(f"{user.email}: {plural(scored, 'contact')} with touches rescored in {time.monotonic() - started:.1f} s.")
 
 
 @click.command("demo")

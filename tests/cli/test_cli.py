@@ -83,6 +83,9 @@ def test_rescore_after_a_weight_change_equals_a_full_recompute(runner, make_user
 
     result = runner.invoke(args=["rescore", "--email", "r@example.com"])
     assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Rescoring r@example.com: 1 contact…"
+    assert lines[1].startswith("r@example.com: 1 contact with touches rescored in ") and lines[1].endswith(" s.")
 
     db.session.expire_all()
     params = user_service.user_settings(user).warmth_params()
