@@ -40,8 +40,8 @@ class UserSettings(BaseModel):
         if unknown:
             raise InvalidInput({"weights": f"Outreach knows no touch kind {', '.join(sorted(unknown))}."})
         # Each weight's sentence under that kind's own key, so a form puts it beside that kind's field.
-        wrong = {kind: sentence("range", _weight(kind), limits=f"from 0 to {MAX_WEIGHT:,}") for kind in value}
-        wrong = {kind: said for kind, said in wrong.items() if not 0 <= value[kind] <= MAX_WEIGHT}
+        limits = f"from 0 to {MAX_WEIGHT:,}"
+        wrong = {kind: sentence("range", _weight(kind), limits=limits) for kind, w in value.items() if not 0 <= w <= MAX_WEIGHT}
         if wrong:
             raise InvalidInput(wrong)
         return {**warmth.DEFAULT_WEIGHTS, **value}

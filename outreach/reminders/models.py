@@ -67,8 +67,3 @@ class TickState(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     ticked_at: Mapped[datetime]  # the tick's clock (naive UTC)
     fingerprint: Mapped[str] = mapped_column(Text)
-
-
-# On the contacts table, declared beside the tick that reads it: the contacts whose relationship came of age
-# between two ticks of a day (incremental.movers), one index range instead of every contact of the owner's.
-Index("ix_contacts_owner_first_touch", Contact.owner_id, Contact.first_touch_at, Contact.last_inbound_at, Contact.deleted_at)
