@@ -264,10 +264,10 @@ def _rows(session: Session, query: Select[*tuple[Any, ...]], contact_column: Any
     connection, as plain rows: the ORM's result machinery cost as much as fetching them, for no entity."""
     connection = session.connection()
     if chosen is None:
-        yield from connection.execute(query)
+        yield from connection.execute(query).all()  # all at once: iterating fetched row by row
         return
     for chunk in _chunks(chosen, 500):
-        yield from connection.execute(query.where(contact_column.in_(chunk)))
+        yield from connection.execute(query.where(contact_column.in_(chunk))).all()
 
 
 def active_campaigns(session: Session, owner_id: int, now: datetime) -> list[Campaign]:
