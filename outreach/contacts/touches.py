@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 from outreach.accounts.models import User
 from outreach.contacts.models import Contact, Touch
@@ -16,7 +19,7 @@ from outreach.core.ownership import found, get_owned, owned, possible_id
 from outreach.core.types import utcnow
 from outreach.domain import warmth
 from outreach.domain.settings import settings_of
-from outreach.domain.vocabulary import LIVE_STATES, ReminderKind, TouchSource
+from outreach.domain.vocabulary import LIVE_STATES, Direction, ReminderKind, TouchSource
 from outreach.reminders import service as reminders
 from outreach.reminders.models import Reminder
 
@@ -32,14 +35,29 @@ def touches_of(session: Session, contact: Contact) -> list[Touch]:
     return list(session.scalars(query.order_by(Touch.occurred_at.desc(), Touch.id.desc())))
 
 
+# The contact's columns a touch moves: its warmth key and its first, last and last inbound touch times.
+Summary = tuple[float | None, datetime | None, datetime | None, datetime | None]
+SUMMARY_COLUMNS = ("warmth_key", "first_touch_at", "last_touch_at", "last_inbound_at")
+
+
+def _folded(summary: Summary, touch: warmth.TouchPoint, params: warmth.WarmthParams) -> Summary:
+    """O(1): the summary with one more touch folded in. Logging and the full recompute both fold with
+    this, so the fast path of ``log_touch`` cannot drift from ``summarize``."""
+    key, first, last, inbound = summary
+    at = touch.occurred_at
+    if touch.direction == "inbound":
+        inbound = max(inbound or at, at)
+    return warmth.add_touch(key, touch, params), min(first or at, at), max(last or at, at), inbound
+
+
+def _summary_of(contact: Contact) -> Summary:
+    return contact.warmth_key, contact.first_touch_at, contact.last_touch_at, contact.last_inbound_at
+
+
 def _absorb(contact: Contact, touch: Touch, params: warmth.WarmthParams) -> None:
     """O(1): fold one new touch into the contact's key and its first/last/inbound times."""
-    contact.warmth_key = warmth.add_touch(contact.warmth_key, point(touch), params)
-    at = touch.occurred_at
-    contact.first_touch_at = min(contact.first_touch_at or at, at)
-    contact.last_touch_at = max(contact.last_touch_at or at, at)
-    if touch.direction == "inbound":
-        contact.last_inbound_at = max(contact.last_inbound_at or at, at)
+    folded = _folded(_summary_of(contact), point(touch), params)
+    contact.warmth_key, contact.first_touch_at, contact.last_touch_at, contact.last_inbound_at = folded
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,19 @@ def contact_to_touch(session: Session, owner_id: int, contact_id: int, *, includ
     return ToTouch(contact, _warmth_params(stored), keep_warm_live)
 
 
+_TOUCHES, _CONTACTS = Touch.__table__, Contact.__table__
+# Built once, every column given: one compiled form whatever fields a touch has, and the row's values all
+# known here, so the Touch returned needs no read back but its id (SQLite's lastrowid, PostgreSQL's
+# RETURNING id: inserted_primary_key takes whichever the dialect does best).
+_INSERT_TOUCH = insert(_TOUCHES)
+_NEW_TOUCH = manager_of_class(Touch).new_instance
+_UPDATE_SUMMARY = (
+    update(_CONTACTS)
+    .where(_CONTACTS.c.id == bindparam("contact"))
+    .values({name: bindparam(name) for name in (*SUMMARY_COLUMNS, "updated_at")})
+)
+
+
 def log_touch(
     session: Session,
     contact: Contact | ToTouch,
@@ -125,17 +156,49 @@ def log_touch(
     """Log a touch and fold it into the key in O(1). Give the ``contact_to_touch`` read (a caller that
     has only a Contact gets it read again, locked). ``params``, the caller's weights from the start of
     its request, give way to the owner's as committed when the row was locked: a settings change may
-    have rescored every key since, and a key folded with the old weights is one no later touch corrects."""
+    have rescored every key since, and a key folded with the old weights is one no later touch corrects.
+
+    Two Core statements built once, the INSERT of the touch and the UPDATE of the contact's summary,
+    instead of the ORM's unit of work, which was half the time of logging a touch on SQLite (benchmark
+    figure 2). What they wrote is then set on the objects as committed, as a flush would have left them:
+    the Touch returned is persistent in the session with every column loaded, and the contact shows its
+    new key and times. The database's triggers (change marks) fire on these statements as on any."""
     target = (
         contact if isinstance(contact, ToTouch) else contact_to_touch(session, contact.owner_id, contact.id, include_deleted=True)
     )
     contact = target.contact
-    touch = Touch(owner_id=contact.owner_id, contact_id=contact.id, source=source, **_fields(data))
+    now = utcnow()
+    row: dict[str, Any] = {
+        "owner_id": contact.owner_id,
+        "contact_id": contact.id,
+        "direction": Direction.OUTBOUND,
+        "channel": None,
+        "url": None,
+        "note": "",
+        **_fields(data),
+        "source": source,
+        "created_at": now,
+        "deleted_at": None,
+    }
+    row["occurred_s"] = warmth.seconds(row["occurred_at"])
+    connection = session.connection()
+    inserted = connection.execute(_INSERT_TOUCH, row).inserted_primary_key
+    assert inserted is not None  # a single-row INSERT always has its id
+    row["id"] = inserted[0]
+    # The object of a row just written, made as the ORM's loading makes one: without __init__, whose attribute
+    # events (some 40 µs a touch) would only mark as changed what is already stored.
+    touch = _NEW_TOUCH()
+    touch.__dict__.update(row)
+    make_transient_to_detached(touch)  # every column loaded and committed: persistent once added, nothing to flush
     session.add(touch)
-    _absorb(contact, touch, target.params)
+    written = dict(zip(SUMMARY_COLUMNS, _folded(_summary_of(contact), point(touch), target.params), strict=True))
+    written["updated_at"] = now  # the column's onupdate, which the ORM's UPDATE set
+    connection.execute(_UPDATE_SUMMARY, {"contact": contact.id, **written})
+    for name, value in written.items():
+        set_committed_value(contact, name, value)
     if target.keep_warm_live:  # any new touch answers a keep-warm reminder
-        reminders.close_for(session, contact.owner_id, (ReminderKind.KEEP_WARM,), contact.id, None, utcnow())
-    session.flush()
+        reminders.close_for(session, contact.owner_id, (ReminderKind.KEEP_WARM,), contact.id, None, now)
+    session.flush()  # whatever else the caller left pending, as before: cheap when nothing is
     return touch
 
 

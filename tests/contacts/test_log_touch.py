@@ -4,6 +4,7 @@ the touch, the key and (only when one is live) the reminder's close; nothing los
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections.abc import Iterator
@@ -11,14 +12,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from outreach.accounts import service as user_service
 from outreach.accounts.models import User
 from outreach.contacts import touches as touch_service
-from outreach.contacts.models import Contact
+from outreach.contacts.models import Contact, Touch
 from outreach.contacts.rescore import rescore_owner
+from outreach.contacts.schemas import TouchOut
 from outreach.core.errors import NotFoundError
 from outreach.core.types import utcnow
 from outreach.domain import warmth
@@ -166,6 +168,72 @@ def test_a_caller_holding_a_contact_gets_it_read_again_locked(make_user, make_co
     assert sorted(heads(statements[1:])) == ["INSERT INTO touches", "UPDATE contacts", "UPDATE reminders"], statements
     assert states(user) == [("keep_warm", contact.id, "done")]
     assert contact.last_touch_at is not None
+
+
+def summary(contact: Contact) -> tuple[Any, ...]:
+    return contact.warmth_key, contact.first_touch_at, contact.last_touch_at, contact.last_inbound_at
+
+
+def same_summary(folded: tuple[Any, ...], recomputed: tuple[Any, ...]) -> bool:
+    """The times exactly; the key to rounding (a log-sum-exp folded in another order)."""
+    (key, *times), (other, *other_times) = folded, recomputed
+    keys_agree = key == other if key is None or other is None else math.isclose(key, other, rel_tol=1e-12)
+    return keys_agree and times == other_times
+
+
+def test_logged_touches_fold_to_what_the_full_recompute_finds(make_user, make_contact, statements):
+    """log_touch writes the touch and the contact's key and times by Core statements and sets the objects
+    as committed: checked against ``summarize`` of the touches as stored, after every touch, for touches
+    logged out of order, inbound and outbound, of a zero weight too; against the row as stored; and the
+    live keep-warm reminders closed by the first touch alone. On PostgreSQL as on SQLite."""
+    weights = {str(kind): weight for kind, weight in warmth.DEFAULT_WEIGHTS.items()} | {"share": 0.0}
+    user = make_user(weights=weights, half_life_days=30.0, inbound_multiplier=2.0)
+    params = user_service.user_settings(user).warmth_params()
+    contact, other = make_contact(user, "Carla"), make_contact(user, "Dan")
+    add_reminder(user, contact)
+    add_reminder(user, contact, state="snoozed", days=5)
+    add_reminder(user, other)
+    owner_id, contact_id, other_id = user.id, contact.id, other.id
+    rng, now = random.Random(20261130), utcnow()
+    for number in range(12):
+        at = now - timedelta(days=rng.uniform(0, 400), microseconds=rng.randrange(1_000_000))
+        data = {"kind": rng.choice(["comment", "share", "email", "call"]), "direction": rng.choice(["inbound", "outbound"])}
+        target = touch_service.contact_to_touch(db.session, owner_id, contact_id)
+        statements.clear()
+        data |= {"occurred_at": at, "note": f"#{number}"}
+        touch = touch_service.log_touch(db.session, target, data, warmth.WarmthParams())
+        closes = ["UPDATE reminders"] if number == 0 else []
+        assert sorted(heads(statements)) == ["INSERT INTO touches", "UPDATE contacts", *closes]
+        # What the caller holds: the touch persistent with every column, nothing left to flush, no read.
+        statements.clear()
+        held = {column.key: getattr(touch, column.key) for column in Touch.__table__.columns}
+        TouchOut.model_validate(touch)
+        folded = summary(target.contact)
+        assert statements == [] and inspect(touch).persistent and not db.session.dirty and not db.session.new
+        assert db.session.get(Touch, touch.id) is touch
+        assert held["occurred_at"] == at and held["occurred_s"] == warmth.seconds(at) and held["source"] == "manual"
+        touches = touch_service.touches_of(db.session, target.contact)
+        recomputed = Contact()
+        touch_service.summarize(recomputed, touches, params)
+        assert same_summary(folded, summary(recomputed)), number
+        # And against the definitions themselves, in case logging and summarize shared a mistake.
+        inbound = [t.occurred_at for t in touches if t.direction == "inbound"]
+        at_all = [t.occurred_at for t in touches]
+        defined = (warmth.key_of(map(touch_service.point, touches), params), min(at_all), max(at_all), max(inbound, default=None))
+        assert same_summary(folded, defined), number
+        db.session.commit()
+        db.session.expire_all()
+        stored = db.session.get_one(Contact, contact_id)
+        assert summary(stored) == folded
+        reloaded = db.session.get_one(Touch, held["id"])
+        assert {column.key: getattr(reloaded, column.key) for column in Touch.__table__.columns} == held
+        if number == 0:
+            closed = [("keep_warm", contact_id, "done"), ("keep_warm", contact_id, "done")]
+            assert states(user) == [*closed, ("keep_warm", other_id, "open")]
+    assert any(t.direction == "inbound" for t in touches) and any(t.kind == "share" for t in touches)
+    touch_service.recompute(db.session, stored, params)  # the product's own full recompute agrees too
+    assert same_summary(folded, summary(stored))
+    db.session.rollback()
 
 
 WRITERS, EACH = 4, 5
