@@ -20,7 +20,10 @@ from outreach.extensions import db
 from tests.conftest import csrf_from
 
 TODAY = date(2027, 1, 4)
-BOUND_SECONDS = 2.0  # generous: each of these answers in a fraction of it
+# Generous: each of these answers in a fraction of it. Measured as this process's CPU time, not the wall
+# clock, so a loaded machine (a suite beside a benchmark) cannot fail it: a parser that expanded a runaway
+# rule would spend the CPU itself.
+BOUND_SECONDS = 2.0
 
 
 def calendar(*events: str) -> bytes:
@@ -54,10 +57,10 @@ RUNAWAYS = {
 
 @pytest.mark.parametrize(("data", "message"), RUNAWAYS.values(), ids=RUNAWAYS.keys())
 def test_a_runaway_calendar_is_refused_in_a_sentence_within_seconds(data, message):
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(InvalidInput) as raised:
         calendar_service.parse_busy_periods(data, TODAY)
-    assert time.monotonic() - started < BOUND_SECONDS
+    assert time.process_time() - started < BOUND_SECONDS
     assert message in raised.value.fields["file"]
 
 
@@ -133,14 +136,14 @@ def contact_page(app, client, make_user, make_contact, web_login):
 
 def test_the_runaway_file_uploaded_on_the_contact_page_gets_a_message_within_seconds(client, contact_page):
     contact, token = contact_page
-    started = time.monotonic()
+    started = time.process_time()
     response = client.post(
         f"/calendar/import/{contact.id}",
         data={"csrf_token": token, "file": (BytesIO(SECONDLY), "tick.ics")},
         content_type="multipart/form-data",
         follow_redirects=True,
     )
-    assert time.monotonic() - started < BOUND_SECONDS
+    assert time.process_time() - started < BOUND_SECONDS
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Nothing imported. The event “Tick” repeats every second" in page
     assert db.session.scalar(db.select(db.func.count(BusyPeriod.id))) == 0
