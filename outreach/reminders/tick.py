@@ -70,7 +70,7 @@ def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection during one owner's pass. The pass holds tens of thousands of objects to
     its end (rows, assessments, the book, new reminders), and each time they outlived a generation the
     collector walked every object in the process again, finding nothing to free: a seventh of a first tick
-    at 10,000 contacts. What the pass frees it frees by reference counting; cycles wait for the next pass."""
+    at 10,000 contacts. What the pass frees it frees by reference counting; cycles wait until it is over."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
