@@ -4,7 +4,6 @@ no log2/power, one streaming pass), never a query per contact."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
@@ -20,17 +19,16 @@ from outreach.domain import warmth
 from outreach.domain.vocabulary import Direction, TouchKind
 
 BATCH = 2000
-Progress = Callable[[int], None]
 
 
-def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None = None) -> int:
+def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams) -> int:
     """Recompute every key of one owner from the touches; returns contacts scored (those with live touches,
     and any whose stored key or times outlived their touches and were emptied)."""
     session.flush()
     if _has_sql_maths(session):
-        return _aggregate(session, owner_id, params, progress)
+        return _aggregate(session, owner_id, params)
     _clear(session, owner_id)
-    return _stream(session, owner_id, params, progress)
+    return _stream(session, owner_id, params)
 
 
 def _clear(session: Session, owner_id: int) -> None:
@@ -85,7 +83,7 @@ def _has_sql_maths(session: Session) -> bool:
     return _maths[url]
 
 
-def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
+def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams) -> int:
     """One UPDATE from one GROUP BY over the owner's touches (from the covering index on SQLite): per contact
     the database sums weight · 2^(t/h − now/h), t the stored seconds (occurred_s), so nothing overflows, and
     the key is now/h + log2(sum). Nothing comes back to Python but the few contacts too faint for that.
@@ -98,7 +96,7 @@ def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, pro
     weights, case = _weight_case(params)
     if not case:
         _clear(session, owner_id)
-        return _stream(session, owner_id, params, progress)  # every weight zero: only the times to fill
+        return _stream(session, owner_id, params)  # every weight zero: only the times to fill
     per_second = 1.0 / (86400.0 * params.half_life_days)
     shift = warmth.seconds(utcnow()) * per_second
     times, moment = TIMES[dialect], MOMENT[dialect]
@@ -118,8 +116,6 @@ def _aggregate(session: Session, owner_id: int, params: warmth.WarmthParams, pro
     values = {"owner": owner_id, "per_second": per_second, "shift": shift, "faint": 2.0**-FAINT, **weights}
     scored = session.connection().execute(query, values).rowcount
     _rescore_faint(session, owner_id, params)
-    if progress:
-        progress(scored)
     return scored
 
 
@@ -186,7 +182,7 @@ def _log_sum(terms: list[float]) -> float | None:
     return top + math.log2(math.fsum(2.0 ** (term - top) for term in terms))
 
 
-def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progress: Progress | None) -> int:
+def _stream(session: Session, owner_id: int, params: warmth.WarmthParams) -> int:
     """The same recompute in Python, streamed in contact order."""
     rows = session.execute(
         # Kind and direction as plain text: turning each into its enum member costs a call per row.
@@ -225,12 +221,12 @@ def _stream(session: Session, owner_id: int, params: warmth.WarmthParams, progre
             }
         )
         if len(pending) >= BATCH:
-            scored += _write(session, pending, progress)
-    scored += _write(session, pending, progress)
+            scored += _write(session, pending)
+    scored += _write(session, pending)
     return scored
 
 
-def _write(session: Session, pending: list[dict[str, Any]], progress: Progress | None) -> int:
+def _write(session: Session, pending: list[dict[str, Any]]) -> int:
     if not pending:
         return 0
     session.connection().execute(
@@ -247,8 +243,6 @@ def _write(session: Session, pending: list[dict[str, Any]], progress: Progress |
     )
     count = len(pending)
     pending.clear()
-    if progress:
-        progress(count)
     return count
 
 
