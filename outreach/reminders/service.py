@@ -165,29 +165,25 @@ def upsert(session: Session, owner_id: int, book: Book, draft: Draft, now: datet
 
 
 def _create(session: Session, owner_id: int, book: Book, draft: Draft, now: datetime, key: str) -> Held:
-    title, uid = draft.title[:300], new_uid()
+    pending = NewReminder(
+        draft.kind,
+        draft.contact_id,
+        draft.campaign_id,
+        draft.due_on,
+        draft.due_at,
+        key,
+        draft.title[:300],
+        draft.body,
+        new_uid(),
+        now,
+        now,
+    )
     if book.batched:
-        pending = NewReminder(
-            draft.kind, draft.contact_id, draft.campaign_id, draft.due_on, draft.due_at, key, title, draft.body, uid, now, now
-        )
         book.new.append(pending)
         return pending
-    # Sequence explicit, not the column default (applied only at flush): the same pass may update it at once.
-    reminder = Reminder(
-        owner_id=owner_id,
-        sequence=0,
-        kind=draft.kind,
-        contact_id=draft.contact_id,
-        campaign_id=draft.campaign_id,
-        due_on=draft.due_on,
-        due_at=draft.due_at,
-        natural_key=key,
-        title=title,
-        body=draft.body,
-        uid=uid,
-        created_at=now,
-        updated_at=now,
-    )
+    # The same values as an ORM object, sequence included (the column default applies only at flush, and
+    # the same pass may update it at once).
+    reminder = Reminder(owner_id=owner_id, **dict(zip(_NEW_COLUMNS, _new_values(pending), strict=True)))
     session.add(reminder)
     return reminder
 
