@@ -83,22 +83,20 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     names = tuple(columns)
     dialect = connection.dialect
     processors = _processors(table, names, dialect)
-    if dialect.name == "sqlite":
-        limit = 32_766 if dialect.dbapi.sqlite_version_info >= (3, 32) else 999  # type: ignore[union-attr]
-        per = max(1, min(SQLITE_ROWS, limit // len(names)))
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            values = tuple(value for row in chunk for value in _bound(processors, row))
-            connection.exec_driver_sql(_values_statement(table, names, dialect, len(chunk)), values)
-    elif dialect.name == "postgresql":
+    if dialect.name == "postgresql":
         quote = dialect.identifier_preparer
         columns_sql = ", ".join(quote.quote(name) for name in names)
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {quote.format_table(table)} ({columns_sql}) FROM STDIN") as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(_bound(processors, row))
-    else:
-        connection.exec_driver_sql(_values_statement(table, names, dialect, 1), [_bound(processors, row) for row in rows])
+        return len(rows)
+    limit = 32_766 if dialect.dbapi.sqlite_version_info >= (3, 32) else 999  # type: ignore[union-attr]
+    per = max(1, min(SQLITE_ROWS, limit // len(names)))
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        values = tuple(value for row in chunk for value in _bound(processors, row))
+        connection.exec_driver_sql(_values_statement(table, names, dialect, len(chunk)), values)
     return len(rows)
 
 
@@ -130,9 +128,8 @@ def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 @lru_cache(maxsize=64)
 def _values_statement(table: Table, names: tuple[str, ...], dialect: Dialect, count: int) -> str:
-    """INSERT INTO table (names) VALUES (…), (…) with ``count`` rows of positional placeholders."""
+    """SQLite's INSERT INTO table (names) VALUES (?, …), (?, …) with ``count`` rows."""
     quote = dialect.identifier_preparer
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    row = "(" + ", ".join([marker] * len(names)) + ")"
+    row = "(" + ", ".join(["?"] * len(names)) + ")"
     columns = ", ".join(quote.quote(name) for name in names)
     return f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES " + ", ".join([row] * count)
