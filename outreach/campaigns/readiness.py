@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, type_coerce
 from sqlalchemy.orm import Session
@@ -134,14 +135,14 @@ def assess_campaigns(
     return boards
 
 
-@dataclass(frozen=True)
-class AssessedPair:
-    """A pair as the tick drafts it: plain values, no contact entity built."""
+class AssessedPair(NamedTuple):
+    """A pair as the tick drafts it: plain values, no contact entity built (a tuple: thousands per tick)."""
 
     contact_id: int
     contact_name: str
     campaign: Campaign
     result: readiness.Readiness
+    rank: int  # the board's order: ask-ready first, then the highest fit + trust + timing
 
 
 def assess_for_reminders(
@@ -151,51 +152,54 @@ def assess_for_reminders(
     planner: readiness.Planner,
     now: datetime,
     *,
-    wanted: Callable[[int, int], bool],
+    wanted: Collection[tuple[int | None, int | None]] = (),
     contact_ids: Collection[int] | None = None,
 ) -> dict[int, list[AssessedPair]]:
     """The tick's assess_campaigns, with the same results in the same order for every pair it returns.
 
-    A pair that fails fit is left out unless ``wanted(contact_id, campaign_id)`` (the tick holds a reminder
-    of theirs to withdraw): nothing else is ever drafted for it. Contacts are read as plain rows, fit is
-    judged once per distinct topics-and-signals, and trust (which no campaign changes) once per contact:
+    A pair that fails fit is left out unless ``wanted`` holds its (contact id, campaign id) (the tick holds a
+    reminder of theirs to withdraw): nothing else is ever drafted for it. Contacts are read as plain rows, fit
+    is judged once per distinct topics-and-signals, and trust (which no campaign changes) once per contact:
     at 10,000 contacts × 3 campaigns these were most of the first tick's time."""
     found = _FactRows.read(session, owner_id, contact_ids)
-    targets = [(campaign, campaign_facts(campaign)) for campaign in campaigns]
-    # Fit against each campaign, judged once per distinct set of what it reads (a few dozen for thousands
-    # of contacts); a contact with a show is judged each time, as a show's facts vary.
-    fits: list[dict[tuple[Any, ...], readiness.Criterion]] = [{} for _ in targets]
     today = now.date()
-    # Timing reads only the window for a contact with no busy period and no ask (most): once per campaign.
-    unhindered = [readiness.timing(readiness.ContactFacts(name=""), target, today) for _, target in targets]
+    # Per campaign: its id, its facts, fit judged once per distinct set of what fit reads (a few dozen for
+    # thousands of contacts; a contact with a show is judged each time, as a show's facts vary), and timing
+    # for a contact with no busy period and no ask (most), which reads only the window.
+    targets: list[tuple[int, Campaign, readiness.CampaignFacts, dict[Any, readiness.Criterion], readiness.Criterion]] = [
+        (campaign.id, campaign, facts, {}, readiness.timing(readiness.ContactFacts(name=""), facts, today))
+        for campaign, facts in ((campaign, campaign_facts(campaign)) for campaign in campaigns)
+    ]
+    held = set(wanted)
     boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
     for row in found.rows:
         contact_id, contact = row[0], None  # its facts built only for a pair that is assessed (a third of them)
         trust: readiness.Criterion | None = None
         fit_key = None if contact_id in found.shows else _fit_key(row)
-        for (campaign, target), memo, window_only in zip(targets, fits, unhindered, strict=True):
+        for campaign_id, campaign, target, memo, window_only in targets:
             fit = memo.get(fit_key) if fit_key else None
             if fit is None:
                 contact = contact or found.facts(row)
                 fit = readiness.fit(contact, target, planner.thresholds)
                 if fit_key:
                     memo[fit_key] = fit
-            if not fit.met and not wanted(contact_id, campaign.id):
+            if not fit.met and (not held or (contact_id, campaign_id) not in held):
                 continue
             contact = contact or found.facts(row)
             trust = trust or readiness.trust(contact, now, planner)
-            free = not contact.busy_periods and not contact.asks
-            timing = window_only if free else readiness.timing(contact, target, today)
+            timing = window_only if not contact.busy_periods and not contact.asks else readiness.timing(contact, target, today)
             ready_on, why = forecast.forecast(contact, target, now, planner, fit, trust, timing)
+            ready = fit.met and trust.met and timing.met
+            rank = (0 if ready else 1000) - (fit.score + trust.score + timing.score)  # scores are 0–100 each
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
-            boards[campaign.id].append(AssessedPair(contact_id, contact.name, campaign, result))
+            boards[campaign_id].append(AssessedPair(contact_id, contact.name, campaign, result, rank))
     for pairs in boards.values():
-        pairs.sort(key=lambda p: (not p.result.ask_ready, -_score(p.result), p.contact_id))
+        # Rows come in contact id order and the sort is stable: ties stay by contact id, as assess_campaigns'.
+        pairs.sort(key=_RANK)
     return boards
 
 
-def _score(result: readiness.Readiness) -> int:
-    return result.fit.score + result.trust.score + result.timing.score
+_RANK = attrgetter("rank")
 
 
 def _fit_key(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from functools import lru_cache
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Table, event
@@ -82,48 +83,46 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         return 0
     names = tuple(columns)
     dialect = connection.dialect
-    processors = _processors(table, names, dialect)
+    bound = _bound(_processors(table, names, dialect), rows)
     if dialect.name == "postgresql":
         quote = dialect.identifier_preparer
         columns_sql = ", ".join(quote.quote(name) for name in names)
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {quote.format_table(table)} ({columns_sql}) FROM STDIN") as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(_bound(processors, row))
+            for row in bound:
+                copy.write_row(row)
         return len(rows)
     limit = 32_766 if dialect.dbapi.sqlite_version_info >= (3, 32) else 999  # type: ignore[union-attr]
     per = max(1, min(SQLITE_ROWS, limit // len(names)))
-    for start in range(0, len(rows), per):
-        chunk = rows[start : start + per]
-        values = tuple(value for row in chunk for value in _bound(processors, row))
-        connection.exec_driver_sql(_values_statement(table, names, dialect, len(chunk)), values)
+    for start in range(0, len(bound), per):
+        chunk = bound[start : start + per]
+        connection.exec_driver_sql(_values_statement(table, names, dialect, len(chunk)), tuple(chain.from_iterable(chunk)))
     return len(rows)
 
 
-def _bound(processors: list[Callable[[Any], Any] | None], row: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(process(value) if process else value for process, value in zip(processors, row, strict=True))
-
-
 def _processors(table: Table, names: tuple[str, ...], dialect: Dialect) -> list[Callable[[Any], Any] | None]:
-    """Each column's bind processor, remembering what it made of each value for this call: bulk rows repeat
-    a few dates, times and words thousands of times (every new reminder's created_at is the tick's clock)."""
-    found = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    return [None if process is None else _remembering(process) for process in found]
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
 
 
-def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    made: dict[Any, Any] = {}
+def _bound(processors: list[Callable[[Any], Any] | None], rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The rows with each value as its column's bind processor makes it, a column at a time: bulk rows repeat
+    a few dates, times and words thousands of times (every new reminder's created_at is the tick's clock),
+    so each distinct value is processed once."""
+    if not any(processors):
+        return rows
+    columns = list(zip(*rows, strict=True))
+    for i, process in enumerate(processors):
+        if process is not None:
+            columns[i] = _processed(process, columns[i])
+    return list(zip(*columns, strict=True))
 
-    def bound(value: Any) -> Any:
-        try:
-            return made[value]
-        except KeyError:
-            made[value] = result = process(value)
-            return result
-        except TypeError:  # not hashable (a JSON list): processed each time
-            return process(value)
 
-    return bound
+def _processed(process: Callable[[Any], Any], values: tuple[Any, ...]) -> tuple[Any, ...]:
+    try:
+        made = {value: process(value) for value in set(values)}
+    except TypeError:  # a value that cannot be hashed (a JSON list): each processed on its own
+        return tuple(map(process, values))
+    return tuple(map(made.__getitem__, values))
 
 
 @lru_cache(maxsize=64)

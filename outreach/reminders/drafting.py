@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_for_reminders, campaign_facts
+from outreach.campaigns.readiness import active_campaigns, assess_for_reminders, campaign_facts
 from outreach.contacts.models import Contact
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.domain import warmth
+from outreach.domain.readiness import Readiness
 from outreach.episodes.models import Episode
 from outreach.reminders import service as reminders
 from outreach.today.service import COOLING_DAYS, suggest_touches
@@ -51,9 +52,8 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
     return counts
 
 
-def _explain(pair: AssessedPair) -> str:
-    r = pair.result
-    return "\n".join([r.fit.reason, r.trust.reason, r.timing.reason, r.forecast_reason])
+def _explain(r: Readiness) -> str:
+    return f"{r.fit.reason}\n{r.trust.reason}\n{r.timing.reason}\n{r.forecast_reason}"
 
 
 def campaign_reminders(
@@ -61,35 +61,29 @@ def campaign_reminders(
 ) -> Counter[str]:
     """Ask reminders for ready pairs in open windows; forecast targets for good fits still warming."""
     counts: Counter[str] = Counter()
-    today = me.now.date()
-    campaigns = [c for c in active_campaigns(session, me.id, me.now) if campaign_facts(c).window[1] >= today]
-
-    def held(contact_id: int, campaign_id: int) -> bool:
-        return ("ask", contact_id, campaign_id) in book.live or ("target", contact_id, campaign_id) in book.live
-
+    owner_id, now, today = me.id, me.now, me.now.date()
+    campaigns = [c for c in active_campaigns(session, owner_id, now) if campaign_facts(c).window[1] >= today]
+    names = {campaign.id: campaign.name for campaign in campaigns}
     # An unfit pair with neither reminder live would draft nothing: the assessment leaves it out.
-    assessed = assess_for_reminders(session, me.id, campaigns, me.planner, me.now, wanted=held, contact_ids=contact_ids)
+    held = {(contact_id, campaign_id) for kind, contact_id, campaign_id in book.live if kind in ("ask", "target")}
+    assessed = assess_for_reminders(session, owner_id, campaigns, me.planner, now, wanted=held, contact_ids=contact_ids)
+    live = book.live
     for campaign_id, pairs in assessed.items():
-        for pair in pairs:
-            contact_id, name, result = pair.contact_id, pair.contact_name, pair.result
+        campaign_name = names[campaign_id]
+        for contact_id, name, _, result, _ in pairs:
             ask_subject = ("ask", contact_id, campaign_id)
             target_subject = ("target", contact_id, campaign_id)
             if result.ask_ready:
                 draft = reminders.Draft(
-                    "ask",
-                    contact_id,
-                    campaign_id,
-                    today,
-                    f"Ask {name} for {pair.campaign.name}",
-                    _explain(pair),
+                    "ask", contact_id, campaign_id, today, f"Ask {name} for {campaign_name}", _explain(result)
                 )
-                counts["ask " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
-                if target_subject in book.live:
-                    reminders.withdraw(book, target_subject, "Ready now: see the ask reminder.", me.now)
+                counts["ask " + reminders.upsert(session, owner_id, book, draft, now, move=False)] += 1
+                if target_subject in live:
+                    reminders.withdraw(book, target_subject, "Ready now: see the ask reminder.", now)
                     counts["target withdrawn"] += 1
             else:
-                if ask_subject in book.live:
-                    reminders.withdraw(book, ask_subject, "No longer ask-ready:\n" + _explain(pair), me.now)
+                if ask_subject in live:
+                    reminders.withdraw(book, ask_subject, "No longer ask-ready:\n" + _explain(result), now)
                     counts["ask withdrawn"] += 1
                 ready_on = result.forecast_ready_on
                 if result.fit.met and ready_on is not None and ready_on > today:
@@ -99,11 +93,11 @@ def campaign_reminders(
                         campaign_id,
                         ready_on,
                         f"{name} should be ask-ready by {ready_on:%d %b %Y} at your cadence",
-                        _explain(pair),
+                        _explain(result),
                     )
-                    counts["target " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
-                elif target_subject in book.live:
-                    reminders.withdraw(book, target_subject, "No forecast any more:\n" + _explain(pair), me.now)
+                    counts["target " + reminders.upsert(session, owner_id, book, draft, now, move=True)] += 1
+                elif target_subject in live:
+                    reminders.withdraw(book, target_subject, "No forecast any more:\n" + _explain(result), now)
                     counts["target withdrawn"] += 1
             if hook:
                 hook("pair")

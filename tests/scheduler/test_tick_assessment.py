@@ -92,8 +92,9 @@ def test_the_ticks_assessment_equals_assess_campaigns_and_leaves_out_only_unfit_
         me = caller_for(db.session.get_one(User, owner_id), now)
         campaigns = active_campaigns(db.session, owner_id, now)
         reference = assess_campaigns(db.session, owner_id, campaigns, me.planner, now)
-        every = assess_for_reminders(db.session, owner_id, campaigns, me.planner, now, wanted=lambda _c, _k: True)
-        fitting = assess_for_reminders(db.session, owner_id, campaigns, me.planner, now, wanted=lambda _c, _k: False)
+        pairs = {(p.contact.id, campaign_id) for campaign_id, board in reference.items() for p in board}
+        every = assess_for_reminders(db.session, owner_id, campaigns, me.planner, now, wanted=pairs)
+        fitting = assess_for_reminders(db.session, owner_id, campaigns, me.planner, now)
         for campaign in campaigns:
             expected = [(p.contact.id, p.contact.name, p.result) for p in reference[campaign.id]]
             assert [(p.contact_id, p.contact_name, p.result) for p in every[campaign.id]] == expected
