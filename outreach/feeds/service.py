@@ -8,16 +8,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from outreach.contacts.models import Contact
+from outreach.core.database import update_rows
 from outreach.core.errors import InvalidInput
 from outreach.core.fetch import FetchError, fetch, private_urls_allowed
 from outreach.core.ownership import get_owned, owned
+from outreach.core.types import utcnow
 from outreach.domain.shows import RECENT_EPISODES, read_show
 from outreach.feeds import openings
 from outreach.feeds.models import Feed, FeedStatus, Post, PostKind
@@ -163,12 +167,37 @@ def record(
             else:
                 feed.quiet_polls += 1
         feed.next_poll_at = now + wait_after(base, feed.quiet_polls, 0, reading.retry_after)
-    session.flush()
+    _save_states(session, [feed for feed, _ in pairs])
+    session.flush()  # a new feed (add_feed) and anything else pending
     stored = _insert_posts(session, rows)
     _update_shows(session, [feed for feed, reading in pairs if reading.parsed and reading.parsed.is_podcast], stored, now)
     counts["new_posts"] += len(stored)
     counts["openings"] += openings.offer(session, stored, first_read, now)
     return counts
+
+
+# What a read changes of a feed (record, _failed, _describe, _move), written for a whole batch at once.
+_STATE = (
+    *("id", "feed_url", "title", "status", "error_kind", "error", "notes", "failures", "quiet_polls", "etag"),
+    *("last_modified", "last_polled_at", "last_new_post_at", "next_poll_at", "claimed_until", "updated_at"),
+)
+_state_of = attrgetter(*_STATE)
+
+
+def _save_states(session: Session, feeds: list[Feed]) -> None:
+    """The read feeds' new states in one statement (``update_rows``), not one UPDATE per feed as a flush
+    sends: on PostgreSQL each fired the change marks' trigger, most of recording a batch. The feeds' values
+    are then what the database holds, so the flush that follows has nothing of theirs left to write."""
+    stored = [feed for feed in feeds if inspect(feed).persistent]
+    if not stored:
+        return
+    changed = utcnow()  # updated_at, as the column's onupdate would set it
+    for feed in stored:
+        feed.updated_at = changed
+    update_rows(session.connection(), Feed.__table__, _STATE, [_state_of(feed) for feed in stored])
+    for feed in stored:
+        for name in _STATE[1:]:
+            set_committed_value(feed, name, getattr(feed, name))
 
 
 def _describe(feed: Feed, reading: Reading, now: datetime) -> list[Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from werkzeug import Request, Response
 
 from outreach.core import fetch as fetching
@@ -285,3 +285,29 @@ def test_the_contact_page_says_when_a_server_asked_to_wait(
     page = web_login(user.email).get(f"/contacts/{feed.contact_id}").get_data(as_text=True)
     assert "Waiting: the server asked us to wait (429 TOO MANY REQUESTS); next read after" in page
     assert "Failing:" not in page
+
+
+def test_a_batchs_feed_states_are_written_in_one_statement(four_feeds, httpserver: HTTPServer) -> None:
+    """record() writes every read feed's new state at once (update_rows): on PostgreSQL one statement, where
+    the ORM's flush sent one per feed (an executemany), each firing the change marks' trigger. What the
+    database then holds is what the feeds say: the flush after it has nothing of theirs left to write."""
+    later = utcnow() + LATER
+    writes: list[tuple[str, bool]] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, executemany: bool) -> None:
+        if statement.lstrip().upper().startswith("UPDATE FEEDS"):
+            writes.append((statement, executemany))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        totals = poll_due(db.session, later)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert totals["not_modified"] == 4
+    assert len(writes) == 2, writes  # the claim's lease, then the four states together
+    if db.engine.dialect.name == "postgresql":
+        assert "FROM (VALUES" in writes[1][0] and not writes[1][1]
+    db.session.expire_all()
+    for feed in db.session.scalars(select(Feed)):
+        assert (feed.claimed_until, feed.last_polled_at, feed.quiet_polls, feed.status) == (None, later, 1, FeedStatus.OK)
+        assert feed.next_poll_at > later
