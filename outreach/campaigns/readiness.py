@@ -136,16 +136,18 @@ def assess_campaigns(
 
 
 class AssessedPair(NamedTuple):
-    """A pair as the tick drafts it: plain values, no contact entity built (a tuple: thousands per tick)."""
+    """A pair as the tick drafts it and Today ranks it: plain values, no contact entity built (a tuple:
+    thousands per tick)."""
 
     contact_id: int
     contact_name: str
     campaign: Campaign
     result: readiness.Readiness
     rank: int  # the board's order: ask-ready first, then the highest fit + trust + timing
+    facts: readiness.ContactFacts  # what the result was judged on
 
 
-def assess_for_reminders(
+def assess_fits(
     session: Session,
     owner_id: int,
     campaigns: list[Campaign],
@@ -155,12 +157,13 @@ def assess_for_reminders(
     wanted: Collection[tuple[int | None, int | None]] = (),
     contact_ids: Collection[int] | None = None,
 ) -> dict[int, list[AssessedPair]]:
-    """The tick's assess_campaigns, with the same results in the same order for every pair it returns.
+    """assess_campaigns for the readers of good fits only (the tick, Today's board): the same results in the
+    same order for every pair it returns, as plain values.
 
     A pair that fails fit is left out unless ``wanted`` holds its (contact id, campaign id) (the tick holds a
-    reminder of theirs to withdraw): nothing else is ever drafted for it. Contacts are read as plain rows, fit
-    is judged once per distinct topics-and-signals, and trust (which no campaign changes) once per contact:
-    at 10,000 contacts × 3 campaigns these were most of the first tick's time."""
+    reminder of theirs to withdraw): nothing else is ever drafted or shown for it. Contacts are read as plain
+    rows, fit is judged once per distinct topics-and-signals, and trust (which no campaign changes) once per
+    contact: at 10,000 contacts × 3 campaigns these were most of the first tick's time."""
     found = _FactRows.read(session, owner_id, contact_ids)
     today = now.date()
     # Per campaign: its id, its facts, fit judged once per distinct set of what fit reads (a few dozen for
@@ -192,7 +195,7 @@ def assess_for_reminders(
             ready = fit.met and trust.met and timing.met
             rank = (0 if ready else 1000) - (fit.score + trust.score + timing.score)  # scores are 0–100 each
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
-            boards[campaign_id].append(AssessedPair(contact_id, contact.name, campaign, result, rank))
+            boards[campaign_id].append(AssessedPair(contact_id, contact.name, campaign, result, rank, contact))
     for pairs in boards.values():
         # Rows come in contact id order and the sort is stable: ties stay by contact id, as assess_campaigns'.
         pairs.sort(key=_RANK)
