@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -164,7 +164,38 @@ def assess_fits(
     reminder of theirs to withdraw): nothing else is ever drafted or shown for it. Contacts are read as plain
     rows, fit is judged once per distinct topics-and-signals, and trust (which no campaign changes) once per
     contact: at 10,000 contacts × 3 campaigns these were most of the first tick's time."""
-    found = _FactRows.read(session, owner_id, contact_ids)
+    boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
+    for pair in assess_fits_lazily(session, owner_id, campaigns, planner, now, wanted=wanted, contact_ids=contact_ids):
+        boards[pair.campaign.id].append(pair)
+    for pairs in boards.values():
+        # Pairs come in contact id order and the sort is stable: ties stay by contact id, as assess_campaigns'.
+        pairs.sort(key=_RANK)
+    return boards
+
+
+def assess_fits_lazily(
+    session: Session,
+    owner_id: int,
+    campaigns: list[Campaign],
+    planner: readiness.Planner,
+    now: datetime,
+    *,
+    wanted: Collection[tuple[int | None, int | None]] = (),
+    contact_ids: Collection[int] | None = None,
+) -> Iterator[AssessedPair]:
+    """assess_fits' pairs, unsorted: contact by contact in id order, each against the campaigns in turn.
+    What they are judged on is read now; each pair is assessed as it is taken, so a caller can store what it
+    drafts from one while the next is assessed (the tick, streaming its reminders)."""
+    return _assessed(_FactRows.read(session, owner_id, contact_ids), campaigns, planner, now, set(wanted))
+
+
+def _assessed(
+    found: _FactRows,
+    campaigns: list[Campaign],
+    planner: readiness.Planner,
+    now: datetime,
+    held: set[tuple[int | None, int | None]],
+) -> Iterator[AssessedPair]:
     today = now.date()
     # Per campaign: its id, its facts, fit judged once per distinct set of what fit reads (a few dozen for
     # thousands of contacts; a contact with a show is judged each time, as a show's facts vary), and timing
@@ -173,8 +204,6 @@ def assess_fits(
         (campaign.id, campaign, facts, {}, readiness.timing(readiness.ContactFacts(name=""), facts, today))
         for campaign, facts in ((campaign, campaign_facts(campaign)) for campaign in campaigns)
     ]
-    held = set(wanted)
-    boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
     for row in found.rows:
         contact_id, contact = row[0], None  # its facts built only for a pair that is assessed (a third of them)
         trust: readiness.Criterion | None = None
@@ -195,11 +224,7 @@ def assess_fits(
             ready = fit.met and trust.met and timing.met
             rank = (0 if ready else 1000) - (fit.score + trust.score + timing.score)  # scores are 0–100 each
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
-            boards[campaign_id].append(AssessedPair(contact_id, contact.name, campaign, result, rank, contact))
-    for pairs in boards.values():
-        # Rows come in contact id order and the sort is stable: ties stay by contact id, as assess_campaigns'.
-        pairs.sort(key=_RANK)
-    return boards
+            yield AssessedPair(contact_id, contact.name, campaign, result, rank, contact)
 
 
 _RANK = attrgetter("rank")

@@ -4,7 +4,8 @@ database takes them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from itertools import chain
@@ -86,10 +87,7 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     dialect = connection.dialect
     bound = _bound(_processors(table, names, dialect), rows)
     if dialect.name == "postgresql":
-        quote = dialect.identifier_preparer
-        columns_sql = ", ".join(quote.quote(name) for name in names)
-        driver = connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(f"COPY {quote.format_table(table)} ({columns_sql}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with _copy(connection, table, names) as copy:
             for row in bound:
                 copy.write_row(row)
         return len(rows)
@@ -99,6 +97,59 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         chunk = bound[start : start + per]
         connection.exec_driver_sql(_values_statement(table, names, dialect, len(chunk)), tuple(chain.from_iterable(chunk)))
     return len(rows)
+
+
+@contextmanager
+def streamed_rows(connection: Connection, table: Table, columns: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], None]]:
+    """PostgreSQL: a COPY open on the connection's transaction, taking rows one at a time as the caller makes
+    them, so the server stores each while the caller makes the next (on 2 cores, most of a first tick's
+    reminders are stored while it drafts). The connection can run nothing else until the block ends.
+    Values go through their columns' bind processors, as in ``insert_rows``."""
+    names = tuple(columns)
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        raise ValueError("rows are streamed on PostgreSQL only: elsewhere use insert_rows")
+    processors = [None if process is None else _remembering(process) for process in _processors(table, names, dialect)]
+
+    def refuse(*_args: Any) -> None:
+        # psycopg would wait for the COPY to end, for ever: a query sent meanwhile (a lazy load) fails instead.
+        raise RuntimeError(f"no query can be sent while rows stream into {table.name}")
+
+    with _copy(connection, table, names) as copy:
+        event.listen(connection, "before_cursor_execute", refuse)
+        try:
+            write = copy.write_row
+            if not any(processors):
+                yield write
+            else:
+                yield lambda row: write(tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)))
+        finally:
+            event.remove(connection, "before_cursor_execute", refuse)
+
+
+@contextmanager
+def _copy(connection: Connection, table: Table, names: tuple[str, ...]) -> Iterator[Any]:
+    quote = connection.dialect.identifier_preparer
+    columns_sql = ", ".join(quote.quote(name) for name in names)
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY {quote.format_table(table)} ({columns_sql}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        yield copy
+
+
+def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The processor, remembering what it made of each value: streamed rows repeat a few dates and words."""
+    made: dict[Any, Any] = {}
+
+    def bound(value: Any) -> Any:
+        try:
+            return made[value]
+        except KeyError:
+            made[value] = result = process(value)
+            return result
+        except TypeError:  # not hashable (a JSON list): processed each time
+            return process(value)
+
+    return bound
 
 
 def update_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import active_campaigns, assess_fits, campaign_facts
+from outreach.campaigns.readiness import active_campaigns, assess_fits_lazily, campaign_facts
 from outreach.contacts.models import Contact
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
@@ -66,16 +66,18 @@ def campaign_reminders(
     names = {campaign.id: campaign.name for campaign in campaigns}
     # An unfit pair with neither reminder live would draft nothing: the assessment leaves it out.
     held = {(contact_id, campaign_id) for kind, contact_id, campaign_id in book.live if kind in ("ask", "target")}
-    assessed = assess_fits(session, owner_id, campaigns, me.planner, now, wanted=held, contact_ids=contact_ids)
+    pairs = assess_fits_lazily(session, owner_id, campaigns, me.planner, now, wanted=held, contact_ids=contact_ids)
     live = book.live
-    for campaign_id, pairs in assessed.items():
-        campaign_name = names[campaign_id]
-        for contact_id, name, _, result, _, _ in pairs:
+    # Each pair drafted as it is assessed, its new reminder stored meanwhile (on PostgreSQL): no query until
+    # the last pair, and no pair drafted twice, so nothing streamed changes again in this pass.
+    with reminders.streaming(session, owner_id, book):
+        for contact_id, name, campaign, result, _, _ in pairs:
+            campaign_id = campaign.id
             ask_subject = ("ask", contact_id, campaign_id)
             target_subject = ("target", contact_id, campaign_id)
             if result.ask_ready:
                 draft = reminders.Draft(
-                    "ask", contact_id, campaign_id, today, f"Ask {name} for {campaign_name}", _explain(result)
+                    "ask", contact_id, campaign_id, today, f"Ask {name} for {names[campaign_id]}", _explain(result)
                 )
                 counts["ask " + reminders.upsert(session, owner_id, book, draft, now, move=False)] += 1
                 if target_subject in live:

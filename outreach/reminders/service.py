@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import attrgetter
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, selectinload
 
-from outreach.core.database import insert_rows, rows_matched
+from outreach.core.database import insert_rows, rows_matched, streamed_rows
 from outreach.core.errors import InvalidInput
 from outreach.core.ownership import owned
 from outreach.domain.vocabulary import LIVE_STATES, ReminderState
@@ -59,6 +60,7 @@ class NewReminder:
     sequence: int = 0
     snoozed_until: date | None = None
     contact: Contact | None = None  # never read: a reminder made this pass is not weighed again in it
+    sent: bool = False  # streamed to the database already (``streaming``): a change now would be lost
 
 
 Held = Reminder | NewReminder
@@ -74,11 +76,40 @@ class Book:
     loaded_from: date
     batched: bool = False  # created reminders wait in ``new`` for insert_new (the tick), else go to the session
     new: list[NewReminder] = field(default_factory=list)
+    sink: Callable[[NewReminder], None] | None = None  # while ``streaming``: where a created reminder goes
 
     def find_key(self, session: Session, owner_id: int, key: str, due_on: date) -> Held | None:
         if due_on >= self.loaded_from or key in self.by_key:
             return self.by_key.get(key)
+        if self.sink is not None:  # the connection is busy with the COPY: no query can go out
+            raise RuntimeError(f"a reminder due on {due_on} cannot be looked up while new reminders stream")
         return session.scalars(owned(Reminder, owner_id).where(Reminder.natural_key == key)).first()
+
+
+@contextmanager
+def streaming(session: Session, owner_id: int, book: Book) -> Iterator[None]:
+    """On PostgreSQL, the reminders a batched pass creates go to the database as they are made, the ones
+    waiting in ``book.new`` first (``streamed_rows``: a COPY the server works through while the pass drafts
+    the next). The block must send no query: the book raises if a draft would need one. Elsewhere the
+    reminders wait for insert_new, as without it."""
+    connection = session.connection()
+    if not book.batched or connection.dialect.name != "postgresql":
+        yield
+        return
+    with streamed_rows(connection, _TABLE, ("owner_id", *_NEW_COLUMNS)) as write:
+
+        def send(reminder: NewReminder) -> None:
+            write((owner_id, *_new_values(reminder)))
+            reminder.sent = True
+
+        for waiting in book.new:
+            send(waiting)
+        book.new.clear()
+        book.sink = send
+        try:
+            yield
+        finally:
+            book.sink = None
 
 
 def load_book(
@@ -178,6 +209,9 @@ def _create(session: Session, owner_id: int, book: Book, draft: Draft, now: date
         now,
         now,
     )
+    if book.sink is not None:
+        book.sink(pending)
+        return pending
     if book.batched:
         book.new.append(pending)
         return pending
@@ -204,17 +238,20 @@ def insert_new(session: Session, owner_id: int, book: Book) -> int:
 
 
 def _touch(reminder: Held, now: datetime) -> None:
+    if isinstance(reminder, NewReminder) and reminder.sent:
+        raise RuntimeError(f"the reminder {reminder.natural_key} is stored already: it cannot change in this pass")
     reminder.sequence += 1
     reminder.updated_at = now
 
 
 def withdraw(book: Book, subject: Subject, why: str, now: datetime) -> None:
     """The planner takes a reminder back; the calendar sends it as cancelled."""
-    reminder = book.live.pop(subject)
+    reminder = book.live[subject]
+    _touch(reminder, now)
+    del book.live[subject]
     book.withdrawn[subject] = reminder
     reminder.state = ReminderState.WITHDRAWN
     reminder.body = why
-    _touch(reminder, now)
 
 
 _TABLE = Reminder.__table__

@@ -130,9 +130,11 @@ def _full_pass(session: Session, me: Caller, hook: Hook | None) -> Counter[str]:
     counts: Counter[str] = Counter()
     book = reminders.load_book(session, me.id, me.now.date(), batched=True)
     counts.update(follow_ups(session, me, book))
-    counts.update(campaign_reminders(session, me, book, hook))
     counts.update(keep_warm(session, me, book))
     counts.update(interviews(session, me, book))
+    # Last, as it sends no query once its pairs are read: on PostgreSQL the reminders of the whole pass are
+    # stored while it drafts (reminders.streaming). Each part drafts its own kinds, so the order is free.
+    counts.update(campaign_reminders(session, me, book, hook))
     reminders.insert_new(session, me.id, book)
     return counts
 
