@@ -225,10 +225,11 @@ def _end_stale_read(session: Session) -> None:
 def _assess_board(session: Session, me: Caller) -> Board:
     # Both lists show good fits only (ready, or warming), so pairs that fail fit are never assessed; read as
     # plain rows, as the tick reads them (assess_fits).
-    boards = assess_fits(session, me.id, active_campaigns(session, me.id, me.now), me.planner, me.now)
+    campaigns = active_campaigns(session, me.id, me.now)
+    boards = assess_fits(session, me.id, campaigns, me.planner, me.now)
     pairs = [pair for found in boards.values() for pair in found]
     ready = ask_now(pairs)
-    warming, warming_total = warm_up(session, me, pairs)
+    warming, warming_total = warm_up(session, me, pairs, {campaign.id: campaign_facts(campaign) for campaign in campaigns})
     return Board([_plain(p) for p in ready[:KEPT]], len(ready), warming, warming_total)
 
 
@@ -246,11 +247,13 @@ def ask_now(pairs: list[AssessedPair]) -> list[AssessedPair]:
     return ready
 
 
-def warm_up(session: Session, me: Caller, pairs: list[AssessedPair]) -> tuple[list[WarmUpPair], int]:
+def warm_up(
+    session: Session, me: Caller, pairs: list[AssessedPair], targets: dict[int, readiness.CampaignFacts]
+) -> tuple[list[WarmUpPair], int]:
     """The pairs a touch (or only time) brings to an ask inside their campaign's window, ranked, the first
-    KEPT of them with a gesture varied against their recent touches (read in one query); and how many."""
+    KEPT of them with a gesture varied against their recent touches (read in one query); and how many.
+    ``targets``: each campaign's facts, by id."""
     found: list[tuple[Ranked, AssessedPair]] = []
-    targets = {pair.campaign.id: campaign_facts(pair.campaign) for pair in pairs}
     for pair in pairs:
         target = targets[pair.campaign.id]
         said = advise(pair.facts, target, pair.result, me.now, me.planner)
