@@ -156,37 +156,29 @@ def assess_fits(
     *,
     wanted: Collection[tuple[int | None, int | None]] = (),
     contact_ids: Collection[int] | None = None,
-) -> dict[int, list[AssessedPair]]:
-    """assess_campaigns for the readers of good fits only (the tick, Today's board): the same results in the
-    same order for every pair it returns, as plain values.
+) -> Iterator[AssessedPair]:
+    """assess_campaigns for the readers of good fits only (the tick, Today's board): the same results for
+    every pair it yields, as plain values, contact by contact in id order, each against the campaigns in
+    turn (``by_campaign`` puts them in assess_campaigns' order).
 
     A pair that fails fit is left out unless ``wanted`` holds its (contact id, campaign id) (the tick holds a
     reminder of theirs to withdraw): nothing else is ever drafted or shown for it. Contacts are read as plain
     rows, fit is judged once per distinct topics-and-signals, and trust (which no campaign changes) once per
-    contact: at 10,000 contacts × 3 campaigns these were most of the first tick's time."""
-    boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
-    for pair in assess_fits_lazily(session, owner_id, campaigns, planner, now, wanted=wanted, contact_ids=contact_ids):
-        boards[pair.campaign.id].append(pair)
-    for pairs in boards.values():
-        # Pairs come in contact id order and the sort is stable: ties stay by contact id, as assess_campaigns'.
-        pairs.sort(key=_RANK)
-    return boards
-
-
-def assess_fits_lazily(
-    session: Session,
-    owner_id: int,
-    campaigns: list[Campaign],
-    planner: readiness.Planner,
-    now: datetime,
-    *,
-    wanted: Collection[tuple[int | None, int | None]] = (),
-    contact_ids: Collection[int] | None = None,
-) -> Iterator[AssessedPair]:
-    """assess_fits' pairs, unsorted: contact by contact in id order, each against the campaigns in turn.
-    What they are judged on is read now; each pair is assessed as it is taken, so a caller can store what it
-    drafts from one while the next is assessed (the tick, streaming its reminders)."""
+    contact: at 10,000 contacts × 3 campaigns these were most of the first tick's time. What the pairs are
+    judged on is read now; each is assessed as it is taken, so a caller can store what it drafts from one
+    while the next is assessed (the tick, streaming its reminders)."""
     return _assessed(_FactRows.read(session, owner_id, contact_ids), campaigns, planner, now, set(wanted))
+
+
+def by_campaign(campaigns: list[Campaign], pairs: Iterable[AssessedPair]) -> dict[int, list[AssessedPair]]:
+    """The pairs of each campaign, ask-ready first, then the highest fit + trust + timing, then by contact id:
+    pairs come in contact id order and the sort is stable, so ties stay as assess_campaigns' do."""
+    boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
+    for pair in pairs:
+        boards[pair.campaign.id].append(pair)
+    for found in boards.values():
+        found.sort(key=_RANK)
+    return boards
 
 
 def _assessed(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.asks.models import Ask
 from outreach.campaigns.models import Campaign
-from outreach.campaigns.readiness import active_campaigns, assess_fits_lazily, campaign_facts
+from outreach.campaigns.readiness import active_campaigns, assess_fits, campaign_facts
 from outreach.contacts.models import Contact
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
@@ -66,7 +66,7 @@ def campaign_reminders(
     names = {campaign.id: campaign.name for campaign in campaigns}
     # An unfit pair with neither reminder live would draft nothing: the assessment leaves it out.
     held = {(contact_id, campaign_id) for kind, contact_id, campaign_id in book.live if kind in ("ask", "target")}
-    pairs = assess_fits_lazily(session, owner_id, campaigns, me.planner, now, wanted=held, contact_ids=contact_ids)
+    pairs = assess_fits(session, owner_id, campaigns, me.planner, now, wanted=held, contact_ids=contact_ids)
     live = book.live
     # Each pair drafted as it is assessed, its new reminder stored meanwhile (on PostgreSQL): no query until
     # the last pair, and no pair drafted twice, so nothing streamed changes again in this pass.

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_fits, campaign_facts
+from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_fits, by_campaign, campaign_facts
 from outreach.contacts.models import Touch
 from outreach.core import changes
 from outreach.core.caller import Caller
@@ -226,7 +226,7 @@ def _assess_board(session: Session, me: Caller) -> Board:
     # Both lists show good fits only (ready, or warming), so pairs that fail fit are never assessed; read as
     # plain rows, as the tick reads them (assess_fits).
     campaigns = active_campaigns(session, me.id, me.now)
-    boards = assess_fits(session, me.id, campaigns, me.planner, me.now)
+    boards = by_campaign(campaigns, assess_fits(session, me.id, campaigns, me.planner, me.now))
     pairs = [pair for found in boards.values() for pair in found]
     ready = ask_now(pairs)
     warming, warming_total = warm_up(session, me, pairs, {campaign.id: campaign_facts(campaign) for campaign in campaigns})

@@ -13,7 +13,7 @@ from outreach.accounts import service as user_service
 from outreach.accounts.models import User
 from outreach.asks import service as ask_service
 from outreach.campaigns import service as campaign_service
-from outreach.campaigns.readiness import active_campaigns, assess_campaigns, assess_fits
+from outreach.campaigns.readiness import active_campaigns, assess_campaigns, assess_fits, by_campaign
 from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
 from outreach.core.caller import caller_for
@@ -93,8 +93,8 @@ def test_the_ticks_assessment_equals_assess_campaigns_and_leaves_out_only_unfit_
         campaigns = active_campaigns(db.session, owner_id, now)
         reference = assess_campaigns(db.session, owner_id, campaigns, me.planner, now)
         pairs = {(p.contact.id, campaign_id) for campaign_id, board in reference.items() for p in board}
-        every = assess_fits(db.session, owner_id, campaigns, me.planner, now, wanted=pairs)
-        fitting = assess_fits(db.session, owner_id, campaigns, me.planner, now)
+        every = by_campaign(campaigns, assess_fits(db.session, owner_id, campaigns, me.planner, now, wanted=pairs))
+        fitting = by_campaign(campaigns, assess_fits(db.session, owner_id, campaigns, me.planner, now))
         for campaign in campaigns:
             expected = [(p.contact.id, p.contact.name, p.result) for p in reference[campaign.id]]
             assert [(p.contact_id, p.contact_name, p.result) for p in every[campaign.id]] == expected

@@ -3,9 +3,13 @@ statements of many rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import Connection
 
 from outreach.core import changes
 from outreach.core.database import insert_rows, update_rows
@@ -28,18 +32,25 @@ def _row(owner_id: int, contact_id: int, n: int) -> tuple[object, ...]:
     )
 
 
+@contextmanager
+def _statements(connection: Connection) -> Iterator[list[str]]:
+    """The statements sent through the connection's cursor meanwhile (a COPY is not one of them)."""
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, …)
+    event.listen(connection, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", listener)
+
+
 def test_rows_read_back_as_written_across_statements(app, make_user, make_contact):
     user = make_user()
     contact = make_contact(user)
     rows = [_row(user.id, contact.id, n) for n in range(1_234)]  # more rows than one SQLite statement takes
-    statements: list[str] = []
     connection = db.session.connection()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, …)
-    event.listen(connection, "before_cursor_execute", listener)
-    try:
+    with _statements(connection) as statements:
         assert insert_rows(connection, Reminder.__table__, COLUMNS, rows) == len(rows)
-    finally:
-        event.remove(connection, "before_cursor_execute", listener)
     db.session.commit()
     if db.engine.dialect.name == "sqlite":
         assert 1 < len(statements) < 10  # many rows to a statement, within SQLite's limit of bound values
@@ -57,11 +68,18 @@ def test_rows_read_back_as_written_across_statements(app, make_user, make_contac
     assert len(due) == sum(1 for row in rows if row[4] == date(2026, 12, 5))
 
 
-def test_no_rows_is_no_statement_and_the_mark_stays(app, make_user):
+@pytest.mark.parametrize("write", ["insert", "update"])
+def test_no_rows_is_no_statement_and_the_mark_stays(app, make_user, write):
     user = make_user()
     db.session.commit()
     before = changes.mark(db.session, user.id)
-    assert insert_rows(db.session.connection(), Reminder.__table__, COLUMNS, []) == 0
+    connection = db.session.connection()
+    with _statements(connection) as statements:
+        if write == "insert":
+            assert insert_rows(connection, Reminder.__table__, COLUMNS, []) == 0
+        else:
+            assert update_rows(connection, Reminder.__table__, CHANGED, []) == 0
+    assert statements == []
     db.session.commit()
     assert changes.mark(db.session, user.id) == before
 
@@ -96,14 +114,9 @@ def test_updated_rows_read_back_as_written_and_the_others_stay(app, make_user, m
         )
         for i, n in enumerate(range(0, len(ids), 2))
     }
-    statements: list[str] = []
     connection = db.session.connection()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(connection, "before_cursor_execute", listener)
-    try:
+    with _statements(connection) as statements:
         assert update_rows(connection, Reminder.__table__, CHANGED, list(changed.values())) == len(changed)
-    finally:
-        event.remove(connection, "before_cursor_execute", listener)
     db.session.commit()
     assert len(statements) == (1 if db.engine.dialect.name == "sqlite" else 2)  # an executemany; two of 500 rows
     assert changes.mark(db.session, user.id) != before
@@ -120,12 +133,3 @@ def test_updated_rows_read_back_as_written_and_the_others_stay(app, make_user, m
     # The ORM's filters find the stored forms.
     assert db.session.scalar(select(func.count()).where(Reminder.state == ReminderState.DONE)) == len(changed) // 2
     assert db.session.scalar(select(func.count()).where(Reminder.due_at == later)) == len(changed) - len(changed) // 2
-
-
-def test_no_rows_to_update_is_no_statement(app, make_user):
-    user = make_user()
-    db.session.commit()
-    before = changes.mark(db.session, user.id)
-    assert update_rows(db.session.connection(), Reminder.__table__, CHANGED, []) == 0
-    db.session.commit()
-    assert changes.mark(db.session, user.id) == before
