@@ -14,8 +14,8 @@ from bench.database import bench_database, postgres_url
 from bench.report import print_table
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL")
-# Every figure of the issue, and the import figure; figure 6 (pages on gunicorn) is one per page.
-EXPECTED = ["1", "10", "2", "3a", "3b", "3c", "4", "4b", "5", "6", "6", "6", "7", "8", "9"]
+# Every figure of the issue, the import figure and the board after a change; figure 6 (pages on gunicorn) is one per page.
+EXPECTED = ["1", "10", "11", "2", "3a", "3b", "3c", "4", "4b", "5", "6", "6", "6", "7", "8", "9"]
 
 
 def _backends() -> list[Any]:
