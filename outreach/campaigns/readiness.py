@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -27,7 +27,6 @@ class PairReadiness:
     contact: Contact
     campaign: Campaign
     result: readiness.Readiness
-    facts: readiness.ContactFacts | None = field(default=None, compare=False)  # what the result was judged on
 
 
 def campaign_facts(campaign: Campaign) -> readiness.CampaignFacts:
@@ -105,25 +104,17 @@ def assess_campaigns(
     campaigns: list[Campaign],
     planner: readiness.Planner,
     now: datetime,
-    *,
-    fits_only: bool = False,
-    contact_ids: Collection[int] | None = None,
 ) -> dict[int, list[PairReadiness]]:
-    """Several campaigns at once: contacts, busy periods and asks are loaded once for all of them.
-    ``fits_only`` leaves out the pairs that fail fit (checked first, cheaply), for readers that show
-    only fits, ready or warming; ``contact_ids`` assesses only those contacts (the tick's changed ones)."""
+    """Several campaigns at once: contacts, busy periods and asks are loaded once for all of them. Readers of
+    good fits only (the tick, Today's board) use assess_fits, which gives the same results as plain values."""
     if not campaigns:
         return {}
-    query = owned(Contact, owner_id)
-    if contact_ids is not None:
-        query = query.where(Contact.id.in_(sorted(contact_ids)))
-    contacts = list(session.scalars(query.order_by(Contact.id)))
+    contacts = list(session.scalars(owned(Contact, owner_id).order_by(Contact.id)))
     facts = facts_for(session, owner_id, contacts)
     boards: dict[int, list[PairReadiness]] = {}
     for campaign in campaigns:
         target = campaign_facts(campaign)
-        candidates = [c for c in contacts if not fits_only or readiness.fit(facts[c.id], target, planner.thresholds).met]
-        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner), facts[c.id]) for c in candidates]
+        pairs = [PairReadiness(c, campaign, forecast.assess(facts[c.id], target, now, planner)) for c in contacts]
         pairs.sort(
             key=lambda p: (
                 not p.result.ask_ready,
@@ -213,9 +204,8 @@ def _assessed(
             trust = trust or readiness.trust(contact, now, planner)
             timing = window_only if not contact.busy_periods and not contact.asks else readiness.timing(contact, target, today)
             ready_on, why = forecast.forecast(contact, target, now, planner, fit, trust, timing)
-            ready = fit.met and trust.met and timing.met
-            rank = (0 if ready else 1000) - (fit.score + trust.score + timing.score)  # scores are 0–100 each
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
+            rank = (0 if result.ask_ready else 1000) - (fit.score + trust.score + timing.score)  # scores are 0–100 each
             yield AssessedPair(contact_id, contact.name, campaign, result, rank, contact)
 
 

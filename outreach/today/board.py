@@ -83,7 +83,7 @@ BOARD_FORMAT = 1  # part of the fingerprint: a change to the classes above makes
 def board(session: Session, me: Caller) -> Board:
     """Every live contact against every upcoming campaign, assessed once and stored in the database, so
     every web worker (and the digest) reads the same computation while nothing that readiness reads has
-    changed: one index read per view, one assessment per change (0.34 s at 10,000 contacts), made by one
+    changed: one index read per view, one assessment per change (0.28 s at 10,000 contacts), made by one
     worker while the others wait for it."""
     fingerprint = _fingerprint(session, me)
     found = _kept(session, me, fingerprint)
