@@ -28,6 +28,9 @@ class User(UserMixin, Model):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     calendar_token_created_at: Mapped[datetime | None]
     digest_sent_on: Mapped[date | None]  # the user's local day of the last daily digest
+    # When every contact's warmth was last recomputed from the touches (an import, a restore, new settings):
+    # a change of every contact at once, which Today's board reassesses in full (it moves the users table).
+    rescored_at: Mapped[datetime | None]
 
     # Not a column: the login this object was loaded for (outreach.accounts.sessions sets it).
     @property

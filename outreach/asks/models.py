@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 class Ask(Model):
     __tablename__ = "asks"
-    __table_args__ = (Index("ix_asks_owner_outcome", "owner_id", "outcome"),)
+    __table_args__ = (
+        Index("ix_asks_owner_outcome", "owner_id", "outcome"),
+        Index("ix_asks_owner_updated", "owner_id", "updated_at"),  # the asks changed since Today's board last looked
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

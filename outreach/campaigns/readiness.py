@@ -285,4 +285,5 @@ def _rows(session: Session, query: Select[*tuple[Any, ...]], contact_column: Any
 
 
 def active_campaigns(session: Session, owner_id: int, now: datetime) -> list[Campaign]:
-    return list(session.scalars(owned(Campaign, owner_id).where(Campaign.date >= now.date()).order_by(Campaign.date)))
+    upcoming = owned(Campaign, owner_id).where(Campaign.date >= now.date())
+    return list(session.scalars(upcoming.order_by(Campaign.date, Campaign.id)))  # by id on a shared date: one order everywhere

@@ -13,6 +13,7 @@ from sqlalchemy import String, bindparam, select, text, type_coerce, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from outreach.accounts.models import User
 from outreach.contacts.models import Contact, Touch
 from outreach.core.types import utcnow
 from outreach.domain import warmth
@@ -23,8 +24,10 @@ BATCH = 2000
 
 def rescore_owner(session: Session, owner_id: int, params: warmth.WarmthParams) -> int:
     """Recompute every key of one owner from the touches; returns contacts scored (those with live touches,
-    and any whose stored key or times outlived their touches and were emptied)."""
+    and any whose stored key or times outlived their touches and were emptied). A rescore is not an edit
+    (each contact's updated_at keeps its value): the owner's rescored_at says every contact changed at once."""
     session.flush()
+    session.execute(update(User).where(User.id == owner_id).values(rescored_at=utcnow()))
     if _has_sql_maths(session):
         return _aggregate(session, owner_id, params)
     _clear(session, owner_id)

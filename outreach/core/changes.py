@@ -55,7 +55,7 @@ WATCHED = {
     "captured_events": "owner_id",
     "capture_links": "owner_id",
 }
-UNWATCHED = {"owner_changes", "today_boards", "tick_states", "login_sessions", "api_tokens", "alembic_version"}
+UNWATCHED = {"owner_changes", "today_boards", "today_pairs", "tick_states", "login_sessions", "api_tokens", "alembic_version"}
 PRUNE_AFTER = timedelta(minutes=10)  # far longer than any transaction of the product stays open
 
 Mark = tuple[int, int, int]

@@ -13,30 +13,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_fits, by_campaign, campaign_facts
-from outreach.contacts.models import Touch
+from outreach.campaigns.models import Campaign
+from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_fits, campaign_facts
 from outreach.core import changes
 from outreach.core.caller import Caller
-from outreach.core.database import may_write, write_intent
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
 from outreach.domain import readiness
-from outreach.domain.advice import Advice, Ranked, rank_key
+from outreach.domain.advice import Advice
 from outreach.domain.advice import warm_up as advise
-from outreach.today import stored
+from outreach.today import rows, stored
 from outreach.today.models import StoredBoard
 
 BOARD_MINUTES = 5  # an unchanged board is reused this long as it is: warmth moves by hundredths meanwhile
 BOARD_HOURS = 1  # and this long while no contact crossed a bar; the warmth its sentences quote drifts < 0.05
 FLIGHT_KEY = 0x0B0A_0000  # + owner id: the advisory lock of an owner's board assessment (the tick's is 0x0A5C_0000)
+LOOK_BACK = changes.PRUNE_AFTER  # before the last read: a write that committed after it, made before it
 KEPT = 100  # per list: enough for "show all", never the whole pipeline of a team
-RECENT_TOUCHES = 10  # the last outbound touches that vary a contact's suggested gesture
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ log = logging.getLogger(__name__)
 _decoded: OrderedDict[tuple[str, int, str, datetime], Board] = OrderedDict()
 _decoded_lock = threading.Lock()
 DECODED_KEPT = 64
-BOARD_FORMAT = 1  # part of the fingerprint: a change to the classes above makes every stored board stale
+BOARD_FORMAT = 2  # part of the fingerprint: a change to the classes above makes every stored board stale
 
 
 def board(session: Session, me: Caller) -> Board:
@@ -91,13 +90,11 @@ def board(session: Session, me: Caller) -> Board:
         return found
     with _one_at_a_time(session, me.id) as waited:
         if waited:  # assessed meanwhile by the one that did not wait: read it on a fresh snapshot
-            _end_stale_read(session)
+            rows.end_stale_read(session)
         found = _kept(session, me, fingerprint) if waited else None
         if found is not None:
             return found
-        fresh = _assess_board(session, me)
-        _store(session, me, fingerprint, fresh)
-    return fresh
+        return _assess_board(session, me, fingerprint)
 
 
 def _kept(session: Session, me: Caller, fingerprint: str) -> Board | None:
@@ -175,7 +172,10 @@ def _read(session: Session, owner_id: int, fingerprint: str, assessed_at: dateti
 # What the board reads, as the tables whose change marks it follows: contacts (edits, touches, rescores),
 # their touches (the suggested gesture), asks, busy periods, campaigns, podcast feeds (show facts) and the
 # user (settings). A reminder done or a post read moves none of them, so the board is not assessed again.
-BOARD_TABLES = frozenset({"users", "contacts", "touches", "asks", "busy_periods", "campaigns", "feeds"})
+# Of those, the rows follow contacts, touches and asks contact by contact (rows.changed_contacts); a change to
+# the others assesses the board in full.
+WHOLE_TABLES = frozenset({"users", "busy_periods", "campaigns", "feeds"})
+BOARD_TABLES = WHOLE_TABLES | {"contacts", "touches", "asks"}
 
 
 def _fingerprint(session: Session, me: Caller) -> str:
@@ -186,51 +186,116 @@ def _fingerprint(session: Session, me: Caller) -> str:
     return hashlib.sha256(seen.encode()).hexdigest()
 
 
-def _store(session: Session, me: Caller, fingerprint: str, fresh: Board) -> None:
-    """Replace the owner's stored board, best effort: a page never fails for want of it, the next view
-    stores it. A transaction that may write (the digest's) stores it with its own work; a read (a GET page)
-    in a short transaction of its own, so the page stays a read and never waits on its own lock."""
-    owner_id = me.id
-    values = {"owner_id": owner_id, "fingerprint": fingerprint, "board": stored.dumps(fresh), "assessed_at": me.now}
-    bind = session.get_bind()
-    insert = (postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert)(StoredBoard)
-    new = insert.values(values)
-    upsert = new.on_conflict_do_update(
-        index_elements=[StoredBoard.owner_id], set_={k: new.excluded[k] for k in values if k != "owner_id"}
-    )
-    try:
-        if may_write(session.connection()):
-            with session.begin_nested():
-                session.execute(upsert)
-            return
-        token = write_intent.set(True)  # SQLite: BEGIN IMMEDIATE, so it waits its turn behind another writer
-        try:
-            with bind.engine.begin() as conn:
-                conn.execute(upsert)
-        finally:
-            write_intent.reset(token)
-        _end_stale_read(session)
-    except (OperationalError, IntegrityError) as exc:  # locked past the busy timeout; the user just deleted
-        log.warning("Today's board for user %s not stored: %s", owner_id, exc)
+class _Stale(Exception):
+    """A row's pair no longer reads as its list says (a change the rows missed): assess in full."""
 
 
-def _end_stale_read(session: Session) -> None:
-    """On SQLite, a read transaction whose snapshot predates another connection's commit can no longer
-    write ("database is locked" at once): a read that has changed nothing ends here, so whatever the same
-    session does next (a test client's next request) starts on a snapshot that includes the stored board."""
-    if session.get_bind().dialect.name == "sqlite" and not (session.new or session.dirty or session.deleted):
-        session.rollback()
-
-
-def _assess_board(session: Session, me: Caller) -> Board:
-    # Both lists show good fits only (ready, or warming), so pairs that fail fit are never assessed; read as
-    # plain rows, as the tick reads them (assess_fits).
+def _assess_board(session: Session, me: Caller, fingerprint: str) -> Board:
+    """Bring the board's rows up to date, for the contacts that changed alone while nothing that only a
+    full assessment follows has (see _base), and store the board they give; in full otherwise. Best
+    effort: a board that cannot be stored is assessed in full and shown, and the next view stores it."""
     campaigns = active_campaigns(session, me.id, me.now)
-    boards = by_campaign(campaigns, assess_fits(session, me.id, campaigns, me.planner, me.now))
-    pairs = [pair for found in boards.values() for pair in found]
-    ready = ask_now(pairs)
-    warming, warming_total = warm_up(session, me, pairs, {campaign.id: campaign_facts(campaign) for campaign in campaigns})
-    return Board([_plain(p) for p in ready[:KEPT]], len(ready), warming, warming_total)
+    targets = {campaign.id: campaign_facts(campaign) for campaign in campaigns}
+    base, read_at = _base(session, me), utcnow()
+    before = session.execute(
+        owned(StoredBoard, me.id).with_only_columns(
+            StoredBoard.base, StoredBoard.full_at, StoredBoard.assessed_at, StoredBoard.read_at
+        )
+    ).first()
+    changed = _changed(session, me, base, before)
+    try:
+        try:
+            return _refresh(session, me, campaigns, targets, changed, (fingerprint, base, read_at, before))
+        except _Stale:
+            log.warning("Today's board for user %s: its rows missed a change, assessed in full", me.id)
+            return _refresh(session, me, campaigns, targets, None, (fingerprint, base, read_at, None))
+    except (OperationalError, IntegrityError) as exc:  # locked past the busy timeout; the user just deleted
+        log.warning("Today's board for user %s not stored: %s", me.id, exc)
+        assessed = list(assess_fits(session, me.id, campaigns, me.planner, me.now))
+        pages, totals = rows.first_pages_of(rows.rows_of(assessed, targets, me.now, me.planner), KEPT)
+        return _assemble(session, me, campaigns, targets, pages, totals, assessed)
+
+
+def _base(session: Session, me: Caller) -> str:
+    """What the rows cannot follow contact by contact: settings (and a rescore of every contact), campaigns,
+    busy periods (a deleted one leaves no trace), feeds (shows), the days, and the board's format."""
+    seen = json.dumps([BOARD_FORMAT, changes.mark(session, me.id, WHOLE_TABLES), str(me.today), str(utcnow().date())])
+    return hashlib.sha256(seen.encode()).hexdigest()
+
+
+def _changed(session: Session, me: Caller, base: str, before: Any) -> set[int] | None:
+    """The contacts whose rows may read differently since the board was stored (None: every contact): those
+    written since it read the records (less PRUNE_AFTER, for a transaction that wrote before and committed
+    after), and those the clock moved across a bar (the tick's own test, reminders.incremental)."""
+    from outreach.reminders.incremental import movers
+
+    if before is None or before.base != base or before.full_at is None or before.read_at is None:
+        return None
+    if not timedelta(0) <= me.now - before.full_at < timedelta(hours=BOARD_HOURS) or before.assessed_at > me.now:
+        return None
+    since = before.read_at - LOOK_BACK
+    return rows.changed_contacts(session, me.id, since) | movers(session, me, before.assessed_at).contacts
+
+
+def _refresh(
+    session: Session,
+    me: Caller,
+    campaigns: list[Campaign],
+    targets: dict[int, readiness.CampaignFacts],
+    changed: set[int] | None,
+    stamp: tuple[str, str, datetime, Any],
+) -> Board:
+    fingerprint, base, read_at, before = stamp
+    assessed = list(assess_fits(session, me.id, campaigns, me.planner, me.now, contact_ids=changed)) if changed != set() else []
+    fresh_rows = rows.rows_of(assessed, targets, me.now, me.planner)
+    with rows.writing(session) as connection:
+        rows.rewrite(connection, me.id, fresh_rows, changed)
+        pages, totals = rows.first_pages(connection, me.id, KEPT)
+        fresh = _assemble(session, me, campaigns, targets, pages, totals, assessed)
+        full_at = me.now if changed is None else before.full_at
+        values = {"fingerprint": fingerprint, "board": stored.dumps(fresh), "assessed_at": me.now}
+        rows.store_board(connection, me.id, {**values, "base": base, "full_at": full_at, "read_at": read_at})
+    return fresh
+
+
+def _assemble(
+    session: Session,
+    me: Caller,
+    campaigns: list[Campaign],
+    targets: dict[int, readiness.CampaignFacts],
+    pages: dict[str, list[tuple[int, int]]],
+    totals: dict[str, int],
+    assessed: list[AssessedPair],
+) -> Board:
+    """The board from each list's first page of (contact, campaign): the pairs assessed now, and those of
+    the page that were not (their contacts did not change) assessed again, a few contacts' worth. The
+    warm-up gestures are varied against each contact's recent touches (read in one query)."""
+    wanted = {key for page in pages.values() for key in page}
+    pairs = {key: pair for pair in assessed if (key := (pair.contact_id, pair.campaign.id)) in wanted}
+    missing = {contact_id for contact_id, campaign_id in wanted if (contact_id, campaign_id) not in pairs}
+    if missing:
+        for pair in assess_fits(session, me.id, campaigns, me.planner, me.now, contact_ids=missing):
+            if (key := (pair.contact_id, pair.campaign.id)) in wanted:
+                pairs[key] = pair
+
+    def take(key: tuple[int, int]) -> AssessedPair:
+        if key not in pairs:
+            raise _Stale
+        return pairs[key]
+
+    ready = [_plain(take(key)) for key in pages[rows.ASK_NOW]]
+    if not all(pair.result.ask_ready for pair in ready):
+        raise _Stale
+    recent = rows.recent_kinds(session, me.id, [contact_id for contact_id, _ in pages[rows.WARM_UP]])
+    warming: list[WarmUpPair] = []
+    for contact_id, campaign_id in pages[rows.WARM_UP]:
+        found = take((contact_id, campaign_id))
+        said = advise(found.facts, targets[campaign_id], found.result, me.now, me.planner, recent[contact_id])
+        if said is None:
+            raise _Stale
+        plain = _plain(found)
+        warming.append(WarmUpPair(plain.contact, plain.campaign, plain.result, said))
+    return Board(ready, totals[rows.ASK_NOW], warming, totals[rows.WARM_UP])
 
 
 def _plain(pair: AssessedPair) -> BoardPair:
@@ -238,53 +303,3 @@ def _plain(pair: AssessedPair) -> BoardPair:
     return BoardPair(
         Named(pair.contact_id, pair.contact_name), CampaignNamed(campaign.id, campaign.name, campaign.date), pair.result
     )
-
-
-def ask_now(pairs: list[AssessedPair]) -> list[AssessedPair]:
-    """Ask-ready pairs, the soonest campaign first, then the strongest case."""
-    ready = [p for p in pairs if p.result.ask_ready]
-    ready.sort(key=lambda p: (p.campaign.date, -(p.result.fit.score + p.result.trust.score), p.contact_name))
-    return ready
-
-
-def warm_up(
-    session: Session, me: Caller, pairs: list[AssessedPair], targets: dict[int, readiness.CampaignFacts]
-) -> tuple[list[WarmUpPair], int]:
-    """The pairs a touch (or only time) brings to an ask inside their campaign's window, ranked, the first
-    KEPT of them with a gesture varied against their recent touches (read in one query); and how many.
-    ``targets``: each campaign's facts, by id."""
-    found: list[tuple[Ranked, AssessedPair]] = []
-    for pair in pairs:
-        target = targets[pair.campaign.id]
-        said = advise(pair.facts, target, pair.result, me.now, me.planner)
-        if said is not None:
-            found.append((Ranked(target.window[1], pair.campaign.id, said, pair.contact_name), pair))
-    found.sort(key=lambda item: rank_key(item[0]))
-    kept = found[:KEPT]
-    recent = recent_kinds(session, me.id, [pair.contact_id for item, pair in kept if not item.advice.waiting])
-    ranked: list[WarmUpPair] = []
-    for item, pair in kept:
-        said = item.advice
-        if not said.waiting:
-            said = advise(pair.facts, targets[pair.campaign.id], pair.result, me.now, me.planner, recent[pair.contact_id]) or said
-        plain = _plain(pair)
-        ranked.append(WarmUpPair(plain.contact, plain.campaign, plain.result, said))
-    return ranked, len(found)
-
-
-def recent_kinds(session: Session, owner_id: int, contact_ids: list[int]) -> dict[int, list[str]]:
-    """The kinds of each contact's last outbound touches, newest first, for many contacts in one query."""
-    kinds: dict[int, list[str]] = defaultdict(list)
-    if not contact_ids:
-        return kinds
-    # occurred_s orders as occurred_at does, and is in the index that holds every column read here: no row is read.
-    order = func.row_number().over(partition_by=Touch.contact_id, order_by=(Touch.occurred_s.desc(), Touch.id.desc()))
-    latest = (
-        owned(Touch, owner_id)
-        .where(Touch.contact_id.in_(sorted(set(contact_ids))), Touch.direction == "outbound")
-        .with_only_columns(Touch.contact_id, Touch.kind, order.label("n"))
-        .subquery()
-    )
-    for contact_id, kind in session.execute(select(latest.c.contact_id, latest.c.kind).where(latest.c.n <= RECENT_TOUCHES)):
-        kinds[contact_id].append(kind)
-    return kinds

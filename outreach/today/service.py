@@ -24,8 +24,9 @@ from outreach.domain import warmth
 from outreach.domain.vocabulary import TouchKind
 from outreach.feeds.openings import suggestions_for
 from outreach.reminders import service as reminders
-from outreach.today.board import BoardPair, WarmUpPair, board, recent_kinds
+from outreach.today.board import BoardPair, WarmUpPair, board
 from outreach.today.items import Item, names_of
+from outreach.today.rows import recent_kinds
 from outreach.today.week import Week, follow_ups, waiting
 
 SUGGESTIONS = {

@@ -41,7 +41,7 @@ SECRETS = {"api_tokens", "login_sessions"}  # never exported: a restored account
 # beside that connection: it is made again, not restored. What capture read (message and meeting records and
 # their links to touches) is exported, so a reconnected mailbox makes no touch twice.
 CONNECTIONS = {"mail_accounts", "mail_folders", "calendar_accounts"}
-DERIVED = {"today_boards", "owner_changes"}  # assessed again from the restored records, never exported
+DERIVED = {"today_boards", "today_pairs", "owner_changes"}  # assessed again from the restored records, never exported
 
 
 @pytest.fixture
