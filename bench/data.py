@@ -88,7 +88,12 @@ def _user(session: Session, email: str, contacts: int, touches: int, rng: random
 
 
 def _contact_rows(owner_id: int, count: int, rng: random.Random, now: datetime) -> Iterator[tuple[Any, ...]]:
+    # Added and last written at moments over two years, as a user's contacts are (Today's board reassesses
+    # the contacts written in its last minutes); drawn apart from ``rng``, so the rest of the data stays as it was.
+    moments = random.Random(owner_id)
+    two_years = 730 * 86400
     for i in range(count):
+        created = now - timedelta(seconds=moments.random() * two_years)
         yield (
             owner_id,
             f"Contact {i}",
@@ -101,8 +106,8 @@ def _contact_rows(owner_id: int, count: int, rng: random.Random, now: datetime) 
             [],
             [],
             "",
-            now,
-            now,
+            created,
+            created + (now - created) * moments.random(),
         )
 
 

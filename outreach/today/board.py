@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from outreach.campaigns.models import Campaign
 from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_fits, campaign_facts
-from outreach.core import changes
+from outreach.core import changes, collector
 from outreach.core.caller import Caller
 from outreach.core.ownership import owned
 from outreach.core.types import utcnow
@@ -94,7 +94,8 @@ def board(session: Session, me: Caller) -> Board:
         found = _kept(session, me, fingerprint) if waited else None
         if found is not None:
             return found
-        return _assess_board(session, me, fingerprint)
+        with collector.paused():
+            return _assess_board(session, me, fingerprint)
 
 
 def _kept(session: Session, me: Caller, fingerprint: str) -> Board | None:

@@ -86,7 +86,7 @@ def test_an_error_in_one_owners_pass_is_logged_rolled_back_and_the_others_carry_
         totals = jobs.tick(db.session, now)
 
     assert totals["owners failed"] == 1 and totals["ask created"] == 2
-    # The collector rests during each pass (see _collector_paused) and is back after one that failed.
+    # The collector rests during each pass (see outreach.core.collector.paused) and is back after one that failed.
     assert collecting == [False] * 3 and gc.isenabled()
     assert reminders_of(broken) == []
     for user in (users[0], users[2]):
