@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 import icalendar
 from flask import Flask
@@ -233,23 +234,42 @@ def _unchanged_tick_figure(after: datetime, owners: int, every_rescore: float, r
 
 
 def _board_figure(owner_id: int, contact_id: int, rescore_time: float, repeats: int) -> Figure:
-    """Today after a change: a logged touch moves the owner's change mark, so the next view assesses the whole
-    board again and stores it for every worker. Reported against the owner's rescore, with no target: the
-    issue asks for the board "recomputed only for what changed", which would take this to a few contacts' worth."""
-    from outreach.today.board import board
+    """Today after a change: a logged touch moves the owner's change mark, so the next view brings the stored
+    board up to date for that contact (and any the clock moved) and stores it for every worker. Against the
+    same board assessed in full (what every change cost before the board was kept as rows)."""
+    from sqlalchemy import delete
 
-    times: list[float] = []
+    from outreach.today.board import board
+    from outreach.today.models import StoredBoard
+
+    def view() -> float:
+        start = time.perf_counter()
+        shown.append(board(db.session, caller_for(db.session.get_one(User, owner_id))))
+        db.session.commit()
+        return time.perf_counter() - start
+
+    shown: list[Any] = []
+    after_touch: list[float] = []
+    in_full: list[float] = []
     for _ in range(repeats):
         me = caller_for(db.session.get_one(User, owner_id))
         target = touch_service.contact_to_touch(db.session, owner_id, contact_id)
         touch_service.log_touch(db.session, target, {"kind": "share", "direction": "outbound", "occurred_at": me.now}, me.params)
         db.session.commit()
-        start = time.perf_counter()
-        shown = board(db.session, caller_for(db.session.get_one(User, owner_id)))
+        after_touch.append(view())
+        db.session.execute(delete(StoredBoard).where(StoredBoard.owner_id == owner_id))
         db.session.commit()
-        times.append(time.perf_counter() - start)
-    print(f"  11: {shown.ask_now_total:,} ask-ready and {shown.warm_up_total:,} warming pairs on the board", flush=True)
-    return Figure("11. Today's board after a logged touch vs the owner's rescore", min(times), rescore_time, "report", None)
+        in_full.append(view())
+    totals = {(found.ask_now_total, found.warm_up_total) for found in shown}
+    assert len(totals) == 1, f"the board kept as rows counts otherwise than the board in full: {totals}"
+    product, baseline = min(after_touch), min(in_full)
+    print(
+        f"  11: {shown[-1].ask_now_total:,} ask-ready and {shown[-1].warm_up_total:,} warming pairs; after a touch"
+        f" {product * 1000:.0f} ms, in full {baseline * 1000:.0f} ms, the owner's rescore {rescore_time * 1000:.0f} ms",
+        flush=True,
+    )
+    name = "11. Today's board after a logged touch vs the board in full"
+    return Figure(name, product, baseline, "≤ 0.2", product <= 0.2 * baseline)
 
 
 def _import_figure(count: int) -> Figure:
