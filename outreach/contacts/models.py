@@ -23,8 +23,6 @@ class Contact(Model):
         # The contacts whose relationship came of age between two ticks of a day (reminders.incremental.movers):
         # one index range instead of every contact of the owner's.
         Index("ix_contacts_owner_first_touch", "owner_id", "first_touch_at", "last_inbound_at", "deleted_at"),
-        # The contacts changed since Today's board last looked (outreach.today.rows): one index range.
-        Index("ix_contacts_owner_updated", "owner_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

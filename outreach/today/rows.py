@@ -93,8 +93,10 @@ def rows_of(
 
 
 def changed_contacts(session: Session, owner_id: int, since: datetime) -> set[int]:
-    """The contacts written since (deleted ones too: their rows go), and those whose asks were: index ranges
-    on updated_at, which every write of a contact or an ask moves (a touch moves its contact's)."""
+    """The contacts written since (deleted ones too: their rows go), and those whose asks were, by updated_at,
+    which every write of a contact or an ask moves (a touch moves its contact's). The asks by an index; the
+    contacts by a scan of the owner's (30 ms at 100,000), as an index of theirs would cost every touch and
+    every rescore an entry more (a rescore 7% at 100,000)."""
     edited = select(Contact.id).where(Contact.owner_id == owner_id, Contact.updated_at >= since)
     asked = select(Ask.contact_id).where(Ask.owner_id == owner_id, Ask.updated_at >= since, Ask.contact_id.is_not(None))
     return set(session.scalars(union(edited, asked)))
