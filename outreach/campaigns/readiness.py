@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, type_coerce
@@ -150,7 +149,7 @@ def assess_fits(
 ) -> Iterator[AssessedPair]:
     """assess_campaigns for the readers of good fits only (the tick, Today's board): the same results for
     every pair it yields, as plain values, contact by contact in id order, each against the campaigns in
-    turn (``by_campaign`` puts them in assess_campaigns' order).
+    turn; sorted by ``rank``, stably, each campaign's come in assess_campaigns' order.
 
     A pair that fails fit is left out unless ``wanted`` holds its (contact id, campaign id) (the tick holds a
     reminder of theirs to withdraw): nothing else is ever drafted or shown for it. Contacts are read as plain
@@ -159,17 +158,6 @@ def assess_fits(
     judged on is read now; each is assessed as it is taken, so a caller can store what it drafts from one
     while the next is assessed (the tick, streaming its reminders)."""
     return _assessed(_FactRows.read(session, owner_id, contact_ids), campaigns, planner, now, set(wanted))
-
-
-def by_campaign(campaigns: list[Campaign], pairs: Iterable[AssessedPair]) -> dict[int, list[AssessedPair]]:
-    """The pairs of each campaign, ask-ready first, then the highest fit + trust + timing, then by contact id:
-    pairs come in contact id order and the sort is stable, so ties stay as assess_campaigns' do."""
-    boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
-    for pair in pairs:
-        boards[pair.campaign.id].append(pair)
-    for found in boards.values():
-        found.sort(key=_RANK)
-    return boards
 
 
 def _assessed(
@@ -207,9 +195,6 @@ def _assessed(
             result = readiness.Readiness(fit, trust, timing, ready_on, why)
             rank = (0 if result.ask_ready else 1000) - (fit.score + trust.score + timing.score)  # scores are 0–100 each
             yield AssessedPair(contact_id, contact.name, campaign, result, rank, contact)
-
-
-_RANK = attrgetter("rank")
 
 
 def _fit_key(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -193,7 +193,7 @@ class _Stale(Exception):
 
 def _assess_board(session: Session, me: Caller, fingerprint: str) -> Board:
     """Bring the board's rows up to date, for the contacts that changed alone while nothing that only a
-    full assessment follows has (see _base), and store the board they give; in full otherwise. Best
+    full assessment follows has (WHOLE_TABLES), and store the board they give; in full otherwise. Best
     effort: a board that cannot be stored is assessed in full and shown, and the next view stores it."""
     campaigns = active_campaigns(session, me.id, me.now)
     targets = {campaign.id: campaign_facts(campaign) for campaign in campaigns}

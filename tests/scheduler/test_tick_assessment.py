@@ -3,6 +3,7 @@ says exactly what assess_campaigns says, over random contacts, signals, asks and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,8 @@ from outreach.accounts import service as user_service
 from outreach.accounts.models import User
 from outreach.asks import service as ask_service
 from outreach.campaigns import service as campaign_service
-from outreach.campaigns.readiness import active_campaigns, assess_campaigns, assess_fits, by_campaign
+from outreach.campaigns.models import Campaign
+from outreach.campaigns.readiness import AssessedPair, active_campaigns, assess_campaigns, assess_fits
 from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
 from outreach.core.caller import caller_for
@@ -80,6 +82,17 @@ def build(data: dict[str, Any], now: datetime) -> int:
             campaign_service.add_busy_period(db.session, made, start, start + timedelta(days=lasts))
     db.session.commit()
     return user.id
+
+
+def by_campaign(campaigns: list[Campaign], pairs: Iterable[AssessedPair]) -> dict[int, list[AssessedPair]]:
+    """Each campaign's pairs by rank: pairs come in contact id order and the sort is stable, so ties stay
+    as assess_campaigns' do (the order the board's rows break their ties by)."""
+    boards: dict[int, list[AssessedPair]] = {campaign.id: [] for campaign in campaigns}
+    for pair in pairs:
+        boards[pair.campaign.id].append(pair)
+    for found in boards.values():
+        found.sort(key=lambda pair: pair.rank)
+    return boards
 
 
 def test_the_ticks_assessment_equals_assess_campaigns_and_leaves_out_only_unfit_pairs(app, now):
