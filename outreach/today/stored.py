@@ -36,8 +36,12 @@ def loads(text: str, kind: type[T]) -> T:
 
 
 def _plain(value: object) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind: Any = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:  # most values: first
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, date):  # datetime too: both write their ISO form
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -45,6 +49,12 @@ def _plain(value: object) -> Any:
     if value is None or isinstance(value, (str, int, float)):  # bool is an int; a str enum is a str
         return value
     raise TypeError(f"a board holds plain values only, not {type(value).__name__}")
+
+
+@cache
+def _field_names(kind: Any) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), worked out once per class."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
 
 
 Reader = Callable[[Any], Any]
