@@ -13,7 +13,6 @@ from outreach.accounts.models import User
 from outreach.asks import service as ask_service
 from outreach.campaigns import service as campaign_service
 from outreach.campaigns.models import Campaign
-from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
 from outreach.contacts.models import Contact
 from outreach.core.ownership import owned
@@ -22,6 +21,7 @@ from outreach.extensions import db
 from outreach.reminders import service as reminder_service
 from outreach.reminders import tick as jobs
 from outreach.reminders.models import Reminder
+from tests import histories
 from tests.conftest import _empty_tables
 
 EXAMPLES = 25
@@ -81,21 +81,8 @@ def build(data: dict[str, Any], start: datetime) -> tuple[User, list[Contact], l
     user = user_service.create_user(db.session, "prop@example.com", "correct horse")
     user.settings = settings
     params = user_service.user_settings(user).warmth_params()
-    contacts = []
-    for i, (topics, touches) in enumerate(data["contacts"]):
-        person = contact_service.create_contact(db.session, user.id, {"name": f"Person {i}", "topics": topics})
-        for kind, direction, days_ago in touches:
-            data_in = {"kind": kind, "direction": direction, "occurred_at": start - timedelta(days=days_ago)}
-            touch_service.log_touch(db.session, person, data_in, params)
-        contacts.append(person)
-    campaigns = [
-        campaign_service.create_campaign(
-            db.session,
-            user.id,
-            {"name": f"Campaign {i}", "kind": "podcast_season", "date": start.date() + timedelta(days=days), "topics": topics},
-        )
-        for i, (days, topics) in enumerate(data["campaigns"])
-    ]
+    contacts = histories.people(user.id, data["contacts"], start, params)
+    campaigns = histories.campaigns(user.id, data["campaigns"], start)
     db.session.commit()
     return user, contacts, campaigns
 

@@ -23,6 +23,7 @@ from outreach.extensions import db
 from outreach.reminders import service as reminder_service
 from outreach.reminders.drafting import keep_warm
 from outreach.today.service import cooling
+from tests import histories
 from tests.conftest import _empty_tables
 
 TOPICS: tuple[list[str], ...] = (["podcasting"], ["Podcasting", "marketing"], ["cooking"], [])
@@ -55,14 +56,7 @@ def build(data: dict[str, Any], now: datetime) -> int:
     user.audience_size = 5_000
     params = user_service.user_settings(user).warmth_params()
     planner = user_service.user_settings(user).planner(user.audience_size)
-    campaigns = [
-        campaign_service.create_campaign(
-            db.session,
-            user.id,
-            {"name": f"Campaign {i}", "kind": "podcast_season", "date": now.date() + timedelta(days=days), "topics": topics},
-        )
-        for i, (days, topics) in enumerate(data["campaigns"])
-    ]
+    campaigns = histories.campaigns(user.id, data["campaigns"], now)
     for i, person in enumerate(data["contacts"]):
         fields = {
             name: person[name] for name in ("topics", "promotes_others", "promotion_methods", "fit_override", "audience_size")

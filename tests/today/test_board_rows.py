@@ -31,6 +31,7 @@ from outreach.extensions import db
 from outreach.today import board as board_module
 from outreach.today import rows
 from outreach.today.models import BoardRow, StoredBoard
+from tests import histories
 from tests.conftest import READY_TOUCHES, _empty_tables
 from tests.today.conftest import WARMING
 
@@ -105,23 +106,10 @@ def build(data: dict[str, Any], start: datetime) -> tuple[User, list[int], list[
     user = user_service.create_user(db.session, "rows@example.com", "correct horse")
     user.settings = {name: data[name] for name in ("half_life_days", "relationship_days", "trust_warmth")}
     params = user_service.user_settings(user).warmth_params()
-    ids = []
-    for i, (topics, touches) in enumerate(data["contacts"]):
-        person = contact_service.create_contact(db.session, user.id, {"name": f"Person {i % 3}", "topics": topics})
-        for kind, direction, days_ago in touches:
-            at = start - timedelta(days=days_ago)
-            touch_service.log_touch(db.session, person, {"kind": kind, "direction": direction, "occurred_at": at}, params)
-        ids.append(person.id)
-    campaigns = [
-        campaign_service.create_campaign(
-            db.session,
-            user.id,
-            {"name": f"Campaign {i}", "kind": "podcast_season", "date": start.date() + timedelta(days=days), "topics": topics},
-        )
-        for i, (days, topics) in enumerate(data["campaigns"])
-    ]
+    ids = [person.id for person in histories.people(user.id, data["contacts"], start, params, names=3)]
+    made = histories.campaigns(user.id, data["campaigns"], start)
     db.session.commit()
-    return user, ids, campaigns
+    return user, ids, made
 
 
 def apply(change: tuple[Any, ...], user: User, ids: list[int], campaigns: list[Campaign], at: datetime) -> None:
