@@ -284,7 +284,7 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     from outreach.episodes import service as episode_service
     from outreach.feeds.models import Feed, Opening, Post
     from outreach.learning.models import Message, Win
-    from outreach.reminders import service as reminders
+    from outreach.reminders import books
 
     user, contact, campaign = ready_pair()
     planner = user_service.user_settings(user).planner(None)
@@ -309,10 +309,8 @@ def victim(ready_pair: Callable[..., Any], now: datetime) -> tuple[User, dict[st
     opening = Opening(owner_id=user.id, contact_id=contact.id, post_id=post.id)
     db.session.add(opening)
     token, _ = user_service.create_token(db.session, user)
-    book = reminders.load_book(db.session, user.id, now.date())
-    reminders.upsert(
-        db.session, user.id, book, reminders.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False
-    )
+    book = books.load_book(db.session, user.id, now.date())
+    books.upsert(db.session, user.id, book, books.Draft("keep_warm", contact.id, None, now.date(), "Touch", ""), now, move=False)
     db.session.commit()
     reminder = db.session.scalars(db.select(Reminder)).one()
     return user, {

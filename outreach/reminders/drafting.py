@@ -20,13 +20,13 @@ from outreach.core.ownership import owned
 from outreach.domain import warmth
 from outreach.domain.readiness import Readiness
 from outreach.episodes.models import Episode
-from outreach.reminders import service as reminders
+from outreach.reminders import books
 from outreach.today.service import COOLING_DAYS, suggest_touches
 
 Hook = Callable[[str], None]
 
 
-def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
+def follow_ups(session: Session, me: Caller, book: books.Book) -> Counter[str]:
     counts: Counter[str] = Counter()
     query = owned(Ask, me.id).where(Ask.outcome == "not_now", Ask.follow_up_on.is_not(None), Ask.contact_id.is_not(None))
     # One follow-up per (contact, campaign): two "not now"s would otherwise move one reminder back and
@@ -40,7 +40,7 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
         campaign = ask.campaign if ask.campaign is not None and ask.campaign.deleted_at is None else None
         # A deleted campaign's not-now still wants its follow-up, as it did when deletes were final.
         about = campaign.name if campaign else (ask.request or "your earlier ask")
-        draft = reminders.Draft(
+        draft = books.Draft(
             "follow_up",
             contact.id,
             campaign.id if campaign else None,
@@ -48,7 +48,7 @@ def follow_ups(session: Session, me: Caller, book: reminders.Book) -> Counter[st
             f"Follow up with {contact.name} about {about}",
             f"On {ask.asked_at:%d %b %Y} they said not now. {ask.reason_detail or ''}".strip(),
         )
-        counts["follow_up " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
+        counts["follow_up " + books.upsert(session, me.id, book, draft, me.now, move=True)] += 1
     return counts
 
 
@@ -57,7 +57,7 @@ def _explain(r: Readiness) -> str:
 
 
 def campaign_reminders(
-    session: Session, me: Caller, book: reminders.Book, hook: Hook | None, contact_ids: Collection[int] | None = None
+    session: Session, me: Caller, book: books.Book, hook: Hook | None, contact_ids: Collection[int] | None = None
 ) -> Counter[str]:
     """Ask reminders for ready pairs in open windows; forecast targets for good fits still warming."""
     counts: Counter[str] = Counter()
@@ -70,26 +70,26 @@ def campaign_reminders(
     live = book.live
     # Each pair drafted as it is assessed, its new reminder stored meanwhile (on PostgreSQL): no query until
     # the last pair, and no pair drafted twice, so nothing streamed changes again in this pass.
-    with reminders.streaming(session, owner_id, book):
+    with books.streaming(session, owner_id, book):
         for contact_id, name, campaign, result, _, _ in pairs:
             campaign_id = campaign.id
             ask_subject = ("ask", contact_id, campaign_id)
             target_subject = ("target", contact_id, campaign_id)
             if result.ask_ready:
-                draft = reminders.Draft(
+                draft = books.Draft(
                     "ask", contact_id, campaign_id, today, f"Ask {name} for {names[campaign_id]}", _explain(result)
                 )
-                counts["ask " + reminders.upsert(session, owner_id, book, draft, now, move=False)] += 1
+                counts["ask " + books.upsert(session, owner_id, book, draft, now, move=False)] += 1
                 if target_subject in live:
-                    reminders.withdraw(book, target_subject, "Ready now: see the ask reminder.", now)
+                    books.withdraw(book, target_subject, "Ready now: see the ask reminder.", now)
                     counts["target withdrawn"] += 1
             else:
                 if ask_subject in live:
-                    reminders.withdraw(book, ask_subject, "No longer ask-ready:\n" + _explain(result), now)
+                    books.withdraw(book, ask_subject, "No longer ask-ready:\n" + _explain(result), now)
                     counts["ask withdrawn"] += 1
                 ready_on = result.forecast_ready_on
                 if result.fit.met and ready_on is not None and ready_on > today:
-                    draft = reminders.Draft(
+                    draft = books.Draft(
                         "target",
                         contact_id,
                         campaign_id,
@@ -97,16 +97,16 @@ def campaign_reminders(
                         f"{name} should be ask-ready by {ready_on:%d %b %Y} at your cadence",
                         _explain(result),
                     )
-                    counts["target " + reminders.upsert(session, owner_id, book, draft, now, move=True)] += 1
+                    counts["target " + books.upsert(session, owner_id, book, draft, now, move=True)] += 1
                 elif target_subject in live:
-                    reminders.withdraw(book, target_subject, "No forecast any more:\n" + _explain(result), now)
+                    books.withdraw(book, target_subject, "No forecast any more:\n" + _explain(result), now)
                     counts["target withdrawn"] += 1
             if hook:
                 hook("pair")
     return counts
 
 
-def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
+def keep_warm(session: Session, me: Caller, book: books.Book) -> Counter[str]:
     """Contacts about to fall below the trust bar get one reminder; a new touch clears it (touches service)."""
     counts: Counter[str] = Counter()
     bar = me.planner.thresholds.trust_warmth
@@ -116,7 +116,7 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
     still_cooling = {contact_id for contact_id, _, _ in cooling_now}
     for contact_id, name, key in cooling_now:
         warmth_now, warmth_later = warmth.warmth(key, me.now, me.params), warmth.warmth(key, soon, me.params)
-        draft = reminders.Draft(
+        draft = books.Draft(
             "keep_warm",
             contact_id,
             None,
@@ -124,14 +124,14 @@ def keep_warm(session: Session, me: Caller, book: reminders.Book) -> Counter[str
             f"Touch {name}: suggested {suggested[contact_id]}",
             f"Warmth {warmth_now:.0f} falls below {bar:.0f} within {COOLING_DAYS} days (to {warmth_later:.0f}).",
         )
-        counts["keep_warm " + reminders.upsert(session, me.id, book, draft, me.now, move=False)] += 1
+        counts["keep_warm " + books.upsert(session, me.id, book, draft, me.now, move=False)] += 1
     for subject, reminder in list(book.live.items()):
         if subject[0] != "keep_warm" or subject[1] in still_cooling:
             continue
         contact = reminder.contact  # loaded with the book
         # Below the bar already is no reason to withdraw: the touch is needed more than ever.
         if contact is None or warmth.warmth(contact.warmth_key, soon, me.params) >= me.planner.thresholds.trust_warmth:
-            reminders.withdraw(book, subject, "Warm again: no touch needed now.", me.now)
+            books.withdraw(book, subject, "Warm again: no touch needed now.", me.now)
             counts["keep_warm withdrawn"] += 1
     return counts
 
@@ -149,7 +149,7 @@ def _cooling(bar: float, me: Caller) -> Select[int, str, float | None]:
 OWNER: BindParameter[int] = bindparam("owner")
 
 
-def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[str]:
+def interviews(session: Session, me: Caller, book: books.Book) -> Counter[str]:
     """Booked recordings ahead: "Prepare for the interview with X" on the recording day."""
     counts: Counter[str] = Counter()
     query = owned(Episode, me.id).where(
@@ -166,7 +166,7 @@ def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[st
         contact = episode.contact
         if contact is None or contact.deleted_at is not None:
             continue
-        draft = reminders.Draft(
+        draft = books.Draft(
             "interview",
             contact.id,
             episode.campaign_id,
@@ -176,5 +176,5 @@ def interviews(session: Session, me: Caller, book: reminders.Book) -> Counter[st
             "Listen to their latest work, send the questions ahead, check your audio.",
             due_at=episode.recording_at,
         )
-        counts["interview " + reminders.upsert(session, me.id, book, draft, me.now, move=True)] += 1
+        counts["interview " + books.upsert(session, me.id, book, draft, me.now, move=True)] += 1
     return counts

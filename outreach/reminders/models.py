@@ -51,7 +51,7 @@ class Reminder(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    # Loaded with the planner's book of reminders (reminders.service.load_book), not one by one.
+    # Loaded with the planner's book of reminders (reminders.books.load_book), not one by one.
     contact: Mapped[Contact | None] = relationship()
 
 

@@ -25,7 +25,7 @@ from outreach.core import changes, collector
 from outreach.core.caller import Caller, caller_for
 from outreach.core.database import rows_matched
 from outreach.core.types import utcnow
-from outreach.reminders import incremental
+from outreach.reminders import books, incremental
 from outreach.reminders import service as reminders
 from outreach.reminders.drafting import Hook, campaign_reminders, follow_ups, interviews, keep_warm
 from outreach.reminders.models import TickState
@@ -110,14 +110,14 @@ def tick_owner(session: Session, owner_id: int, now: datetime, hook: Hook | None
 
 def _full_pass(session: Session, me: Caller, hook: Hook | None) -> Counter[str]:
     counts: Counter[str] = Counter()
-    book = reminders.load_book(session, me.id, me.now.date(), batched=True)
+    book = books.load_book(session, me.id, me.now.date(), batched=True)
     counts.update(follow_ups(session, me, book))
     counts.update(keep_warm(session, me, book))
     counts.update(interviews(session, me, book))
     # Last, as it sends no query once its pairs are read: on PostgreSQL the reminders of the whole pass are
-    # stored while it drafts (reminders.streaming). Each part drafts its own kinds, so the order is free.
+    # stored while it drafts (books.streaming). Each part drafts its own kinds, so the order is free.
     counts.update(campaign_reminders(session, me, book, hook))
-    reminders.insert_new(session, me.id, book)
+    books.insert_new(session, me.id, book)
     return counts
 
 
@@ -128,17 +128,17 @@ def _moved_pass(session: Session, me: Caller, since: datetime, hook: Hook | None
     moved = incremental.movers(session, me, since)
     today = me.now.date()
     if moved.contacts:
-        book = reminders.load_book(session, me.id, today, kinds=("ask", "target"), contact_ids=moved.contacts, batched=True)
+        book = books.load_book(session, me.id, today, kinds=("ask", "target"), contact_ids=moved.contacts, batched=True)
         counts.update(campaign_reminders(session, me, book, hook, contact_ids=moved.contacts))
-        reminders.insert_new(session, me.id, book)
+        books.insert_new(session, me.id, book)
     if moved.keep_warm:
-        book = reminders.load_book(session, me.id, today, kinds=("keep_warm",), batched=True)
+        book = books.load_book(session, me.id, today, kinds=("keep_warm",), batched=True)
         counts.update(keep_warm(session, me, book))
-        reminders.insert_new(session, me.id, book)
+        books.insert_new(session, me.id, book)
     if moved.interviews:
-        book = reminders.load_book(session, me.id, today, kinds=("interview",), batched=True)
+        book = books.load_book(session, me.id, today, kinds=("interview",), batched=True)
         counts.update(interviews(session, me, book))
-        reminders.insert_new(session, me.id, book)
+        books.insert_new(session, me.id, book)
     counts["incremental"] = 1
     counts["moved contacts"] = len(moved.contacts)
     return counts

@@ -16,7 +16,7 @@ from outreach.asks import service as ask_service
 from outreach.campaigns import service as campaign_service
 from outreach.episodes import service as episode_service
 from outreach.extensions import db
-from outreach.reminders import service as reminders
+from outreach.reminders import books
 from outreach.reminders.tick import tick_owner
 from tests.conftest import READY_TOUCHES, csrf_from
 
@@ -42,7 +42,7 @@ def busy_user(size: int, make_user, make_contact, make_campaign, log_touches, no
     user = make_user(f"size{size}@example.com")
     campaign = make_campaign(user, date=now.date() + timedelta(weeks=8))
     planner = user_service.user_settings(user).planner(None)
-    book = reminders.load_book(db.session, user.id, now.date())
+    book = books.load_book(db.session, user.id, now.date())
     for i in range(size):
         contact = make_contact(user, f"Guest {i:02d}", topics=["podcasting"])
         if i % 2:
@@ -52,8 +52,8 @@ def busy_user(size: int, make_user, make_contact, make_campaign, log_touches, no
         ask_service.create_ask(db.session, user.id, {**data, "follow_up_on": now.date() + timedelta(days=20)}, planner, now)
         episode = {"contact_id": contact.id, "stage": "booked", "recording_at": now + timedelta(days=10 + i)}
         episode_service.add_episode(db.session, campaign, episode)
-        draft = reminders.Draft("keep_warm", contact.id, None, now.date(), f"Touch {contact.name}", "")
-        reminders.upsert(db.session, user.id, book, draft, now, move=False)
+        draft = books.Draft("keep_warm", contact.id, None, now.date(), f"Touch {contact.name}", "")
+        books.upsert(db.session, user.id, book, draft, now, move=False)
     db.session.commit()
     return user.id, user.email, campaign.id
 

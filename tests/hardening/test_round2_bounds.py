@@ -223,10 +223,10 @@ def test_a_reminder_snoozed_past_the_bounds_is_refused(api, make_contact, now):
 
 
 def _a_reminder(user, contact, now) -> int:
-    from outreach.reminders import service as reminders
+    from outreach.reminders import books
 
-    book = reminders.load_book(db.session, user.id, now.date())
-    draft = reminders.Draft("keep_warm", contact.id, None, now.date() + timedelta(days=1), "Touch", "")
-    reminders.upsert(db.session, user.id, book, draft, now, move=False)
+    book = books.load_book(db.session, user.id, now.date())
+    draft = books.Draft("keep_warm", contact.id, None, now.date() + timedelta(days=1), "Touch", "")
+    books.upsert(db.session, user.id, book, draft, now, move=False)
     db.session.commit()
     return db.session.scalars(db.select(Reminder.id)).one()

@@ -20,7 +20,7 @@ from outreach.contacts import service as contact_service
 from outreach.contacts import touches as touch_service
 from outreach.core.caller import caller_for
 from outreach.extensions import db
-from outreach.reminders import service as reminder_service
+from outreach.reminders import books
 from outreach.reminders.drafting import keep_warm
 from outreach.today.service import cooling
 from tests import histories
@@ -127,6 +127,6 @@ def test_keep_warm_drafts_what_todays_cooling_list_says(make_user, make_contact,
         for w in cooling(db.session, me, limit=500)
     }
     assert expected, "the example must have contacts cooling below the bar"
-    book = reminder_service.load_book(db.session, user.id, now.date(), batched=True)
+    book = books.load_book(db.session, user.id, now.date(), batched=True)
     keep_warm(db.session, me, book)
     assert {(r.contact_id, r.title, r.body) for r in book.new} == expected
