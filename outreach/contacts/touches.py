@@ -144,6 +144,11 @@ _UPDATE_SUMMARY = (
     .where(_CONTACTS.c.id == bindparam("contact"))
     .values({name: bindparam(name) for name in (*SUMMARY_COLUMNS, "updated_at")})
 )
+# PostgreSQL: both in one statement, the touch's id returned (a round trip, and its statement, fewer).
+_ROW_COLUMNS = tuple(c.name for c in _TOUCHES.c if c.name != "id")
+_NEW_ROW = insert(_TOUCHES).values({name: bindparam(f"t_{name}") for name in _ROW_COLUMNS})
+_INSERTED = _NEW_ROW.returning(_TOUCHES.c.id).cte("inserted")
+_LOG_TOUCH = _UPDATE_SUMMARY.add_cte(_INSERTED).returning(select(_INSERTED.c.id).scalar_subquery())
 
 
 def log_touch(
@@ -181,19 +186,25 @@ def log_touch(
         "deleted_at": None,
     }
     row["occurred_s"] = warmth.seconds(row["occurred_at"])
+    touched = warmth.TouchPoint(row["kind"], row["direction"], row["occurred_at"])
+    written = dict(zip(SUMMARY_COLUMNS, _folded(_summary_of(contact), touched, target.params), strict=True))
+    written["updated_at"] = now  # the column's onupdate, which the ORM's UPDATE set
     connection = session.connection()
-    inserted = connection.execute(_INSERT_TOUCH, row).inserted_primary_key
-    assert inserted is not None  # a single-row INSERT always has its id
-    row["id"] = inserted[0]
-    # The object of a row just written, made as the ORM's loading makes one: without __init__, whose attribute
+    if connection.dialect.name == "postgresql":
+        # One round trip: the INSERT as a CTE of the contact's UPDATE (each fires its table's triggers as alone).
+        values = {f"t_{name}": row[name] for name in _ROW_COLUMNS}
+        touch_id = connection.execute(_LOG_TOUCH, {**values, "contact": contact.id, **written}).scalar_one()
+    else:
+        inserted = connection.execute(_INSERT_TOUCH, row).inserted_primary_key
+        assert inserted is not None  # a single-row INSERT always has its id
+        touch_id = inserted[0]
+        connection.execute(_UPDATE_SUMMARY, {"contact": contact.id, **written})
+    # The object of the row written, made as the ORM's loading makes one: without __init__, whose attribute
     # events (some 40 µs a touch) would only mark as changed what is already stored.
     touch = _NEW_TOUCH()
-    touch.__dict__.update(row)
+    touch.__dict__.update(row, id=touch_id)
     make_transient_to_detached(touch)  # every column loaded and committed: persistent once added, nothing to flush
     session.add(touch)
-    written = dict(zip(SUMMARY_COLUMNS, _folded(_summary_of(contact), point(touch), target.params), strict=True))
-    written["updated_at"] = now  # the column's onupdate, which the ORM's UPDATE set
-    connection.execute(_UPDATE_SUMMARY, {"contact": contact.id, **written})
     for name, value in written.items():
         set_committed_value(contact, name, value)
     if target.keep_warm_live:  # any new touch answers a keep-warm reminder

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -61,7 +62,7 @@ def statements(app: Any) -> Iterator[list[str]]:
     sent: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"):
             sent.append(" ".join(statement.split()))
 
     event.listen(db.engine, "before_cursor_execute", record)
@@ -70,8 +71,9 @@ def statements(app: Any) -> Iterator[list[str]]:
 
 
 def heads(sent: list[str]) -> list[str]:
-    """ "INSERT INTO touches", "UPDATE contacts": what each statement writes to."""
-    return [" ".join(s.split(" ")[:3] if s.startswith("INSERT") else s.split(" ")[:2]) for s in sent]
+    """ "INSERT INTO touches", "UPDATE contacts": what each statement writes to (a statement whose CTE
+    inserts, PostgreSQL's touch and summary in one, counts as both)."""
+    return [head for s in sent for head in re.findall(r"INSERT INTO \w+|UPDATE \w+|DELETE FROM \w+", s) or [s.split(" ")[0]]]
 
 
 def log_one(owner_id: int, contact_id: int, **data: Any) -> None:
@@ -107,6 +109,8 @@ def test_without_a_live_keep_warm_reminder_the_touch_is_one_read_one_insert_one_
     log_one(owner_id, contact_id)
     assert statements[0].startswith("SELECT contacts.id") and "FROM contacts JOIN users" in statements[0]
     assert sorted(heads(statements[1:])) == ["INSERT INTO touches", "UPDATE contacts"], statements
+    # On PostgreSQL the touch and the summary are one statement (the INSERT a CTE of the UPDATE): a round trip fewer.
+    assert len(statements) == (2 if db.engine.dialect.name == "postgresql" else 3), statements
 
 
 def test_with_a_live_keep_warm_reminder_its_close_is_the_one_more_statement(make_user, make_contact, statements):
