@@ -9,7 +9,7 @@ from typing import Any
 
 import icalendar
 from flask import Flask
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from bench.report import Figure, best_of
 from outreach.accounts.models import User
@@ -237,8 +237,6 @@ def _board_figure(owner_id: int, contact_id: int, rescore_time: float, repeats: 
     """Today after a change: a logged touch moves the owner's change mark, so the next view brings the stored
     board up to date for that contact (and any the clock moved) and stores it for every worker. Against the
     same board assessed in full (what every change cost before the board was kept as rows)."""
-    from sqlalchemy import delete
-
     from outreach.today.board import board
     from outreach.today.models import StoredBoard
 

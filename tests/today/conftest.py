@@ -49,3 +49,12 @@ def record_ask(now: datetime) -> Callable[..., Ask]:
         return ask
 
     return record
+
+
+@pytest.fixture
+def pipeline(ready_pair, make_contact, log_touches, now):
+    """Maya ready to ask for Season 3, Hannah warming up for it."""
+    user, maya, season = ready_pair()
+    hannah = make_contact(user, "Hannah Weiss", topics=["podcasting"])
+    log_touches(hannah, *WARMING, now=now)
+    return user, maya, hannah, season

@@ -23,16 +23,6 @@ from outreach.today import board as board_module
 from outreach.today import stored
 from outreach.today.models import StoredBoard
 from tests.conftest import READY_TOUCHES
-from tests.today.conftest import WARMING
-
-
-@pytest.fixture
-def pipeline(ready_pair, make_contact, log_touches, now):
-    """Maya ready to ask for Season 3, Hannah warming up for it."""
-    user, maya, season = ready_pair()
-    hannah = make_contact(user, "Hannah Weiss", topics=["podcasting"])
-    log_touches(hannah, *WARMING, now=now)
-    return user, maya, hannah, season
 
 
 def assessed(user: User, now) -> board_module.Board:
